@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { appliedVersions, applyMigrations, readMigrations } from "../shared/db/migrations.ts";
+import { applyLocalPlatform } from "../local/platform.ts";
+import { dbTest, testDatabase } from "./support/database.ts";
+
+Deno.test(
+  "migrations: every file is applied and recorded the way the Supabase CLI records it",
+  dbTest,
+  async () => {
+    const { sql } = await testDatabase();
+    const files = await readMigrations();
+    assert.ok(files.length >= 8);
+    assert.deepEqual(await appliedVersions(sql), files.map((f) => f.version));
+    const rows =
+      await sql`select version, name, statements from supabase_migrations.schema_migrations order by version`;
+    assert.deepEqual(rows.map((r) => r.name), files.map((f) => f.name));
+    assert.ok(rows.every((r) => Array.isArray(r.statements) && r.statements.length > 0));
+  },
+);
+
+Deno.test(
+  "migrations: a second run applies nothing; the platform re-applies cleanly",
+  dbTest,
+  async () => {
+    const { sql } = await testDatabase();
+    const result = await applyMigrations(sql);
+    assert.deepEqual(result.applied, []);
+    assert.equal(result.skipped.length, (await readMigrations()).length);
+    await applyLocalPlatform(sql);
+  },
+);
+
+Deno.test(
+  "migrations: duplicate versions and failing files are reported by name",
+  dbTest,
+  async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      await Deno.writeTextFile(`${dir}/20990101000000_a.sql`, "select 1;");
+      await Deno.writeTextFile(`${dir}/20990101000000_b.sql`, "select 1;");
+      await assert.rejects(
+        () => readMigrations(dir),
+        /Two migrations share version 20990101000000: a and b/,
+      );
+      await Deno.remove(`${dir}/20990101000000_b.sql`);
+      await Deno.writeTextFile(
+        `${dir}/20990101000001_broken.sql`,
+        "create table public.never_created (id int);\nselect nope;",
+      );
+      const { sql } = await testDatabase();
+      try {
+        await assert.rejects(
+          () => applyMigrations(sql, { dir }),
+          /Migration 20990101000001_broken.sql failed: column "nope" does not exist/,
+        );
+        // The good one is recorded, the broken one rolled back entirely.
+        const versions = await appliedVersions(sql);
+        assert.ok(versions.includes("20990101000000"));
+        assert.ok(!versions.includes("20990101000001"));
+        const [{ exists }] =
+          await sql`select to_regclass('public.never_created') is not null as exists`;
+        assert.equal(exists, false);
+      } finally {
+        await sql`delete from supabase_migrations.schema_migrations where version like '2099%'`;
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);

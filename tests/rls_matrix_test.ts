@@ -1,0 +1,311 @@
+/**
+ * Who can do what: (anon, user A, user B, service role) × (every table and the cvs bucket) ×
+ * (select, insert, update, delete), each against rows owned by A and by B.
+ * A cell is "allowed" when the statement succeeds and touches a row; "denied" when Postgres
+ * refuses (42501) or the row is invisible (0 rows). Any other error fails the test.
+ */
+import assert from "node:assert/strict";
+import { dbTest, withRollback } from "./support/database.ts";
+import { actAs, type Actor, createUser } from "./support/auth.ts";
+import {
+  insertCv,
+  insertJobFor,
+  insertQuery,
+  insertStorageObject,
+  markBackfilled,
+} from "./support/fixtures.ts";
+import type { TransactionSql } from "../shared/db/postgres.ts";
+
+type Op = "select" | "insert" | "update" | "delete";
+const ops: Op[] = ["select", "insert", "update", "delete"];
+type Outcome = "allowed" | "denied";
+
+interface Owned {
+  user: string;
+  cv: string;
+  query: number;
+  tracking: number;
+  job: number;
+  run: number;
+  usage: number;
+}
+
+/** The statements of one table, aimed at rows that `o` owns (or that were made for `o`). */
+type TableOps = Record<Op, (o: Owned, n: number) => string> & { setup?: string };
+
+const tables: Record<string, TableOps> = {
+  cv_documents: {
+    select: (o) => `select 1 from public.cv_documents where id = '${o.cv}'`,
+    insert: (o, n) =>
+      `insert into public.cv_documents (user_id, storage_path, file_name)
+       values ('${o.user}', '${o.user}/new-${n}.pdf', 'new.pdf') returning 1`,
+    update: (o) =>
+      `update public.cv_documents set status = 'failed', error = 'x' where id = '${o.cv}' returning 1`,
+    delete: (o) => `delete from public.cv_documents where id = '${o.cv}' returning 1`,
+  },
+  user_search_queries: {
+    select: (o) => `select 1 from public.user_search_queries where id = ${o.query}`,
+    insert: (o) =>
+      `insert into public.user_search_queries (user_id, cv_document_id, title_keyword, location)
+       values ('${o.user}', '${o.cv}', 'qa engineer', 'hamburg') returning 1`,
+    update: (o) =>
+      `update public.user_search_queries set location = 'potsdam' where id = ${o.query} returning 1`,
+    delete: (o) => `delete from public.user_search_queries where id = ${o.query} returning 1`,
+  },
+  backfill_tracking: {
+    select: (o) => `select 1 from public.backfill_tracking where id = ${o.tracking}`,
+    insert: (_o, n) =>
+      `insert into public.backfill_tracking (title_keyword, location)
+       values ('qa engineer', 'city ${n}') returning 1`,
+    update: (o) =>
+      `update public.backfill_tracking set jobs_found = 99 where id = ${o.tracking} returning 1`,
+    delete: (o) => `delete from public.backfill_tracking where id = ${o.tracking} returning 1`,
+  },
+  jobs: {
+    select: (o) => `select 1 from public.jobs where id = ${o.job}`,
+    insert: (_o, n) =>
+      `insert into public.jobs (fingerprint, title) values ('matrix-${n}', 'Tester') returning 1`,
+    update: (o) => `update public.jobs set title = 'Changed' where id = ${o.job} returning 1`,
+    delete: (o) => `delete from public.jobs where id = ${o.job} returning 1`,
+  },
+  job_sources: {
+    select: (o) => `select 1 from public.job_sources where job_id = ${o.job}`,
+    insert: (o, n) =>
+      `insert into public.job_sources (job_id, provider, provider_job_id, raw)
+       values (${o.job}, 'active_jobs_db', 'matrix-${n}', '{}') returning 1`,
+    update: (o) =>
+      `update public.job_sources set url = 'https://x.test' where job_id = ${o.job} returning 1`,
+    delete: (o) => `delete from public.job_sources where job_id = ${o.job} returning 1`,
+  },
+  combination_jobs: {
+    select: (o) => `select 1 from public.combination_jobs where job_id = ${o.job}`,
+    insert: (o) =>
+      `insert into public.combination_jobs (combination_id, job_id)
+       select id, ${o.job} from public.backfill_tracking where id <> ${o.tracking} limit 1
+       returning 1`,
+    update: (o) =>
+      `update public.combination_jobs set last_found_at = now() where job_id = ${o.job} returning 1`,
+    delete: (o) => `delete from public.combination_jobs where job_id = ${o.job} returning 1`,
+  },
+  runs: {
+    select: (o) => `select 1 from public.runs where id = ${o.run}`,
+    insert: (o) =>
+      `insert into public.runs (kind, user_id, triggered_by) values ('backfill', '${o.user}', 'test')
+       returning 1`,
+    update: (o) => `update public.runs set error = 'x' where id = ${o.run} returning 1`,
+    delete: (o) => `delete from public.runs where id = ${o.run} returning 1`,
+  },
+  api_usage: {
+    select: (o) => `select 1 from public.api_usage where id = ${o.usage}`,
+    insert: (o) =>
+      `insert into public.api_usage (run_id, provider, endpoint, outcome)
+       values (${o.run}, 'jsearch', '/search', 'ok') returning 1`,
+    update: (o) => `update public.api_usage set credits = 5 where id = ${o.usage} returning 1`,
+    delete: (o) => `delete from public.api_usage where id = ${o.usage} returning 1`,
+  },
+  "storage.objects (bucket cvs)": {
+    setup: `select set_config('storage.allow_delete_query', 'true', true)`,
+    select: (o) =>
+      `select 1 from storage.objects where bucket_id = 'cvs' and name = '${o.user}/cv.pdf'`,
+    insert: (o, n) =>
+      `insert into storage.objects (bucket_id, name, owner, owner_id, metadata, version)
+       values ('cvs', '${o.user}/upload-${n}.pdf', '${o.user}', '${o.user}',
+               '{"mimetype": "application/pdf"}', '1') returning 1`,
+    update: (o) =>
+      `update storage.objects set user_metadata = '{"note": "x"}'
+       where bucket_id = 'cvs' and name = '${o.user}/cv.pdf' returning 1`,
+    delete: (o) =>
+      `delete from storage.objects where bucket_id = 'cvs' and name = '${o.user}/cv.pdf' returning 1`,
+  },
+  "storage.buckets": {
+    setup: `select set_config('storage.allow_delete_query', 'true', true)`,
+    select: () => `select 1 from storage.buckets where id = 'cvs'`,
+    insert: (_o, n) =>
+      `insert into storage.buckets (id, name) values ('b${n}', 'b${n}') returning 1`,
+    update: () => `update storage.buckets set public = true where id = 'cvs' returning 1`,
+    // an empty bucket: deleting cvs itself is refused by its objects' foreign key
+    delete: () => `delete from storage.buckets where id = 'empty' returning 1`,
+  },
+};
+
+/** What a signed-in user may do to rows of their own. Other users and anon: nothing. */
+const ownerMay: Record<string, Op[]> = {
+  cv_documents: ["select"],
+  user_search_queries: ["select", "insert", "update", "delete"],
+  backfill_tracking: [],
+  jobs: ["select"],
+  job_sources: [],
+  combination_jobs: [],
+  runs: [],
+  api_usage: [],
+  "storage.objects (bucket cvs)": ["select", "insert", "update", "delete"],
+  "storage.buckets": [],
+};
+
+async function seedOwner(tx: TransactionSql, email: string, title: string): Promise<Owned> {
+  const user = await createUser(tx, email);
+  const cv = await insertCv(tx, user);
+  const combination = { title_keyword: title, location: "berlin" };
+  const query = await insertQuery(tx, user, combination, cv);
+  const tracking = await markBackfilled(tx, combination, 1, 2);
+  const job = await insertJobFor(tx, tracking, title);
+  await insertStorageObject(tx, user, `${user}/cv.pdf`);
+  const [run] = await tx<{ id: number }[]>`
+    insert into public.runs (kind, user_id, triggered_by) values ('backfill', ${user}, 'test')
+    returning id`;
+  const [usage] = await tx<{ id: number }[]>`
+    insert into public.api_usage (run_id, provider, endpoint, outcome, credits)
+    values (${run.id}, 'jsearch', '/search', 'ok', 1) returning id`;
+  return { user, cv, query, tracking, job, run: run.id, usage: usage.id };
+}
+
+class Done extends Error {
+  constructor(readonly outcome: Outcome) {
+    super(outcome);
+  }
+}
+
+async function attempt(
+  tx: TransactionSql,
+  actor: Actor,
+  statement: string,
+  setup?: string,
+): Promise<Outcome> {
+  try {
+    await tx.savepoint(async (sp) => {
+      await actAs(sp, actor);
+      if (setup) await sp.unsafe(setup);
+      const rows = await sp.unsafe(statement);
+      throw new Done(rows.length > 0 ? "allowed" : "denied");
+    });
+  } catch (error) {
+    if (error instanceof Done) return error.outcome;
+    if ((error as { code?: string }).code === "42501") return "denied";
+    throw new Error(`${actor.kind} ran «${statement}» and got: ${(error as Error).message}`);
+  }
+  throw new Error("unreachable");
+}
+
+Deno.test(
+  "RLS matrix: anon, user A, user B, service role × every table and the bucket × CRUD",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const a = await seedOwner(tx, "a@example.com", "data scientist");
+      const b = await seedOwner(tx, "b@example.com", "product manager");
+      await tx`insert into storage.buckets (id, name) values ('empty', 'empty')`;
+      const actors: [string, Actor][] = [
+        ["anon", { kind: "anon" }],
+        ["user A", { kind: "user", id: a.user }],
+        ["user B", { kind: "user", id: b.user }],
+        ["service_role", { kind: "service_role" }],
+      ];
+      const mismatches: string[] = [];
+      let cells = 0;
+      for (const [table, statements] of Object.entries(tables)) {
+        for (const [ownerName, owner] of [["A", a], ["B", b]] as const) {
+          for (const [actorName, actor] of actors) {
+            for (const op of ops) {
+              cells += 1;
+              const expected: Outcome = actor.kind === "service_role" ||
+                  (actor.kind === "user" && actor.id === owner.user && ownerMay[table].includes(op))
+                ? "allowed"
+                : "denied";
+              const actual = await attempt(
+                tx,
+                actor,
+                statements[op](owner, cells),
+                statements.setup,
+              );
+              if (actual !== expected) {
+                mismatches.push(
+                  `${actorName} ${op} ${table} of ${ownerName}: ${actual}, expected ${expected}`,
+                );
+              }
+            }
+          }
+        }
+      }
+      assert.equal(cells, Object.keys(tables).length * 2 * 4 * 4);
+      assert.deepEqual(mismatches, []);
+    });
+  },
+);
+
+Deno.test(
+  "RLS: every public table has row level security, and anon holds no privilege on any",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const tablesWithoutRls = await tx`
+      select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relrowsecurity`;
+      assert.deepEqual(tablesWithoutRls.map((r) => r.relname), []);
+      const anonPrivileges = await tx`
+      select c.relname, p.privilege
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      cross join unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) as p(privilege)
+      where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm')
+        and has_table_privilege('anon', c.oid, p.privilege)`;
+      assert.deepEqual(anonPrivileges.map((r) => `${r.relname}:${r.privilege}`), []);
+    });
+  },
+);
+
+Deno.test("RLS: a user's feed follows their active queries, and only theirs", dbTest, async () => {
+  await withRollback(async (tx) => {
+    const a = await seedOwner(tx, "a@example.com", "data scientist");
+    const b = await seedOwner(tx, "b@example.com", "product manager");
+    const visibleJobs = async (user: string) => {
+      return await tx.savepoint(async (sp) => {
+        await actAs(sp, { kind: "user", id: user });
+        const rows = await sp<{ id: number }[]>`select id from public.jobs order by id`;
+        return rows.map((r) => r.id);
+      });
+    };
+    assert.deepEqual(await visibleJobs(a.user), [a.job]);
+    assert.deepEqual(await visibleJobs(b.user), [b.job]);
+
+    // B adds A's search: the shared combination's jobs appear in B's feed without a new fetch.
+    await insertQuery(tx, b.user, { title_keyword: "data scientist", location: "berlin" });
+    assert.deepEqual(await visibleJobs(b.user), [a.job, b.job]);
+
+    // B deactivates it again: gone from B's feed, still in A's.
+    await tx`update public.user_search_queries set is_active = false, deactivated_at = now()
+             where user_id = ${b.user} and title_keyword = 'data scientist'`;
+    assert.deepEqual(await visibleJobs(b.user), [b.job]);
+    assert.deepEqual(await visibleJobs(a.user), [a.job]);
+  });
+});
+
+Deno.test(
+  "RLS: a user cannot attach a query to someone else's CV, nor call the service functions",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const a = await seedOwner(tx, "a@example.com", "data scientist");
+      const b = await seedOwner(tx, "b@example.com", "product manager");
+      const asB: Actor = { kind: "user", id: b.user };
+      assert.equal(
+        await attempt(
+          tx,
+          asB,
+          `insert into public.user_search_queries (user_id, cv_document_id, title_keyword, location)
+         values ('${b.user}', '${a.cv}', 'qa engineer', 'hamburg') returning 1`,
+        ),
+        "denied",
+      );
+      for (
+        const call of [
+          `select count(*) from public.get_unbacked_combinations_for_user('${a.user}')`,
+          `select public.is_combination_backfilled('data scientist', 'berlin')`,
+          `select public.mark_combination_backfilled('data scientist', 'berlin')`,
+        ]
+      ) {
+        assert.equal(await attempt(tx, asB, call), "denied", call);
+        assert.equal(await attempt(tx, { kind: "anon" }, call), "denied", call);
+        assert.equal(await attempt(tx, { kind: "service_role" }, call), "allowed", call);
+      }
+    });
+  },
+);
