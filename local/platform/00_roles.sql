@@ -34,3 +34,6 @@ grant usage on schema extensions to postgres, anon, authenticated, service_role;
 
 alter role anon set statement_timeout = '3s';
 alter role authenticated set statement_timeout = '8s';
+
+-- Supabase's search path: extensions (pgcrypto, pgtap, ...) resolve without a schema prefix.
+alter role postgres set search_path = "$user", public, extensions;

@@ -1,0 +1,57 @@
+/**
+ * `deno task bench [--json]`: every benchmark, each measured side by side with its baseline in
+ * one run. Database: DATABASE_URL when set; otherwise a throwaway PostgreSQL 15 when its binaries
+ * are installed (the numbers that matter); otherwise the embedded PGlite.
+ *
+ * @module
+ */
+import { loadConfig } from "../shared/config.ts";
+import { connectPostgres, type Sql } from "../shared/db/postgres.ts";
+import { openLocalDatabase, prepareLocalDatabase } from "../local/database.ts";
+import { startPgCluster } from "../local/pg_cluster.ts";
+import { type BenchResult, formatJsonLines, formatTable } from "./report.ts";
+import { benchUnbackedJoin } from "./unbacked_join.ts";
+
+/** Every benchmark, in print order. */
+const benchmarks: ((sql: Sql) => Promise<BenchResult[]>)[] = [benchUnbackedJoin];
+
+async function pgBinariesInstalled(): Promise<boolean> {
+  const binDir = Deno.env.get("PG_BIN_DIR") ?? "/usr/lib/postgresql/15/bin";
+  return await Deno.stat(`${binDir}/initdb`).then(() => true, () => false);
+}
+
+async function withDatabase<T>(
+  fn: (sql: Sql, target: string) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig();
+  if (!config.DATABASE_URL && await pgBinariesInstalled()) {
+    const cluster = await startPgCluster();
+    const sql = connectPostgres(cluster.url, { max: 4 });
+    try {
+      await prepareLocalDatabase(sql);
+      return await fn(sql, "throwaway PostgreSQL 15");
+    } finally {
+      await sql.end();
+      await cluster.stop();
+    }
+  }
+  const database = await openLocalDatabase(config, { max: 4 });
+  try {
+    await prepareLocalDatabase(database.sql);
+    return await fn(database.sql, database.embedded ? "embedded PGlite" : "DATABASE_URL");
+  } finally {
+    await database.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const json = Deno.args.includes("--json");
+  await withDatabase(async (sql, target) => {
+    if (!json) console.log(`Benchmarks on ${target}\n`);
+    const results: BenchResult[] = [];
+    for (const bench of benchmarks) results.push(...await bench(sql));
+    console.log(json ? formatJsonLines(results) : formatTable(results));
+  });
+}
+
+if (import.meta.main) await main();
