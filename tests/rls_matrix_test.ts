@@ -248,6 +248,17 @@ Deno.test(
       where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm')
         and has_table_privilege('anon', c.oid, p.privilege)`;
       assert.deepEqual(anonPrivileges.map((r) => `${r.relname}:${r.privilege}`), []);
+      const sequencePrivileges = await tx`
+        select r.rolname, c.relname, p.privilege
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        cross join unnest(array['USAGE', 'SELECT', 'UPDATE']) as p(privilege)
+        cross join (values ('anon'), ('authenticated')) as r(rolname)
+        where n.nspname = 'public' and c.relkind = 'S'
+          and has_sequence_privilege(r.rolname, c.oid, p.privilege)`;
+      assert.deepEqual(
+        sequencePrivileges.map((r) => `${r.rolname}:${r.relname}:${r.privilege}`),
+        [],
+      );
     });
   },
 );
@@ -306,6 +317,54 @@ Deno.test(
         assert.equal(await attempt(tx, { kind: "anon" }, call), "denied", call);
         assert.equal(await attempt(tx, { kind: "service_role" }, call), "allowed", call);
       }
+    });
+  },
+);
+
+Deno.test(
+  "RLS: a user cannot move their query to another owner or CV, nor their file into another folder",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const a = await seedOwner(tx, "a@example.com", "data scientist");
+      const b = await seedOwner(tx, "b@example.com", "product manager");
+      const asA: Actor = { kind: "user", id: a.user };
+      for (
+        const change of [
+          `user_id = '${b.user}'`,
+          `cv_document_id = '${b.cv}'`,
+          `cv_document_id = null`,
+        ]
+      ) {
+        assert.equal(
+          await attempt(
+            tx,
+            asA,
+            `update public.user_search_queries set ${change} where id = ${a.query} returning 1`,
+          ),
+          "denied",
+          change,
+        );
+      }
+      assert.equal(
+        await attempt(
+          tx,
+          asA,
+          `update storage.objects set name = '${b.user}/moved.pdf'
+           where bucket_id = 'cvs' and name = '${a.user}/cv.pdf' returning 1`,
+        ),
+        "denied",
+      );
+      // Moving within the own folder is fine.
+      assert.equal(
+        await attempt(
+          tx,
+          asA,
+          `update storage.objects set name = '${a.user}/renamed.pdf'
+           where bucket_id = 'cvs' and name = '${a.user}/cv.pdf' returning 1`,
+        ),
+        "allowed",
+      );
     });
   },
 );
