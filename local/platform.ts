@@ -10,7 +10,7 @@ import type { Sql } from "../shared/db/postgres.ts";
 const platformDir = new URL("./platform/", import.meta.url);
 
 /** The platform files in the order they apply. */
-export async function platformFiles(): Promise<string[]> {
+async function platformFiles(): Promise<string[]> {
   const names: string[] = [];
   for await (const entry of Deno.readDir(platformDir)) {
     if (entry.isFile && /^\d\d_.+\.sql$/.test(entry.name)) names.push(entry.name);

@@ -7,7 +7,7 @@
  * @module
  */
 import { loadConfig } from "../../shared/config.ts";
-import type { Sql, TransactionSql } from "../../shared/db/postgres.ts";
+import type { TransactionSql } from "../../shared/db/postgres.ts";
 import {
   type LocalDatabase,
   openLocalDatabase,
@@ -54,8 +54,3 @@ export async function withRollback<T>(fn: (tx: TransactionSql) => Promise<T>): P
 
 /** Options for database tests: the shared client outlives each test, so sanitizers are off. */
 export const dbTest = { sanitizeResources: false, sanitizeOps: false } as const;
-
-/** The raw client, for tests that must commit (clean up after yourself). */
-export async function testSql(): Promise<Sql> {
-  return (await testDatabase()).sql;
-}
