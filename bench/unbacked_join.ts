@@ -7,6 +7,7 @@
  * @module
  */
 import type { Sql, TransactionSql } from "../shared/db/postgres.ts";
+import { inRolledBackTransaction } from "../local/database.ts";
 import { type BenchResult, result } from "./report.ts";
 
 const users = 2000;
@@ -14,8 +15,6 @@ const combosPerUser = 6;
 const titles = 300;
 const locations = 10;
 const calls = 400;
-
-class Rollback extends Error {}
 
 async function seed(tx: TransactionSql): Promise<string[]> {
   const ids = await tx<{ id: string }[]>`
@@ -55,14 +54,12 @@ async function timeCalls(run: (userId: string) => Promise<unknown>, userIds: str
 
 /** Runs the benchmark; leaves nothing behind. */
 export async function benchUnbackedJoin(sql: Sql): Promise<BenchResult[]> {
-  let out: BenchResult[] = [];
-  try {
-    await sql.begin(async (tx) => {
-      const userIds = await seed(tx);
-      const keyJoin = (id: string) =>
-        tx`select count(*) from public.get_unbacked_combinations_for_user(${id})`;
-      const columnJoin = (id: string) =>
-        tx`select count(*) from (
+  return await inRolledBackTransaction(sql, async (tx) => {
+    const userIds = await seed(tx);
+    const keyJoin = (id: string) =>
+      tx`select count(*) from public.get_unbacked_combinations_for_user(${id})`;
+    const columnJoin = (id: string) =>
+      tx`select count(*) from (
           select distinct q.title_keyword, q.location, q.ai_work_arrangement, q.ai_employment_type,
             q.ai_seniority, q.ai_industry
           from public.user_search_queries q
@@ -73,32 +70,27 @@ export async function benchUnbackedJoin(sql: Sql): Promise<BenchResult[]> {
            and bt.ai_seniority is not distinct from q.ai_seniority
            and bt.ai_industry is not distinct from q.ai_industry
           where q.user_id = ${id} and q.is_active and (bt.id is null or bt.state <> 'backfilled')) d`;
-      // Same answers first, then interleaved timing rounds.
-      for (const id of userIds.slice(0, 50)) {
-        const [a] = await keyJoin(id);
-        const [b] = await columnJoin(id);
-        if (Number(a.count) !== Number(b.count)) {
-          throw new Error(`Key join and column join disagree for user ${id}`);
-        }
+    // Same answers first, then interleaved timing rounds.
+    for (const id of userIds.slice(0, 50)) {
+      const [a] = await keyJoin(id);
+      const [b] = await columnJoin(id);
+      if (Number(a.count) !== Number(b.count)) {
+        throw new Error(`Key join and column join disagree for user ${id}`);
       }
-      let key = 0;
-      let columns = 0;
-      for (let round = 0; round < 3; round++) {
-        key += await timeCalls(keyJoin, userIds);
-        columns += await timeCalls(columnJoin, userIds);
-      }
-      out = [
-        result(
-          "unbacked combinations per user (key join vs six-column join)",
-          key / 3,
-          "calls/s",
-          columns / 3,
-        ),
-      ];
-      throw new Rollback();
-    });
-  } catch (error) {
-    if (!(error instanceof Rollback)) throw error;
-  }
-  return out;
+    }
+    let key = 0;
+    let columns = 0;
+    for (let round = 0; round < 3; round++) {
+      key += await timeCalls(keyJoin, userIds);
+      columns += await timeCalls(columnJoin, userIds);
+    }
+    return [
+      result(
+        "unbacked combinations per user (key join vs six-column join)",
+        key / 3,
+        "calls/s",
+        columns / 3,
+      ),
+    ];
+  });
 }

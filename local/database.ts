@@ -6,7 +6,7 @@
  */
 import { type Config, databaseUrl } from "../shared/config.ts";
 import { applyMigrations, type MigrationResult } from "../shared/db/migrations.ts";
-import { connectPostgres, type Sql } from "../shared/db/postgres.ts";
+import { connectPostgres, type Sql, type TransactionSql } from "../shared/db/postgres.ts";
 import { startEmbeddedPostgres } from "./embedded_postgres.ts";
 import { applyLocalPlatform, hasLocalPlatform } from "./platform.ts";
 
@@ -62,4 +62,26 @@ export async function prepareLocalDatabase(
     await applyLocalPlatform(sql);
   }
   return await applyMigrations(sql, { log: options.log });
+}
+
+class Rollback extends Error {}
+
+/**
+ * Runs `fn` in a transaction that is always rolled back, so tests and benchmarks leave nothing
+ * behind. Returns what `fn` returned; errors from `fn` propagate.
+ */
+export async function inRolledBackTransaction<T>(
+  sql: Sql,
+  fn: (tx: TransactionSql) => Promise<T>,
+): Promise<T> {
+  let result: T | undefined;
+  try {
+    await sql.begin(async (tx) => {
+      result = await fn(tx);
+      throw new Rollback();
+    });
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+  }
+  return result as T;
 }

@@ -9,6 +9,7 @@
 import { loadConfig } from "../../shared/config.ts";
 import type { TransactionSql } from "../../shared/db/postgres.ts";
 import {
+  inRolledBackTransaction,
   type LocalDatabase,
   openLocalDatabase,
   prepareLocalDatabase,
@@ -32,24 +33,13 @@ export function onRealPostgres(): boolean {
   return Boolean(env.DATABASE_URL ?? env.SUPABASE_DB_URL);
 }
 
-class Rollback extends Error {}
-
 /**
  * Runs `fn` in a transaction that is always rolled back, so tests leave nothing behind.
  * Returns what `fn` returned.
  */
 export async function withRollback<T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
   const { sql } = await testDatabase();
-  let result: T | undefined;
-  try {
-    await sql.begin(async (tx) => {
-      result = await fn(tx);
-      throw new Rollback();
-    });
-  } catch (error) {
-    if (!(error instanceof Rollback)) throw error;
-  }
-  return result as T;
+  return await inRolledBackTransaction(sql, fn);
 }
 
 /** Options for database tests: the shared client outlives each test, so sanitizers are off. */
