@@ -11,9 +11,10 @@ import { openLocalDatabase, prepareLocalDatabase } from "../local/database.ts";
 import { startPgCluster } from "../local/pg_cluster.ts";
 import { type BenchResult, formatJsonLines, formatTable } from "./report.ts";
 import { benchUnbackedJoin } from "./unbacked_join.ts";
+import { benchJobUpsert } from "./job_upsert.ts";
 
 /** Every benchmark, in print order. */
-const benchmarks: ((sql: Sql) => Promise<BenchResult[]>)[] = [benchUnbackedJoin];
+const benchmarks: ((sql: Sql) => Promise<BenchResult[]>)[] = [benchUnbackedJoin, benchJobUpsert];
 
 async function pgBinariesInstalled(): Promise<boolean> {
   const binDir = Deno.env.get("PG_BIN_DIR") ?? "/usr/lib/postgresql/15/bin";

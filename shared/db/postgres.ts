@@ -58,3 +58,6 @@ export function describeConnectionError(error: unknown, url: string): string | u
   }
   return undefined;
 }
+
+/** Anything that runs queries: a pool, or a transaction on it. */
+export type Queryable = Sql | TransactionSql;

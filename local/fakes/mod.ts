@@ -1,0 +1,70 @@
+/**
+ * Local fakes of the two paid job APIs (JSearch and Active Jobs DB on RapidAPI), drawing from one
+ * deterministic job world, for tests and the demo.
+ *
+ * ```ts
+ * const fakes = await startProviderFakes();
+ * const res = await fetch(`${fakes.jsearch.url}/search?query=data+engineer+in+berlin&country=de`, {
+ *   headers: { "x-rapidapi-key": "test-key", "x-rapidapi-host": "jsearch.p.rapidapi.com" },
+ * });
+ * console.log((await res.json()).data.length);
+ * await fakes.close();
+ * ```
+ *
+ * @module
+ */
+import { type FakeActiveJobsDbOptions, startFakeActiveJobsDb } from "./active_jobs_db.ts";
+import { type FakeJSearchOptions, startFakeJSearch } from "./jsearch.ts";
+import type { FakeServer } from "./server.ts";
+import { createJobWorld, type JobWorld } from "./world.ts";
+
+export * from "./world.ts";
+export * from "./rapidapi_gateway.ts";
+export * from "./server.ts";
+export * from "./jsearch.ts";
+export * from "./active_jobs_db.ts";
+export { activeJobsDbId, descriptionHtml, INDEXING_DELAY_MS } from "./active_jobs_db_job.ts";
+export { JSEARCH_EMPLOYMENT_TYPE, jsearchJobId } from "./jsearch_job.ts";
+export { GOOGLE_TRACKING } from "./jsearch_links.ts";
+export { type Country, type LocationScope, type Place, resolveLocation } from "./places.ts";
+export { COMPANIES, type Company } from "./companies.ts";
+
+/** Options of {@link startProviderFakes}. */
+export interface ProviderFakesOptions {
+  /** The shared world (default `createJobWorld()`). */
+  world?: JobWorld;
+  jsearch?: Partial<FakeJSearchOptions>;
+  activeJobsDb?: Partial<FakeActiveJobsDbOptions>;
+}
+
+/** Both fakes, sharing one world. */
+export interface ProviderFakes {
+  world: JobWorld;
+  jsearch: FakeServer;
+  activeJobsDb: FakeServer;
+  /** Closes both servers. */
+  close(): Promise<void>;
+}
+
+/** Starts both fake providers on free ports, drawing from one world. */
+export async function startProviderFakes(
+  options: ProviderFakesOptions = {},
+): Promise<ProviderFakes> {
+  const world = options.world ?? createJobWorld();
+  const jsearch = await startFakeJSearch({ ...options.jsearch, world });
+  let activeJobsDb: FakeServer;
+  try {
+    activeJobsDb = await startFakeActiveJobsDb({ ...options.activeJobsDb, world });
+  } catch (error) {
+    await jsearch.close();
+    throw error;
+  }
+  return {
+    world,
+    jsearch,
+    activeJobsDb,
+    async close() {
+      await Promise.all([jsearch.close(), activeJobsDb.close()]);
+    },
+  };
+}

@@ -1,0 +1,285 @@
+-- ---------------------------------------------------------------------------
+-- The job store: identity columns for cross-provider dedup, and one set-based upsert that stores
+-- a whole batch of provider postings in one statement.
+--
+-- Identity, cheapest first (keys computed in shared/jobs/identity.ts, compared here):
+--   1. job_sources (provider, provider_job_id)
+--   2. job_sources.canonical_url   (apply URL, tracking parameters stripped)
+--   3. job_sources.fingerprint     (normalised title | company | location)
+--   4. jobs.loose_fingerprint      (title | company), only when one side's location is coarse
+--                                   and the countries do not contradict each other
+-- ---------------------------------------------------------------------------
+
+alter table public.jobs
+  add column location_is_coarse boolean not null default false;
+
+comment on column public.jobs.loose_fingerprint is
+  'Normalised title | company; matched only when one side''s location is coarse.';
+comment on column public.jobs.location_is_coarse is
+  'The location names no city: a country only, or "Remote".';
+
+alter table public.job_sources
+  add column canonical_url text,
+  add column fingerprint text,
+  add column links text[] not null default '{}';
+
+comment on column public.job_sources.links is 'Every link the provider gave for this posting.';
+
+create index job_sources_canonical_url_idx on public.job_sources (canonical_url)
+  where canonical_url is not null;
+create index job_sources_fingerprint_idx on public.job_sources (fingerprint);
+drop index public.jobs_canonical_url_idx;
+
+-- The two halves of a batch, as row types. p_jobs has one row per group (postings already known
+-- to be one job): the job's fields and the identity keys of the posting they come from.
+-- p_sources has one row per provider posting of a group.
+create type private.job_batch_job as (
+  g integer, fingerprint text, loose_fingerprint text, location_is_coarse boolean,
+  canonical_url text, title text, company text, location_city text, location_region text,
+  location_country text, location_raw text, work_arrangement text, employment_type text,
+  seniority text, salary_min numeric, salary_max numeric, salary_currency text,
+  salary_period text, description text, apply_url text, posted_at timestamptz,
+  valid_through timestamptz);
+
+create type private.job_batch_source as (
+  g integer, ord integer, provider text, provider_job_id text, url text, canonical_url text,
+  fingerprint text, links text[], raw jsonb);
+
+create type private.job_batch_seen as (
+  provider text, provider_job_id text, valid_through timestamptz);
+
+-- Set-returning wrappers with a realistic row estimate (a batch is hundreds of rows, not the
+-- planner's default guess), so the joins between the halves are hash joins, not nested loops.
+-- SET search_path keeps them from being inlined, which would drop the estimate.
+create or replace function private.job_batch_jobs(p jsonb) returns setof private.job_batch_job
+language sql immutable rows 1000 set search_path = ''
+as $$ select * from jsonb_populate_recordset(null::private.job_batch_job, p) $$;
+
+create or replace function private.job_batch_sources(p jsonb)
+returns setof private.job_batch_source
+language sql immutable rows 1000 set search_path = ''
+as $$ select * from jsonb_populate_recordset(null::private.job_batch_source, p) $$;
+
+create or replace function private.job_batch_seen(p jsonb) returns setof private.job_batch_seen
+language sql immutable rows 1000 set search_path = ''
+as $$ select * from jsonb_populate_recordset(null::private.job_batch_seen, p) $$;
+
+revoke execute on function private.job_batch_jobs(jsonb), private.job_batch_sources(jsonb),
+  private.job_batch_seen(jsonb) from public;
+grant execute on function private.job_batch_jobs(jsonb), private.job_batch_sources(jsonb),
+  private.job_batch_seen(jsonb) to service_role;
+
+-- Which of these provider postings are stored already, and under which job. The first half of
+-- storing a batch: postings seen before are then sent as keys only (p_seen), not in full.
+create or replace function public.known_job_sources(p_providers text[], p_provider_job_ids text[])
+returns table (provider text, provider_job_id text, job_id bigint)
+language sql stable security invoker set search_path = ''
+as $$
+  select x.provider, x.provider_job_id, x.job_id
+  from unnest(p_providers, p_provider_job_ids) as k(provider, provider_job_id)
+  join public.job_sources x on x.provider = k.provider and x.provider_job_id = k.provider_job_id
+$$;
+
+revoke execute on function public.known_job_sources(text[], text[]) from public, anon, authenticated;
+grant execute on function public.known_job_sources(text[], text[]) to service_role;
+
+-- Stores one batch in one statement and returns one row per posting: the job it belongs to, how
+-- that job was found, and whether the job and the source row are new.
+--   p_jobs, p_sources: postings not stored yet (or groups with at least one such posting);
+--   p_seen: postings stored before, as keys only. They move last_seen_at (and valid_through)
+--           and are linked to the combination. Their rows come back with g = -1.
+--
+-- Within a batch a provider id and a new job's fingerprint appear once
+-- (shared/jobs/batch_grouping.ts guarantees it). New job ids are drawn from the identity
+-- sequence up front, so no step has to find inserted rows again. If a concurrent batch stores
+-- the same fingerprint first, this statement fails on the sources' foreign key and the caller
+-- retries it; the retry finds that job by fingerprint.
+create or replace function public.upsert_jobs(
+  p_jobs jsonb,
+  p_sources jsonb,
+  p_seen jsonb default '[]',
+  p_combination_id bigint default null
+)
+returns table (
+  g integer,
+  provider text,
+  provider_job_id text,
+  job_id bigint,
+  matched_by text,
+  job_created boolean,
+  source_created boolean,
+  prior_providers text[]
+)
+-- jit off: the plan's cost crosses the JIT threshold, and compiling it costs more than running it
+language sql volatile security invoker set search_path = '' set jit = off
+as $$
+  with job as materialized (
+    select * from private.job_batch_jobs(p_jobs)
+  ),
+  src as materialized (
+    select * from private.job_batch_sources(p_sources)
+  ),
+  -- Every posting's keys against the stored sources: one index probe per key. (min(id + 0), not
+  -- min(id): on a young, unanalysed table the planner would otherwise walk the id index.)
+  source_match as (
+    select s.g, min(by_source.job_id) as by_source, min(by_url.job_id) as by_url,
+           min(by_fingerprint.job_id) as by_fingerprint
+    from src s
+    left join lateral (
+      select x.job_id from public.job_sources x
+      where x.provider = s.provider and x.provider_job_id = s.provider_job_id
+    ) by_source on true
+    left join lateral (
+      select min(x.job_id + 0) as job_id from public.job_sources x
+      where s.canonical_url is not null and x.canonical_url = s.canonical_url
+    ) by_url on true
+    left join lateral (
+      select min(x.job_id + 0) as job_id from public.job_sources x where x.fingerprint = s.fingerprint
+    ) by_fingerprint on true
+    group by s.g
+  ),
+  placed as materialized (
+    select j.g, m.matched_by, m.existing_id,
+           -- COALESCE evaluates lazily: only new jobs draw an id
+           coalesce(m.existing_id, nextval('public.jobs_id_seq'::regclass)) as job_id
+    from job j
+    join source_match sm on sm.g = j.g
+    left join lateral (
+      select min(x.id) as id from public.jobs x where x.fingerprint = j.fingerprint
+    ) by_job_fingerprint on true
+    left join lateral (
+      select min(x.id + 0) as id from public.jobs x
+      where sm.by_source is null and sm.by_url is null and sm.by_fingerprint is null
+        and by_job_fingerprint.id is null
+        and x.loose_fingerprint = j.loose_fingerprint
+        and (j.location_is_coarse or x.location_is_coarse)
+        and (j.location_country is null or x.location_country is null
+             or j.location_country = x.location_country)
+    ) by_loose on true
+    cross join lateral (
+      select coalesce(sm.by_source, sm.by_url, sm.by_fingerprint, by_job_fingerprint.id,
+                      by_loose.id) as existing_id,
+             case when sm.by_source is not null then 'source'
+                  when sm.by_url is not null then 'url'
+                  when sm.by_fingerprint is not null or by_job_fingerprint.id is not null
+                    then 'fingerprint'
+                  when by_loose.id is not null then 'loose_fingerprint'
+                  else 'new' end as matched_by
+    ) m
+  ),
+  inserted as (
+    insert into public.jobs (
+      id, fingerprint, loose_fingerprint, location_is_coarse, canonical_url, title, company,
+      location_city, location_region, location_country, location_raw, work_arrangement,
+      employment_type, seniority, salary_min, salary_max, salary_currency, salary_period,
+      description, apply_url, posted_at, valid_through)
+    overriding system value
+    select p.job_id, j.fingerprint, j.loose_fingerprint, j.location_is_coarse, j.canonical_url,
+           j.title, j.company, j.location_city, j.location_region, j.location_country,
+           j.location_raw, j.work_arrangement, j.employment_type, j.seniority, j.salary_min,
+           j.salary_max, j.salary_currency, j.salary_period, j.description, j.apply_url,
+           j.posted_at, j.valid_through
+    from placed p join job j on j.g = p.g
+    where p.existing_id is null
+    on conflict (fingerprint) do nothing
+    returning id
+  ),
+  -- Jobs seen again: last_seen_at moves, and what the stored row lacks is filled in.
+  refreshed as (
+    update public.jobs x set
+      last_seen_at = now(),
+      company = coalesce(x.company, j.company),
+      location_city = coalesce(x.location_city, j.location_city),
+      location_region = coalesce(x.location_region, j.location_region),
+      location_country = coalesce(x.location_country, j.location_country),
+      work_arrangement = coalesce(x.work_arrangement, j.work_arrangement::public.work_arrangement),
+      employment_type = coalesce(x.employment_type, j.employment_type::public.employment_type),
+      seniority = coalesce(x.seniority, j.seniority::public.seniority_level),
+      salary_min = case when x.salary_min is null and x.salary_max is null then j.salary_min
+                        else x.salary_min end,
+      salary_max = case when x.salary_min is null and x.salary_max is null then j.salary_max
+                        else x.salary_max end,
+      salary_currency = case when x.salary_min is null and x.salary_max is null
+                             then j.salary_currency else x.salary_currency end,
+      salary_period = case when x.salary_min is null and x.salary_max is null
+                           then j.salary_period else x.salary_period end,
+      description = coalesce(x.description, j.description),
+      apply_url = coalesce(x.apply_url, j.apply_url),
+      canonical_url = coalesce(x.canonical_url, j.canonical_url),
+      posted_at = least(x.posted_at, j.posted_at),
+      valid_through = coalesce(j.valid_through, x.valid_through)
+    from placed p join job j on j.g = p.g
+    where x.id = p.existing_id
+    returning x.id
+  ),
+  prior as (
+    select p.g, array(select distinct x.provider from public.job_sources x
+                      where x.job_id = p.existing_id order by 1) as providers
+    from placed p
+    where p.existing_id is not null
+  ),
+  sourced as (
+    insert into public.job_sources as x (
+      job_id, provider, provider_job_id, url, canonical_url, fingerprint, links, raw)
+    select p.job_id, s.provider, s.provider_job_id, s.url, s.canonical_url, s.fingerprint,
+           coalesce(s.links, '{}'), coalesce(s.raw, '{}'::jsonb)
+    from src s join placed p on p.g = s.g
+    on conflict (provider, provider_job_id) do update set
+      last_seen_at = now(),
+      url = excluded.url,
+      canonical_url = excluded.canonical_url,
+      fingerprint = excluded.fingerprint,
+      links = excluded.links,
+      raw = excluded.raw
+    returning x.provider, x.provider_job_id, (x.xmax = 0) as created
+  ),
+  seen as materialized (
+    select * from private.job_batch_seen(p_seen)
+  ),
+  seen_sources as (
+    update public.job_sources x set last_seen_at = now()
+    from seen s
+    where x.provider = s.provider and x.provider_job_id = s.provider_job_id
+    returning x.provider, x.provider_job_id, x.job_id, s.valid_through
+  ),
+  seen_jobs as (
+    update public.jobs x set last_seen_at = now(),
+                             valid_through = coalesce(s.valid_through, x.valid_through)
+    from seen_sources s
+    where x.id = s.job_id
+    returning x.id
+  ),
+  linked as (
+    insert into public.combination_jobs as c (combination_id, job_id)
+    select distinct p_combination_id, k.job_id
+    from (select p.job_id from placed p union select s.job_id from seen_sources s) k
+    where p_combination_id is not null
+    on conflict (combination_id, job_id) do update set last_found_at = now()
+    returning c.job_id
+  )
+  -- inserted, refreshed and linked run to completion although nothing reads them: PostgreSQL
+  -- runs every data-modifying WITH exactly once
+  select r.g, r.provider, r.provider_job_id, r.job_id, r.matched_by, r.job_created,
+         r.source_created, r.prior_providers
+  from (
+    select s.g, s.provider, s.provider_job_id, p.job_id, p.matched_by,
+           p.existing_id is null as job_created, coalesce(so.created, false) as source_created,
+           coalesce(pr.providers, '{}') as prior_providers, s.ord
+    from src s
+    join placed p on p.g = s.g
+    left join sourced so on so.provider = s.provider and so.provider_job_id = s.provider_job_id
+    left join prior pr on pr.g = s.g
+    union all
+    select -1, s.provider, s.provider_job_id, s.job_id, 'source', false, false, '{}', 0
+    from seen_sources s
+  ) r
+  order by r.g, r.ord
+$$;
+
+comment on function public.upsert_jobs(jsonb, jsonb, jsonb, bigint) is
+  'Stores a batch of provider postings in one statement: dedup by source id, canonical URL, '
+  'fingerprint and loose fingerprint; links the jobs to the combination. Service role only.';
+
+revoke execute on function public.upsert_jobs(jsonb, jsonb, jsonb, bigint) from public, anon, authenticated;
+grant execute on function public.upsert_jobs(jsonb, jsonb, jsonb, bigint) to service_role;
+grant usage, select on sequence public.jobs_id_seq to service_role;

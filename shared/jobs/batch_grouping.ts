@@ -1,0 +1,97 @@
+/**
+ * Dedup inside one batch, before it reaches SQL: postings that share any identity key (same
+ * provider id, canonical URL or strict fingerprint; or the same loose fingerprint when one of
+ * them has a coarse location in a compatible country) become one group, stored as one job with
+ * several sources. SQL then matches each group against what is already stored.
+ *
+ * @module
+ */
+import type { CanonicalJob } from "./canonical_job.ts";
+import { type JobIdentity, jobIdentity } from "./identity.ts";
+
+/** One posting with its identity keys. */
+export interface IdentifiedJob {
+  job: CanonicalJob;
+  identity: JobIdentity;
+}
+
+/** Postings that are the same job. The first member is the one whose fields are stored. */
+export interface JobGroup {
+  members: IdentifiedJob[];
+}
+
+function find(parent: number[], i: number): number {
+  while (parent[i] !== i) {
+    parent[i] = parent[parent[i]];
+    i = parent[i];
+  }
+  return i;
+}
+
+/** How complete a record is; the most complete one of a group provides its fields. */
+function completeness(job: CanonicalJob): number {
+  return (job.company ? 1 : 0) + (job.location.city ? 2 : 0) + (job.salary ? 1 : 0) +
+    (job.description ? 1 : 0) + (job.postedAt ? 1 : 0) + (job.workArrangement ? 1 : 0) +
+    (job.applyUrl ? 1 : 0);
+}
+
+/**
+ * Groups postings by identity. Records with the same provider and provider id keep only the
+ * last one seen (a provider repeating itself is one record).
+ */
+export function groupJobs(jobs: readonly CanonicalJob[]): JobGroup[] {
+  const bySource = new Map<string, IdentifiedJob>();
+  for (const job of jobs) {
+    bySource.set(`${job.provider}\u0000${job.providerJobId}`, { job, identity: jobIdentity(job) });
+  }
+  const items = [...bySource.values()];
+  const parent = items.map((_, i) => i);
+  const union = (a: number, b: number) => {
+    const ra = find(parent, a);
+    const rb = find(parent, b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  const firstWith = new Map<string, number>();
+  const link = (key: string, i: number) => {
+    const seen = firstWith.get(key);
+    if (seen === undefined) firstWith.set(key, i);
+    else union(seen, i);
+  };
+  items.forEach(({ identity }, i) => {
+    if (identity.canonicalUrl) link(`u\u0000${identity.canonicalUrl}`, i);
+    link(`f\u0000${identity.fingerprint}`, i);
+  });
+  // Loose matches: within one loose key, every coarse posting joins every posting whose country
+  // does not contradict it.
+  const byLoose = new Map<string, number[]>();
+  items.forEach(({ identity }, i) => {
+    const list = byLoose.get(identity.looseFingerprint);
+    if (list) list.push(i);
+    else byLoose.set(identity.looseFingerprint, [i]);
+  });
+  for (const members of byLoose.values()) {
+    if (members.length < 2) continue;
+    for (const a of members) {
+      if (!items[a].identity.locationIsCoarse) continue;
+      for (const b of members) {
+        if (a !== b && countriesCompatible(items[a].job, items[b].job)) union(a, b);
+      }
+    }
+  }
+  const groups = new Map<number, IdentifiedJob[]>();
+  items.forEach((item, i) => {
+    const root = find(parent, i);
+    const list = groups.get(root);
+    if (list) list.push(item);
+    else groups.set(root, [item]);
+  });
+  return [...groups.values()].map((members) => ({
+    members: members.sort((a, b) => completeness(b.job) - completeness(a.job)),
+  }));
+}
+
+function countriesCompatible(a: CanonicalJob, b: CanonicalJob): boolean {
+  const ca = a.location.country;
+  const cb = b.location.country;
+  return !ca || !cb || ca === cb;
+}

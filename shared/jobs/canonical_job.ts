@@ -1,0 +1,79 @@
+/**
+ * The one shape every provider's posting is mapped into before it is stored. The zod schema
+ * mirrors the checks of `public.jobs`, so a record that passes it can never make a batch insert
+ * fail: a bad record is rejected here, alone, with a reason.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** The providers jobs come from (the `job_sources.provider` values). */
+export const PROVIDERS = ["jsearch", "active_jobs_db"] as const;
+
+/** A job provider. */
+export type Provider = typeof PROVIDERS[number];
+
+/** Active Jobs DB's work arrangements (`public.work_arrangement`). */
+export const WORK_ARRANGEMENTS = ["On-site", "Hybrid", "Remote OK", "Remote Solely"] as const;
+/** Active Jobs DB's employment types (`public.employment_type`). */
+export const EMPLOYMENT_TYPES = [
+  "FULL_TIME",
+  "PART_TIME",
+  "CONTRACTOR",
+  "TEMPORARY",
+  "INTERN",
+  "VOLUNTEER",
+  "PER_DIEM",
+  "OTHER",
+] as const;
+/** Active Jobs DB's experience levels in years (`public.seniority_level`). */
+export const SENIORITY_LEVELS = ["0-2", "2-5", "5-10", "10+"] as const;
+/** Salary periods (`jobs.salary_period`). */
+export const SALARY_PERIODS = ["HOUR", "DAY", "WEEK", "MONTH", "YEAR"] as const;
+
+/** A work arrangement. */
+export type WorkArrangement = typeof WORK_ARRANGEMENTS[number];
+/** An employment type. */
+export type EmploymentType = typeof EMPLOYMENT_TYPES[number];
+/** A seniority level. */
+export type Seniority = typeof SENIORITY_LEVELS[number];
+
+const text = z.string().trim().min(1);
+const date = z.date().refine((value) => !Number.isNaN(value.getTime()), "is not a valid date");
+
+/** The canonical job, validated. */
+export const canonicalJobSchema = z.object({
+  provider: z.enum(PROVIDERS),
+  providerJobId: text,
+  title: text,
+  company: text.nullable(),
+  location: z.object({
+    city: text.nullable(),
+    region: text.nullable(),
+    country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code").nullable(),
+    raw: text.nullable(),
+  }),
+  workArrangement: z.enum(WORK_ARRANGEMENTS).nullable(),
+  employmentType: z.enum(EMPLOYMENT_TYPES).nullable(),
+  seniority: z.enum(SENIORITY_LEVELS).nullable(),
+  salary: z.object({
+    min: z.number().nonnegative().nullable(),
+    max: z.number().nonnegative().nullable(),
+    currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code").nullable(),
+    period: z.enum(SALARY_PERIODS).nullable(),
+  }).refine(
+    (salary) => salary.min === null || salary.max === null || salary.min <= salary.max,
+    "salary.min must not exceed salary.max",
+  ).nullable(),
+  description: z.string().nullable(),
+  applyUrl: z.url().nullable(),
+  postedAt: date.nullable(),
+  validThrough: date.nullable(),
+  /** Every link the provider gave for the posting (apply options, the posting page). */
+  links: z.array(z.string()),
+  /** The provider's record as received. */
+  raw: z.unknown(),
+});
+
+/** One posting from one provider, in the canonical shape. */
+export type CanonicalJob = z.infer<typeof canonicalJobSchema>;

@@ -1,0 +1,215 @@
+/**
+ * Job identity across providers, cheapest key first:
+ *   1. provider + provider id (`job_sources`),
+ *   2. the canonical apply URL (tracking parameters stripped),
+ *   3. a strict fingerprint: normalised title | company | location,
+ *   4. a loose fingerprint (title | company), used only when one side's location is coarse
+ *      (a country only, or "Remote").
+ * This module is the only place those keys are computed; SQL compares them.
+ *
+ * @module
+ */
+import { findCity, findCountry } from "../geo/places.ts";
+import type { CanonicalJob } from "./canonical_job.ts";
+
+/** The identity keys of one posting. */
+export interface JobIdentity {
+  canonicalUrl: string | null;
+  fingerprint: string;
+  looseFingerprint: string;
+  /** The location says no more than a country, or only "Remote". */
+  locationIsCoarse: boolean;
+}
+
+/** Query parameters that only track where a click came from. */
+const TRACKING_PARAMS = new Set([
+  "gclid",
+  "fbclid",
+  "msclkid",
+  "dclid",
+  "yclid",
+  "mc_cid",
+  "mc_eid",
+  "_hsenc",
+  "_hsmi",
+  "gh_src",
+  "src",
+  "source",
+  "ref",
+  "refid",
+  "referrer",
+  "trk",
+  "trackingid",
+  "tracking_id",
+  "lever-source",
+  "lever-origin",
+  "lever-source[]",
+  "jobpipeline",
+  "ccuid",
+  "cmp",
+  "campaign",
+  "sid",
+  "_ga",
+  "_gl",
+]);
+
+function isTrackingParam(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.startsWith("utm_") || TRACKING_PARAMS.has(lower);
+}
+
+/**
+ * The apply URL with everything that varies between copies of one link removed: scheme (always
+ * https), `www.`/`m.` host prefixes, default ports, fragments, tracking parameters, parameter
+ * order and a trailing slash. Returns null for anything that is not an http(s) URL.
+ */
+export function canonicalUrl(url: string | null | undefined): string | null {
+  if (!url || !URL.canParse(url.trim())) return null;
+  const parsed = new URL(url.trim());
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return null;
+  const host = parsed.hostname.toLowerCase().replace(/^(www\d?|m)\./, "");
+  const params = [...parsed.searchParams.entries()]
+    .filter(([name]) => !isTrackingParam(name))
+    .sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : 1) : a < b ? -1 : 1));
+  const query = params.length
+    ? "?" + params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&")
+    : "";
+  let path = parsed.pathname.replace(/\/{2,}/g, "/");
+  if (path.length > 1) path = path.replace(/\/+$/, "");
+  if (path === "/") path = "";
+  return `https://${host}${path}${query}`;
+}
+
+/** Lower-case ASCII-ish words: diacritics folded, punctuation turned into spaces. */
+function words(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/ß/g, "ss")
+    .toLowerCase()
+    .replace(/&/g, " and ")
+    .replace(/[^a-z0-9+#]+/g, " ")
+    .trim()
+    .replace(/\s+/g, " ");
+}
+
+/** German gender tags that job titles carry: (m/w/d), (w/m/d), (f/m/x), (all genders), ... */
+const GENDER_TAG =
+  /\(\s*(?:[mwfdxi]\s*[/|,]\s*){1,3}[mwfdxi]\s*\)|\b(?:[mwfdx]\s*\/\s*){2}[mwfdx]\b|\(\s*(?:all|alle)\s+gender[s]?\s*\)|\(\s*gn\s*\*?\s*\)/gi;
+
+/** Common title abbreviations, expanded so that "Sr. Engineer" and "Senior Engineer" agree. */
+const TITLE_ABBREVIATIONS: [RegExp, string][] = [
+  [/\bsr\b/g, "senior"],
+  [/\bjr\b/g, "junior"],
+  [/\beng\b/g, "engineer"],
+  [/\bdev\b/g, "developer"],
+  [/\bmgr\b/g, "manager"],
+];
+
+/** A job title reduced to what identifies the role. */
+export function normalizeTitle(title: string): string {
+  let normalized = words(title.replace(GENDER_TAG, " "));
+  for (const [pattern, replacement] of TITLE_ABBREVIATIONS) {
+    normalized = normalized.replace(pattern, replacement);
+  }
+  return normalized;
+}
+
+/** Legal forms, longest first; stripped from the end of company names, repeatedly. */
+const LEGAL_SUFFIXES = [
+  "gmbh and co kgaa",
+  "gmbh and co kg",
+  "ag and co kg",
+  "se and co kg",
+  "ug haftungsbeschrankt",
+  "sp z o o",
+  "s a r l",
+  "gmbh",
+  "mbh",
+  "kgaa",
+  "ag",
+  "se",
+  "kg",
+  "ug",
+  "ohg",
+  "gbr",
+  "ev",
+  "e v",
+  "ltd",
+  "limited",
+  "inc",
+  "incorporated",
+  "llc",
+  "llp",
+  "plc",
+  "corp",
+  "corporation",
+  "co",
+  "company",
+  "bv",
+  "b v",
+  "nv",
+  "n v",
+  "sa",
+  "sas",
+  "sarl",
+  "srl",
+  "spa",
+  "sl",
+  "ab",
+  "as",
+  "oy",
+  "aps",
+  "lda",
+  "group",
+  "holding",
+];
+
+/** A company name without its legal form: "Zalando SE", "zalando" and "Zalando" agree. */
+export function normalizeCompany(company: string | null | undefined): string {
+  if (!company) return "";
+  let normalized = words(company);
+  let changed = true;
+  while (changed && normalized) {
+    changed = false;
+    for (const suffix of LEGAL_SUFFIXES) {
+      if (normalized === suffix) break;
+      if (normalized.endsWith(" " + suffix)) {
+        normalized = normalized.slice(0, -suffix.length - 1).trim();
+        changed = true;
+        break;
+      }
+    }
+  }
+  return normalized;
+}
+
+/** The city key: known cities by their one name in any language, others by their words. */
+function cityKey(city: string | null): string {
+  if (!city) return "";
+  return words(findCity(city)?.name ?? city);
+}
+
+/** The country code for a code or a name, or null. */
+function countryKey(country: string | null): string {
+  if (!country) return "";
+  return findCountry(country)?.code ?? country.toUpperCase();
+}
+
+/** The identity keys of a canonical job. */
+export function jobIdentity(job: CanonicalJob): JobIdentity {
+  const title = normalizeTitle(job.title);
+  const company = normalizeCompany(job.company);
+  const city = cityKey(job.location.city);
+  const country = countryKey(job.location.country);
+  const locationIsCoarse = city === "";
+  const location = locationIsCoarse
+    ? (country || (job.workArrangement === "Remote Solely" ? "remote" : ""))
+    : `${city}/${country}`;
+  return {
+    canonicalUrl: canonicalUrl(job.applyUrl),
+    fingerprint: `${title}|${company}|${location}`,
+    looseFingerprint: `${title}|${company}`,
+    locationIsCoarse,
+  };
+}

@@ -1,0 +1,252 @@
+/**
+ * Stores canonical jobs: groups a batch by identity, then per chunk of groups makes two round
+ * trips — never one per job: `public.known_job_sources` finds the postings stored before, and
+ * `public.upsert_jobs` stores the chunk in one statement, sending known postings as keys only.
+ * The per-posting result becomes dedup statistics.
+ *
+ * @module
+ */
+import type { Queryable, TransactionSql } from "../db/postgres.ts";
+import type { CanonicalJob } from "./canonical_job.ts";
+import { groupJobs, type JobGroup } from "./batch_grouping.ts";
+
+/** What storing a batch did. */
+export interface StoreStats {
+  /** Provider postings handed in. */
+  postings: number;
+  /** Distinct jobs they turned out to be. */
+  jobs: number;
+  /** `jobs` rows created. */
+  newJobs: number;
+  /** Postings already stored under the same provider id (a re-fetch). */
+  seenAgain: number;
+  /** New postings merged into a job that already had a posting of the same provider. */
+  mergedWithinProvider: number;
+  /** New postings merged into a job that already had a posting of the other provider. */
+  mergedAcrossProviders: number;
+  /** Distinct jobs linked to the combination. */
+  linked: number;
+}
+
+/** Options for {@link storeJobs}. */
+export interface StoreOptions {
+  /** `backfill_tracking.id` of the combination that found the jobs; they are linked to it. */
+  combinationId?: number | null;
+  /** Groups per statement. Default 500. */
+  chunkSize?: number;
+}
+
+/** An empty {@link StoreStats}. */
+export function emptyStoreStats(): StoreStats {
+  return {
+    postings: 0,
+    jobs: 0,
+    newJobs: 0,
+    seenAgain: 0,
+    mergedWithinProvider: 0,
+    mergedAcrossProviders: 0,
+    linked: 0,
+  };
+}
+
+/** Adds `b` into `a`. */
+export function addStoreStats(a: StoreStats, b: StoreStats): StoreStats {
+  for (const key of Object.keys(a) as (keyof StoreStats)[]) a[key] += b[key];
+  return a;
+}
+
+interface MemberRow {
+  g: number;
+  provider: string;
+  provider_job_id: string;
+  job_id: number;
+  matched_by: string;
+  job_created: boolean;
+  source_created: boolean;
+  prior_providers: string[];
+}
+
+function isoOrNull(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}
+
+/** The two JSON arrays `public.upsert_jobs` reads: one object per job, one per posting. */
+export function batchPayload(
+  groups: readonly JobGroup[],
+): { jobs: Record<string, unknown>[]; sources: Record<string, unknown>[] } {
+  const jobs: Record<string, unknown>[] = [];
+  const sources: Record<string, unknown>[] = [];
+  groups.forEach((group, g) => {
+    const { job, identity } = group.members[0];
+    jobs.push({
+      g,
+      fingerprint: identity.fingerprint,
+      loose_fingerprint: identity.looseFingerprint,
+      location_is_coarse: identity.locationIsCoarse,
+      canonical_url: identity.canonicalUrl,
+      title: job.title,
+      company: job.company,
+      location_city: job.location.city,
+      location_region: job.location.region,
+      location_country: job.location.country,
+      location_raw: job.location.raw,
+      work_arrangement: job.workArrangement,
+      employment_type: job.employmentType,
+      seniority: job.seniority,
+      salary_min: job.salary?.min ?? null,
+      salary_max: job.salary?.max ?? null,
+      salary_currency: job.salary?.currency ?? null,
+      salary_period: job.salary?.period ?? null,
+      description: job.description,
+      apply_url: job.applyUrl,
+      posted_at: isoOrNull(job.postedAt),
+      valid_through: isoOrNull(job.validThrough),
+    });
+    group.members.forEach(({ job, identity }, ord) => {
+      sources.push({
+        g,
+        ord,
+        provider: job.provider,
+        provider_job_id: job.providerJobId,
+        url: job.applyUrl,
+        canonical_url: identity.canonicalUrl,
+        fingerprint: identity.fingerprint,
+        links: job.links,
+        raw: job.raw ?? null,
+      });
+    });
+  });
+  return { jobs, sources };
+}
+
+/** Turns the rows `public.upsert_jobs` returned into statistics. */
+function statsOf(rows: readonly MemberRow[], jobIds: Set<number>): StoreStats {
+  const stats = emptyStoreStats();
+  const byGroup = new Map<number, MemberRow[]>();
+  for (const row of rows) {
+    const list = byGroup.get(row.g);
+    if (list) list.push(row);
+    else byGroup.set(row.g, [row]);
+  }
+  for (const [g, members] of byGroup) {
+    if (g < 0) {
+      for (const member of members) {
+        jobIds.add(member.job_id);
+        stats.postings++;
+        stats.seenAgain++;
+      }
+      continue;
+    }
+    jobIds.add(members[0].job_id);
+    if (members[0].job_created) stats.newJobs++;
+    // providers the job has before each new posting joins: stored ones, then earlier members
+    const providers = new Set(members[0].prior_providers);
+    members.forEach((member, index) => {
+      stats.postings++;
+      if (!member.source_created) {
+        stats.seenAgain++;
+      } else if (!(member.job_created && index === 0)) {
+        if (providers.has(member.provider)) stats.mergedWithinProvider++;
+        else if (providers.size > 0) stats.mergedAcrossProviders++;
+      }
+      providers.add(member.provider);
+    });
+  }
+  return stats;
+}
+
+/** SQLSTATEs of a concurrent batch storing the same job first; a retry resolves them. */
+const RACE_CODES = new Set(["23503", "23505"]);
+
+/** Postings stored before, sent as keys only. */
+interface SeenPosting {
+  provider: string;
+  provider_job_id: string;
+  valid_through: string | null;
+}
+
+/** Splits groups into those with a new posting (sent in full) and postings already stored. */
+async function splitKnown(
+  sql: Queryable,
+  groups: readonly JobGroup[],
+): Promise<{ fresh: JobGroup[]; seen: SeenPosting[] }> {
+  const providers: string[] = [];
+  const ids: string[] = [];
+  for (const group of groups) {
+    for (const { job } of group.members) {
+      providers.push(job.provider);
+      ids.push(job.providerJobId);
+    }
+  }
+  const known = await sql<{ provider: string; provider_job_id: string }[]>`
+    select provider, provider_job_id from public.known_job_sources(${providers}::text[],
+      ${ids}::text[])`;
+  const knownKeys = new Set(known.map((row) => `${row.provider}\u0000${row.provider_job_id}`));
+  const fresh: JobGroup[] = [];
+  const seen: SeenPosting[] = [];
+  for (const group of groups) {
+    const allKnown = group.members.every(({ job }) =>
+      knownKeys.has(`${job.provider}\u0000${job.providerJobId}`)
+    );
+    if (!allKnown) {
+      fresh.push(group);
+      continue;
+    }
+    for (const { job } of group.members) {
+      seen.push({
+        provider: job.provider,
+        provider_job_id: job.providerJobId,
+        valid_through: isoOrNull(job.validThrough),
+      });
+    }
+  }
+  return { fresh, seen };
+}
+
+async function upsertChunk(
+  sql: Queryable,
+  groups: readonly JobGroup[],
+  combinationId: number | null,
+): Promise<MemberRow[]> {
+  const { fresh, seen } = await splitKnown(sql, groups);
+  const { jobs, sources } = batchPayload(fresh);
+  const run = (q: Queryable) =>
+    q<MemberRow[]>`
+      select * from public.upsert_jobs(${q.json(jobs as never)}::jsonb,
+        ${q.json(sources as never)}::jsonb, ${q.json(seen as never)}::jsonb,
+        ${combinationId}::bigint)`;
+  for (let attempt = 1;; attempt++) {
+    try {
+      // inside a caller's transaction a failed statement must not poison it: use a savepoint
+      return "savepoint" in sql
+        ? await (sql as TransactionSql).savepoint((sp) => run(sp as unknown as Queryable))
+        : await run(sql);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 3 || !code || !RACE_CODES.has(code)) throw error;
+    }
+  }
+}
+
+/**
+ * Stores postings from any providers, deduplicated against each other and against what is
+ * stored, and links them to the combination. Returns what happened.
+ */
+export async function storeJobs(
+  sql: Queryable,
+  jobs: readonly CanonicalJob[],
+  options: StoreOptions = {},
+): Promise<StoreStats> {
+  const groups = groupJobs(jobs);
+  const chunkSize = options.chunkSize ?? 500;
+  const total = emptyStoreStats();
+  const jobIds = new Set<number>();
+  for (let start = 0; start < groups.length; start += chunkSize) {
+    const chunk = groups.slice(start, start + chunkSize);
+    const rows = await upsertChunk(sql, chunk, options.combinationId ?? null);
+    addStoreStats(total, statsOf(rows, jobIds));
+  }
+  total.jobs = jobIds.size;
+  total.linked = options.combinationId == null ? 0 : jobIds.size;
+  return total;
+}
