@@ -19,6 +19,32 @@ const postgresUrl = z
 const emptyAsUndefined = (value: unknown) =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
 
+const httpUrl = z.string().trim().refine(
+  (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
+  { message: "must be an http(s) URL such as https://jsearch.p.rapidapi.com" },
+);
+
+/** A positive number read from text, with a default. */
+function positive(defaultValue: number, example: string) {
+  return z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ message: `must be a number such as ${example}` })
+      .positive({ message: `must be greater than 0, such as ${example}` })
+      .default(defaultValue),
+  );
+}
+
+/** A whole number ≥ 0 read from text, with a default. */
+function count(defaultValue: number, example: string) {
+  return z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ message: `must be a whole number such as ${example}` })
+      .int({ message: `must be a whole number such as ${example}` })
+      .nonnegative({ message: `must be 0 or more, such as ${example}` })
+      .default(defaultValue),
+  );
+}
+
 /** The schema of the environment variables this project reads. */
 export const envSchema = z.object({
   /** Postgres to run against. Unset: an embedded PGlite database. */
@@ -27,6 +53,54 @@ export const envSchema = z.object({
   SUPABASE_DB_URL: z.preprocess(emptyAsUndefined, postgresUrl.optional()),
   /** Where the embedded database keeps its files. Unset: in memory. */
   PGLITE_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
+
+  /** The RapidAPI key for JSearch and Active Jobs DB. Unset: providers cannot be called. */
+  RAPIDAPI_KEY: z.preprocess(emptyAsUndefined, z.string().trim().optional()),
+  /** JSearch base URL (a local fake in tests and the demo). */
+  JSEARCH_BASE_URL: z.preprocess(
+    emptyAsUndefined,
+    httpUrl.default("https://jsearch.p.rapidapi.com"),
+  ),
+  /** Active Jobs DB base URL (a local fake in tests and the demo). */
+  ACTIVE_JOBS_BASE_URL: z.preprocess(
+    emptyAsUndefined,
+    httpUrl.default("https://active-jobs-db.p.rapidapi.com"),
+  ),
+  /** Per-call timeout for provider calls, in milliseconds. */
+  PROVIDER_TIMEOUT_MS: positive(20_000, "20000"),
+  /** Retries after a failed provider call (429, 5xx, network). */
+  PROVIDER_MAX_RETRIES: count(4, "4"),
+  /** First retry delay in ms; it doubles per retry, with jitter. */
+  PROVIDER_RETRY_BASE_MS: positive(1_000, "1000"),
+  /** Longest single wait between retries (a longer Retry-After ends the retries), in ms. */
+  PROVIDER_RETRY_MAX_MS: positive(30_000, "30000"),
+  /** JSearch call starts per second, and calls in flight, per process. */
+  JSEARCH_REQUESTS_PER_SECOND: positive(4, "4"),
+  JSEARCH_MAX_CONCURRENCY: positive(2, "2"),
+  /** Active Jobs DB call starts per second, and calls in flight, per process. */
+  ACTIVE_JOBS_REQUESTS_PER_SECOND: positive(4, "4"),
+  ACTIVE_JOBS_MAX_CONCURRENCY: positive(2, "2"),
+  /** Most JSearch pages (10 results each) per combination and fetch. */
+  JSEARCH_MAX_PAGES: positive(30, "30"),
+  /** JSearch `num_pages` per call, 1–20 (10 costs ×2; 11–20 cost ×3). */
+  JSEARCH_PAGES_PER_CALL: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ message: "must be a whole number from 1 to 20, such as 10" }).int({
+      message: "must be a whole number from 1 to 20, such as 10",
+    }).min(1, { message: "must be a whole number from 1 to 20, such as 10" }).max(20, {
+      message: "must be a whole number from 1 to 20, such as 10",
+    }).default(10),
+  ),
+  /** Most Active Jobs DB pages (100 results each) per combination and fetch. */
+  ACTIVE_JOBS_MAX_PAGES: positive(10, "10"),
+  /** JSearch `country` for locations that name none (and for "remote"), ISO 3166-1 alpha-2. */
+  JSEARCH_DEFAULT_COUNTRY: z.preprocess(
+    emptyAsUndefined,
+    z.string().trim().regex(/^[A-Za-z]{2}$/, {
+      message: "must be a two-letter country code such as de",
+    })
+      .transform((value) => value.toLowerCase()).default("de"),
+  ),
 });
 
 /** The parsed environment. */

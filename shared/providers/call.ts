@@ -1,0 +1,328 @@
+/**
+ * One resilient provider call: limiter, timeout, retries with exponential backoff and jitter on
+ * 429/5xx/network errors (honouring Retry-After), the quota stop, and a usage-ledger row for
+ * every attempt. The caller's `parse` validates the body; a malformed body fails this call only.
+ *
+ * @module
+ */
+import type { CallOutcome } from "./ledger.ts";
+import {
+  classifyTooManyRequests,
+  gatewayMessage,
+  type QuotaSnapshot,
+  readQuota,
+  retryAfterMs,
+  spentQuota,
+} from "./rapidapi.ts";
+import { type ProviderSession, stopProvider } from "./session.ts";
+import type { CallContext } from "./types.ts";
+
+/** A 429 followed within this time by a 403 makes the 403 throttling, not a rejected key. */
+const THROTTLE_MEMORY_MS = 60_000;
+
+/** Thrown by a `parse` function when a 200 body does not have the documented shape. */
+export class InvalidResponseError extends Error {
+  override name = "InvalidResponseError";
+}
+
+/** What a call asks for. */
+export interface CallRequest<T> {
+  /** Path under the base URL, e.g. "/search". */
+  endpoint: string;
+  params: Record<string, string>;
+  /** Request credits a successful answer costs (JSearch bills multi-page calls ×2/×3). */
+  credits: number;
+  /** Validates the JSON body; returns the value and the number of records it holds. */
+  parse(body: unknown): { value: T; records: number };
+  context: CallContext;
+}
+
+/** A successful call. */
+export interface CallSuccess<T> {
+  ok: true;
+  value: T;
+  status: number;
+  quota: QuotaSnapshot;
+  attempts: number;
+  /** Request credits billed over all attempts. */
+  credits: number;
+}
+
+/** A failed call. */
+export interface CallFailure {
+  ok: false;
+  outcome: CallOutcome;
+  /** A sentence a person can act on. */
+  error: string;
+  status: number | null;
+  attempts: number;
+  /** Request credits billed over all attempts (a malformed 200 is still billed). */
+  credits: number;
+  /** No HTTP call was made: the provider was already stopped. */
+  skipped: boolean;
+}
+
+interface Attempt {
+  outcome: CallOutcome;
+  status: number | null;
+  error: string | null;
+  retryable: boolean;
+  retryAfter: number | null;
+  quota: QuotaSnapshot | null;
+  credits: number;
+  records: number;
+}
+
+const PROVIDER_NAMES = { jsearch: "JSearch", active_jobs_db: "Active Jobs DB" } as const;
+
+function describeQuota(quota: QuotaSnapshot | null): string {
+  if (!quota) return "";
+  const parts: string[] = [];
+  if (quota.requestsRemaining !== null) {
+    parts.push(`${quota.requestsRemaining} of ${quota.requestsLimit ?? "?"} requests left`);
+  }
+  if (quota.jobsRemaining !== null) {
+    parts.push(`${quota.jobsRemaining} of ${quota.jobsLimit ?? "?"} jobs left`);
+  }
+  if (quota.resetSeconds !== null) {
+    parts.push(`resets in ${Math.round(quota.resetSeconds / 3600)} h`);
+  }
+  return parts.length ? ` (${parts.join(", ")})` : "";
+}
+
+/** The wait before retry number `retry` (1-based): Retry-After, else backoff with jitter. */
+function retryDelay(session: ProviderSession, retry: number, retryAfter: number | null): number {
+  if (retryAfter !== null) return retryAfter;
+  const { baseDelayMs, maxDelayMs } = session.settings.retry;
+  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (retry - 1));
+  // "equal jitter": half fixed, half random, so retries of parallel calls spread out
+  return ceiling / 2 + session.random() * (ceiling / 2);
+}
+
+async function attemptOnce<T>(
+  session: ProviderSession,
+  request: CallRequest<T>,
+): Promise<Attempt & { value?: T }> {
+  const name = PROVIDER_NAMES[session.provider];
+  const url = new URL(session.settings.baseUrl.replace(/\/+$/, "") + request.endpoint);
+  for (const [key, value] of Object.entries(request.params)) url.searchParams.set(key, value);
+  let response: Response;
+  let body: string;
+  try {
+    response = await session.fetch(url, {
+      headers: {
+        "X-RapidAPI-Key": session.settings.apiKey,
+        "X-RapidAPI-Host": session.settings.host,
+        "Accept": "application/json",
+      },
+      signal: AbortSignal.timeout(session.settings.timeoutMs),
+    });
+    body = await response.text();
+  } catch (error) {
+    const timedOut = error instanceof DOMException &&
+      (error.name === "TimeoutError" || error.name === "AbortError");
+    return {
+      outcome: timedOut ? "timeout" : "network_error",
+      status: null,
+      error: timedOut
+        ? `${name} did not answer ${request.endpoint} within ${session.settings.timeoutMs} ms`
+        : `Cannot reach ${name} at ${url.origin}: ${(error as Error).message}`,
+      retryable: true,
+      retryAfter: null,
+      quota: null,
+      credits: 0,
+      records: 0,
+    };
+  }
+  const status = response.status;
+  const quota = readQuota(response.headers);
+  const hasQuota = quota.requestsRemaining !== null || quota.jobsRemaining !== null;
+  if (hasQuota) session.quota = quota;
+  const base = { status, quota: hasQuota ? quota : null, retryAfter: null, credits: 0, records: 0 };
+
+  if (status >= 200 && status < 300) {
+    try {
+      let json: unknown;
+      try {
+        json = JSON.parse(body);
+      } catch {
+        throw new InvalidResponseError(`the body is not JSON (starts with ${body.slice(0, 40)})`);
+      }
+      const { value, records } = request.parse(json);
+      return {
+        ...base,
+        outcome: "ok",
+        error: null,
+        retryable: false,
+        credits: request.credits,
+        records,
+        value,
+      };
+    } catch (error) {
+      if (!(error instanceof InvalidResponseError)) throw error;
+      return {
+        ...base,
+        outcome: "invalid_response",
+        error: `${name} ${request.endpoint} sent a malformed page: ${error.message}`,
+        retryable: false,
+        credits: request.credits,
+      };
+    }
+  }
+
+  const message = gatewayMessage(body);
+  if (status === 429) {
+    session.lastThrottledAt = session.clock();
+    if (classifyTooManyRequests(message, quota) === "quota") {
+      stopProvider(session, {
+        outcome: "quota_exhausted",
+        message: `${name} quota is spent: ${message}${
+          describeQuota(quota)
+        }. No more ${name} calls in this run.`,
+      });
+      return { ...base, outcome: "quota_exhausted", error: message, retryable: false };
+    }
+    return {
+      ...base,
+      outcome: "rate_limited",
+      error: `${name} rate limit: ${message}`,
+      retryable: true,
+      retryAfter: retryAfterMs(response.headers, new Date(session.clock())),
+    };
+  }
+  if (
+    status === 403 && session.lastThrottledAt !== null &&
+    session.clock() - session.lastThrottledAt < THROTTLE_MEMORY_MS
+  ) {
+    return {
+      ...base,
+      outcome: "rate_limited",
+      error: `${name} answered 403 right after 429s (throttling): ${message}`,
+      retryable: true,
+      retryAfter: retryAfterMs(response.headers, new Date(session.clock())),
+    };
+  }
+  if (status === 401 || status === 403) {
+    const fix = status === 401
+      ? "Check RAPIDAPI_KEY"
+      : `Subscribe the RAPIDAPI_KEY account to ${name} on RapidAPI`;
+    stopProvider(session, {
+      outcome: "http_error",
+      message: `${name} rejected the key (${status}: ${message}). ${fix}.`,
+    });
+    return { ...base, outcome: "http_error", error: message, retryable: false };
+  }
+  if (status === 404) {
+    stopProvider(session, {
+      outcome: "http_error",
+      message: `${name} has no endpoint ${request.endpoint} (404: ${message}). ` +
+        `Check the base URL ${session.settings.baseUrl}.`,
+    });
+    return { ...base, outcome: "http_error", error: message, retryable: false };
+  }
+  if (status >= 500) {
+    return {
+      ...base,
+      outcome: "http_error",
+      error: `${name} server error ${status}: ${message}`,
+      retryable: true,
+      retryAfter: retryAfterMs(response.headers, new Date(session.clock())),
+    };
+  }
+  // 400, 422, ...: the request itself is wrong; it reached the provider, so it is billed
+  return {
+    ...base,
+    outcome: "http_error",
+    error: `${name} refused ${request.endpoint} (${status}): ${message}`,
+    retryable: false,
+    credits: request.credits,
+  };
+}
+
+/**
+ * Makes the call, retrying what is worth retrying, and writes a ledger row per attempt.
+ * Never throws for provider trouble; returns a {@link CallFailure} instead.
+ */
+export async function callProvider<T>(
+  session: ProviderSession,
+  request: CallRequest<T>,
+): Promise<CallSuccess<T> | CallFailure> {
+  let attempts = 0;
+  let credits = 0;
+  let last: Attempt | null = null;
+  for (let retry = 0; retry <= session.settings.retry.maxRetries; retry++) {
+    if (session.stopped) {
+      return {
+        ok: false,
+        outcome: session.stopped.outcome,
+        error: session.stopped.message,
+        status: last?.status ?? null,
+        attempts,
+        credits,
+        skipped: attempts === 0,
+      };
+    }
+    if (retry > 0 && last) {
+      const delay = retryDelay(session, retry, last.retryAfter);
+      if (delay > session.settings.retry.maxDelayMs) {
+        last = {
+          ...last,
+          error: `${last.error}; the provider asks to wait ${Math.round(delay / 1000)} s, ` +
+            `longer than the ${session.settings.retry.maxDelayMs / 1000} s this run waits`,
+        };
+        break;
+      }
+      await session.sleep(delay);
+    }
+    const started = performance.now();
+    const attempt = await session.limiter.run(() => attemptOnce(session, request));
+    attempts++;
+    credits += attempt.credits;
+    last = attempt;
+    await session.ledger.record({
+      runId: request.context.runId ?? null,
+      combinationId: request.context.combinationId ?? null,
+      provider: session.provider,
+      endpoint: request.endpoint,
+      params: request.params,
+      httpStatus: attempt.status,
+      outcome: attempt.outcome,
+      error: attempt.error,
+      credits: attempt.credits,
+      jobsReturned: attempt.records,
+      quota: attempt.quota,
+      durationMs: performance.now() - started,
+    });
+    if (attempt.outcome === "ok") {
+      const spent = attempt.quota ? spentQuota(attempt.quota) : null;
+      if (spent) {
+        stopProvider(session, {
+          outcome: "quota_exhausted",
+          message: `${PROVIDER_NAMES[session.provider]} ${spent} quota is spent${
+            describeQuota(attempt.quota)
+          }. No more calls in this run.`,
+        });
+      }
+      return {
+        ok: true,
+        value: attempt.value as T,
+        status: attempt.status ?? 200,
+        quota: attempt.quota ?? readQuota(new Headers()),
+        attempts,
+        credits,
+      };
+    }
+    if (!attempt.retryable) break;
+  }
+  const stopped = session.stopped;
+  const gaveUp = attempts > 1 ? ` (gave up after ${attempts} attempts)` : "";
+  return {
+    ok: false,
+    outcome: last?.outcome ?? "network_error",
+    error: stopped?.message ?? `${last?.error ?? "no attempt was made"}${gaveUp}`,
+    status: last?.status ?? null,
+    attempts,
+    credits,
+    skipped: false,
+  };
+}

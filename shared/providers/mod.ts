@@ -1,0 +1,103 @@
+/**
+ * The job providers as one unit: sessions for a run built from the environment, and fetching a
+ * combination from both providers at once. A provider that fails, or is stopped for the run,
+ * never stops the other.
+ *
+ * @module
+ */
+import type { Config } from "../config.ts";
+import type { Provider } from "../jobs/canonical_job.ts";
+import { ACTIVE_JOBS_HOST, fetchActiveJobsDb } from "./active_jobs_db/client.ts";
+import { fetchJSearch, JSEARCH_HOST } from "./jsearch/client.ts";
+import type { UsageLedger } from "./ledger.ts";
+import { createProviderSession, type ProviderSession, type SessionOptions } from "./session.ts";
+import type { CallContext, FetchWindow, JobSearch, ProviderFetch } from "./types.ts";
+
+/** Both providers' sessions for one run. */
+export interface ProviderSessions {
+  jsearch: ProviderSession;
+  active_jobs_db: ProviderSession;
+  /** JSearch `country` for locations that name none. */
+  defaultCountry: string;
+  /** JSearch `num_pages` per call. */
+  jsearchPagesPerCall: number;
+}
+
+/** Thrown when providers are needed but RAPIDAPI_KEY is not set. */
+export class MissingApiKeyError extends Error {
+  override name = "MissingApiKeyError";
+}
+
+/** Builds both sessions from the environment. */
+export function createProviderSessions(
+  config: Config,
+  options: { ledger: UsageLedger } & Omit<SessionOptions, "ledger">,
+): ProviderSessions {
+  if (!config.RAPIDAPI_KEY) {
+    throw new MissingApiKeyError(
+      "RAPIDAPI_KEY is not set. Set it to your RapidAPI key (subscribed to JSearch and Active " +
+        "Jobs DB), or point JSEARCH_BASE_URL and ACTIVE_JOBS_BASE_URL at the local fakes.",
+    );
+  }
+  const retry = {
+    maxRetries: config.PROVIDER_MAX_RETRIES,
+    baseDelayMs: config.PROVIDER_RETRY_BASE_MS,
+    maxDelayMs: config.PROVIDER_RETRY_MAX_MS,
+  };
+  const common = { apiKey: config.RAPIDAPI_KEY, timeoutMs: config.PROVIDER_TIMEOUT_MS, retry };
+  return {
+    jsearch: createProviderSession("jsearch", {
+      ...common,
+      baseUrl: config.JSEARCH_BASE_URL,
+      host: JSEARCH_HOST,
+      requestsPerSecond: config.JSEARCH_REQUESTS_PER_SECOND,
+      maxConcurrency: config.JSEARCH_MAX_CONCURRENCY,
+      maxPages: config.JSEARCH_MAX_PAGES,
+    }, options),
+    active_jobs_db: createProviderSession("active_jobs_db", {
+      ...common,
+      baseUrl: config.ACTIVE_JOBS_BASE_URL,
+      host: ACTIVE_JOBS_HOST,
+      requestsPerSecond: config.ACTIVE_JOBS_REQUESTS_PER_SECOND,
+      maxConcurrency: config.ACTIVE_JOBS_MAX_CONCURRENCY,
+      maxPages: config.ACTIVE_JOBS_MAX_PAGES,
+    }, options),
+    defaultCountry: config.JSEARCH_DEFAULT_COUNTRY,
+    jsearchPagesPerCall: config.JSEARCH_PAGES_PER_CALL,
+  };
+}
+
+/** Fetches one combination from one provider. */
+export function fetchFrom(
+  provider: Provider,
+  sessions: ProviderSessions,
+  search: JobSearch,
+  window: FetchWindow,
+  context: CallContext = {},
+): Promise<ProviderFetch> {
+  return provider === "jsearch"
+    ? fetchJSearch(sessions.jsearch, search, window, {
+      context,
+      defaultCountry: sessions.defaultCountry,
+      pagesPerCall: sessions.jsearchPagesPerCall,
+    })
+    : fetchActiveJobsDb(sessions.active_jobs_db, search, window, { context });
+}
+
+/** Fetches one combination from both providers in parallel. */
+export async function fetchAllProviders(
+  sessions: ProviderSessions,
+  search: JobSearch,
+  window: FetchWindow,
+  context: CallContext = {},
+): Promise<ProviderFetch[]> {
+  return await Promise.all(
+    (["jsearch", "active_jobs_db"] as const).map((provider) =>
+      fetchFrom(provider, sessions, search, window, context)
+    ),
+  );
+}
+
+export type { CallContext, FetchWindow, JobSearch, ProviderFetch } from "./types.ts";
+export type { UsageLedger } from "./ledger.ts";
+export { memoryUsageLedger, sqlUsageLedger } from "./ledger.ts";

@@ -1,0 +1,99 @@
+/**
+ * One provider's state for one run: where it lives, its key, its limiter and retry policy, the
+ * last quota it reported, and whether it is stopped for the rest of the run (quota spent, key
+ * rejected, not subscribed).
+ *
+ * @module
+ */
+import type { Provider } from "../jobs/canonical_job.ts";
+import { createLimiter, type Limiter, sleep } from "./limiter.ts";
+import type { CallOutcome, UsageLedger } from "./ledger.ts";
+import type { QuotaSnapshot } from "./rapidapi.ts";
+
+/** How calls are retried. */
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  maxRetries: number;
+  /** First backoff delay; doubles per retry, with jitter. */
+  baseDelayMs: number;
+  /** No single wait is longer; a Retry-After beyond it ends the retries. */
+  maxDelayMs: number;
+}
+
+/** Settings of one provider. */
+export interface ProviderSettings {
+  baseUrl: string;
+  /** The `X-RapidAPI-Host` header. */
+  host: string;
+  apiKey: string;
+  timeoutMs: number;
+  requestsPerSecond: number;
+  maxConcurrency: number;
+  retry: RetryPolicy;
+  /** Largest number of pages (JSearch) or offset pages (Active Jobs DB) per combination. */
+  maxPages: number;
+}
+
+/** Why a provider was stopped for the run. */
+export interface StopReason {
+  outcome: CallOutcome;
+  message: string;
+}
+
+/** A provider's state during one run. */
+export interface ProviderSession {
+  provider: Provider;
+  settings: ProviderSettings;
+  ledger: UsageLedger;
+  limiter: Limiter;
+  /** Set once the provider must not be called again in this run. */
+  stopped: StopReason | null;
+  /** The latest quota the gateway reported. */
+  quota: QuotaSnapshot | null;
+  /** When the provider last answered 429 (ms, from `clock`). */
+  lastThrottledAt: number | null;
+  sleep: (ms: number) => Promise<void>;
+  clock: () => number;
+  random: () => number;
+  fetch: typeof fetch;
+}
+
+/** Options for {@link createProviderSession}. */
+export interface SessionOptions {
+  ledger: UsageLedger;
+  /** How retry waits are spent (tests record them instead). The limiter always really waits. */
+  sleep?: (ms: number) => Promise<void>;
+  clock?: () => number;
+  random?: () => number;
+  fetch?: typeof fetch;
+}
+
+/** Starts a provider's run state. */
+export function createProviderSession(
+  provider: Provider,
+  settings: ProviderSettings,
+  options: SessionOptions,
+): ProviderSession {
+  const pause = options.sleep ?? sleep;
+  return {
+    provider,
+    settings,
+    ledger: options.ledger,
+    limiter: createLimiter({
+      requestsPerSecond: settings.requestsPerSecond,
+      maxConcurrency: settings.maxConcurrency,
+    }),
+    stopped: null,
+    quota: null,
+    lastThrottledAt: null,
+    sleep: pause,
+    clock: options.clock ?? (() => Date.now()),
+    random: options.random ?? Math.random,
+    fetch: options.fetch ?? fetch,
+  };
+}
+
+/** Stops the provider for the rest of the run (first reason wins). */
+export function stopProvider(session: ProviderSession, reason: StopReason): void {
+  session.stopped ??= reason;
+}

@@ -1,0 +1,72 @@
+/**
+ * What every provider client takes and returns: the search combination, the time window, the
+ * ledger context of a call, and the outcome of fetching one combination from one provider.
+ *
+ * @module
+ */
+import type {
+  CanonicalJob,
+  EmploymentType,
+  Provider,
+  Seniority,
+  WorkArrangement,
+} from "../jobs/canonical_job.ts";
+
+/** One search combination, as stored in `backfill_tracking` (normalised labels, NULL = any). */
+export interface JobSearch {
+  titleKeyword: string;
+  location: string;
+  workArrangement?: WorkArrangement | null;
+  employmentType?: EmploymentType | null;
+  seniority?: Seniority | null;
+  /** An Active Jobs DB `ai_taxonomies_a` value. */
+  industry?: string | null;
+}
+
+/** The postings wanted: posted after `since`, up to `until` (now). */
+export interface FetchWindow {
+  since: Date;
+  until: Date;
+}
+
+/** Where a call belongs, for the usage ledger. */
+export interface CallContext {
+  runId?: number | null;
+  combinationId?: number | null;
+}
+
+/** How fetching one combination from one provider ended. */
+export type FetchStatus =
+  /** Every page was fetched. */
+  | "ok"
+  /** Some pages were fetched, then a call failed; the jobs fetched so far are kept. */
+  | "partial"
+  /** Nothing was fetched. */
+  | "failed"
+  /** No call was made: the provider is stopped for this run (quota spent, key rejected). */
+  | "skipped";
+
+/** The outcome of fetching one combination from one provider. */
+export interface ProviderFetch {
+  provider: Provider;
+  status: FetchStatus;
+  /** Valid postings, mapped to the canonical shape. */
+  jobs: CanonicalJob[];
+  /** Records skipped as malformed, counted by reason. */
+  rejected: Record<string, number>;
+  /** HTTP calls made, retries included. */
+  calls: number;
+  /** Request credits spent, as the provider bills them. */
+  credits: number;
+  /** Records returned (Active Jobs DB bills each one as a job credit). */
+  jobsReturned: number;
+  /** The window the provider was actually asked for (e.g. "month", "/active-ats-7d"). */
+  window: string;
+  /** Why the fetch failed or stopped early. */
+  error?: string;
+}
+
+/** Counts a rejected record under `reason`. */
+export function countRejection(rejected: Record<string, number>, reason: string): void {
+  rejected[reason] = (rejected[reason] ?? 0) + 1;
+}
