@@ -6,8 +6,9 @@
 --   1. job_sources (provider, provider_job_id)
 --   2. job_sources.canonical_url   (apply URL, tracking parameters stripped)
 --   3. job_sources.fingerprint     (normalised title | company | location)
---   4. jobs.loose_fingerprint      (title | company), only when one side's location is coarse
---                                   and the countries do not contradict each other
+--   4. jobs.loose_fingerprint      (title | company), only when one side's location is coarse,
+--                                   the countries do not contradict each other, and exactly one
+--                                   stored job has that key
 -- ---------------------------------------------------------------------------
 
 alter table public.jobs
@@ -147,8 +148,10 @@ as $$
     left join lateral (
       select min(x.id) as id from public.jobs x where x.fingerprint = j.fingerprint
     ) by_job_fingerprint on true
+    -- the loose key counts only when it points to exactly one stored job: several would be
+    -- different requisitions (cities) that a coarse posting must not choose between
     left join lateral (
-      select min(x.id + 0) as id from public.jobs x
+      select case when count(*) = 1 then min(x.id + 0) end as id from public.jobs x
       where sm.by_source is null and sm.by_url is null and sm.by_fingerprint is null
         and by_job_fingerprint.id is null
         and x.loose_fingerprint = j.loose_fingerprint
@@ -190,6 +193,8 @@ as $$
       last_seen_at = now(),
       company = coalesce(x.company, j.company),
       location_city = coalesce(x.location_city, j.location_city),
+      -- a coarse job that learns its city is no longer coarse
+      location_is_coarse = x.location_is_coarse and j.location_is_coarse,
       location_region = coalesce(x.location_region, j.location_region),
       location_country = coalesce(x.location_country, j.location_country),
       work_arrangement = coalesce(x.work_arrangement, j.work_arrangement::public.work_arrangement),

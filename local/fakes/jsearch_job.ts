@@ -64,6 +64,19 @@ function reportedPostedAt(postedAt: Date, now: Date): Date {
   return new Date(Math.floor(t / step) * step);
 }
 
+/**
+ * The employer name as Google for Jobs often prints it: the legal name without its legal form
+ * ("Zalando SE" → "Zalando", "Otto GmbH & Co. KG" → "Otto"). A brand that is a different word
+ * ("Wise Payments Ltd" vs "Wise") is not produced: no strict fingerprint could match it.
+ */
+function withoutLegalForm(name: string): string {
+  const forms =
+    /[\s,]+(GmbH & Co\. KGaA|GmbH & Co\. KG|AG & Co\. KGaA|SE & Co\. KGaA|GmbH|AG|SE|KG|KGaA|UG|mbH|Ltd|Limited|Inc\.?|LLC|plc|N\.V\.|B\.V\.|S\.A\.|SAS|S\.p\.A\.|AB|ASA|A\/S|Oy|Oyj)$/;
+  let out = name.trim();
+  for (let i = 0; i < 3 && forms.test(out); i++) out = out.replace(forms, "").trim();
+  return out || name;
+}
+
 function logoUrl(brand: string): string | null {
   const hash = hashHex(`logo|${brand}`, 40);
   if (parseInt(hash.slice(0, 2), 16) < 40) return null;
@@ -131,7 +144,7 @@ export function toJSearchJob(
   const job: Record<string, unknown> = {
     job_id: jobId,
     job_title: posting.title,
-    employer_name: brandName ? posting.company.brand : posting.company.name,
+    employer_name: brandName ? withoutLegalForm(posting.company.name) : posting.company.name,
     employer_logo: logoUrl(posting.company.brand),
     employer_website: company && random.chance(0.85) ? `https://www.${company.domain}` : null,
     job_publisher: primary.publisher,

@@ -1,8 +1,9 @@
 /**
  * Dedup inside one batch, before it reaches SQL: postings that share any identity key (same
  * provider id, canonical URL or strict fingerprint; or the same loose fingerprint when one of
- * them has a coarse location in a compatible country) become one group, stored as one job with
- * several sources. SQL then matches each group against what is already stored.
+ * them has a coarse location, the countries agree, and the key points to a single city) become
+ * one group, stored as one job with several sources. SQL then matches each group against what is
+ * already stored, by the same rules.
  *
  * @module
  */
@@ -61,8 +62,9 @@ export function groupJobs(jobs: readonly CanonicalJob[]): JobGroup[] {
     if (identity.canonicalUrl) link(`u\u0000${identity.canonicalUrl}`, i);
     link(`f\u0000${identity.fingerprint}`, i);
   });
-  // Loose matches: within one loose key, every coarse posting joins every posting whose country
-  // does not contradict it.
+  // Loose matches: a coarse posting joins the one job its loose key points to in a country that
+  // does not contradict it. When that key points to several cities, the match is ambiguous and
+  // nothing is joined: a "Germany" posting must not weld a Berlin and a Hamburg job together.
   const byLoose = new Map<string, number[]>();
   items.forEach(({ identity }, i) => {
     const list = byLoose.get(identity.looseFingerprint);
@@ -73,9 +75,13 @@ export function groupJobs(jobs: readonly CanonicalJob[]): JobGroup[] {
     if (members.length < 2) continue;
     for (const a of members) {
       if (!items[a].identity.locationIsCoarse) continue;
-      for (const b of members) {
-        if (a !== b && countriesCompatible(items[a].job, items[b].job)) union(a, b);
-      }
+      const compatible = members.filter((b) =>
+        b !== a && countriesCompatible(items[a].job, items[b].job)
+      );
+      const cities = compatible.filter((b) => !items[b].identity.locationIsCoarse);
+      const distinct = new Set(cities.map((b) => items[b].identity.fingerprint));
+      if (distinct.size === 1) union(a, cities[0]);
+      else if (distinct.size === 0) { for (const b of compatible) union(a, b); }
     }
   }
   const groups = new Map<number, IdentifiedJob[]>();

@@ -119,7 +119,9 @@ export function normalizeTitle(title: string): string {
 const LEGAL_SUFFIXES = [
   "gmbh and co kgaa",
   "gmbh and co kg",
+  "ag and co kgaa",
   "ag and co kg",
+  "se and co kgaa",
   "se and co kg",
   "ug haftungsbeschrankt",
   "sp z o o",

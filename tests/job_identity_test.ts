@@ -1,0 +1,155 @@
+import assert from "node:assert/strict";
+import { groupJobs } from "../shared/jobs/batch_grouping.ts";
+import {
+  canonicalUrl,
+  jobIdentity,
+  normalizeCompany,
+  normalizeTitle,
+} from "../shared/jobs/identity.ts";
+import { resolvePlace } from "../shared/geo/places.ts";
+import { canonicalJob } from "./support/jobs.ts";
+
+Deno.test("canonical URL strips tracking, scheme, www, fragments, order and trailing slash", () => {
+  const canonical = "https://boards.greenhouse.io/zalando/jobs/4310187";
+  for (
+    const variant of [
+      "https://boards.greenhouse.io/zalando/jobs/4310187",
+      "http://boards.greenhouse.io/zalando/jobs/4310187/",
+      "https://www.boards.greenhouse.io/zalando/jobs/4310187#apply",
+      "https://boards.greenhouse.io/zalando/jobs/4310187?utm_campaign=google_jobs_apply&utm_source=google_jobs_apply&utm_medium=organic",
+      "https://boards.greenhouse.io/zalando/jobs/4310187?gh_src=abc&src=LinkedIn",
+      "HTTPS://Boards.Greenhouse.IO:443/zalando/jobs/4310187?gclid=x&fbclid=y",
+    ]
+  ) {
+    assert.equal(canonicalUrl(variant), canonical, variant);
+  }
+  // parameters that route the requisition stay, in a stable order
+  assert.equal(
+    canonicalUrl("https://de.indeed.com/viewjob?jk=abc123&from=serp&utm_source=x&tk=9"),
+    "https://de.indeed.com/viewjob?from=serp&jk=abc123&tk=9",
+  );
+  assert.notEqual(
+    canonicalUrl("https://jobs.lever.co/acme/1?lever-source=LinkedIn"),
+    canonicalUrl("https://jobs.lever.co/acme/2"),
+  );
+  assert.equal(canonicalUrl("mailto:jobs@acme.de"), null);
+  assert.equal(canonicalUrl("not a url"), null);
+  assert.equal(canonicalUrl(null), null);
+});
+
+Deno.test("company names lose their legal form, German ones included", () => {
+  const cases: [string, string][] = [
+    ["Zalando SE", "zalando"],
+    ["N26 GmbH", "n26"],
+    ["Siemens AG", "siemens"],
+    ["Otto GmbH & Co. KG", "otto"],
+    ["Müller UG (haftungsbeschränkt)", "muller"],
+    ["Beispiel mbH", "beispiel"],
+    ["Henkel AG & Co. KGaA", "henkel"],
+    ["Schmidt KG", "schmidt"],
+    ["trivago N.V.", "trivago"],
+    ["Acme, Inc.", "acme"],
+    ["Mercedes-Benz Group AG", "mercedes benz"],
+    ["Trade Republic Bank GmbH", "trade republic bank"],
+  ];
+  for (const [name, normalized] of cases) assert.equal(normalizeCompany(name), normalized, name);
+  assert.equal(normalizeCompany("SE"), "se", "a name that is only a suffix stays");
+  assert.equal(normalizeCompany(null), "");
+});
+
+Deno.test("titles lose gender tags and expand abbreviations; seniority stays", () => {
+  assert.equal(normalizeTitle("Senior Data Engineer (m/w/d)"), "senior data engineer");
+  assert.equal(normalizeTitle("Sr. Data Engineer (w/m/d)"), "senior data engineer");
+  assert.equal(normalizeTitle("Data Engineer (all genders)"), "data engineer");
+  assert.equal(normalizeTitle("Data Engineer m/f/d"), "data engineer");
+  assert.equal(normalizeTitle("Jr Backend Dev (f/m/x)"), "junior backend developer");
+  assert.notEqual(normalizeTitle("Junior Data Engineer"), normalizeTitle("Senior Data Engineer"));
+});
+
+Deno.test("fingerprints: city names in any language agree; coarse locations are marked", () => {
+  const munich = jobIdentity(canonicalJob({ location: { city: "München", country: "DE" } }));
+  const munich2 = jobIdentity(
+    canonicalJob({ company: "Zalando", location: { city: "Munich", country: "DE" } }),
+  );
+  assert.equal(munich.fingerprint, munich2.fingerprint);
+  assert.equal(munich.fingerprint, "senior data engineer|zalando|munich/DE");
+  assert.equal(munich.locationIsCoarse, false);
+
+  const germany = jobIdentity(canonicalJob({ location: { city: null, region: null } }));
+  assert.equal(germany.locationIsCoarse, true);
+  assert.equal(germany.fingerprint, "senior data engineer|zalando|DE");
+  assert.equal(germany.looseFingerprint, munich.looseFingerprint);
+});
+
+Deno.test("place names resolve to a city and an ISO country", () => {
+  assert.deepEqual(
+    [resolvePlace("Berlin, Germany").city?.name, resolvePlace("Berlin, Germany").country?.code],
+    ["Berlin", "DE"],
+  );
+  assert.equal(resolvePlace("München, Bayern, Deutschland").city?.name, "Munich");
+  assert.equal(resolvePlace("Deutschland").country?.code, "DE");
+  assert.equal(resolvePlace("Remote").remote, true);
+  assert.equal(resolvePlace("DE").country, null, "a bare code is not taken for a country");
+  assert.equal(resolvePlace("Berlin, DE").country?.code, "DE");
+  assert.equal(resolvePlace("Atlantis").city, null);
+});
+
+Deno.test("batch grouping joins postings by URL, fingerprint or loose key, not across cities", () => {
+  const a = canonicalJob({ provider: "jsearch", providerJobId: "a" });
+  const sameUrl = canonicalJob({
+    provider: "active_jobs_db",
+    providerJobId: "1",
+    title: "Data Engineer",
+    applyUrl: "http://www.boards.greenhouse.io/zalando/jobs/123/?utm_source=x",
+  });
+  const sameFingerprint = canonicalJob({
+    provider: "active_jobs_db",
+    providerJobId: "2",
+    company: "Zalando",
+    applyUrl: "https://zalando.jobs/123",
+  });
+  const coarse = canonicalJob({
+    provider: "jsearch",
+    providerJobId: "b",
+    applyUrl: null,
+    location: { city: null, region: null, country: "DE" },
+  });
+  const otherCity = canonicalJob({
+    provider: "jsearch",
+    providerJobId: "c",
+    applyUrl: "https://boards.greenhouse.io/zalando/jobs/999",
+    location: { city: "Hamburg" },
+  });
+  const otherCountry = canonicalJob({
+    provider: "jsearch",
+    providerJobId: "d",
+    applyUrl: null,
+    location: { city: null, region: null, country: "AT" },
+  });
+  const repeat = canonicalJob({ provider: "jsearch", providerJobId: "a" });
+  const groups = groupJobs([a, sameUrl, sameFingerprint, coarse, otherCity, otherCountry, repeat]);
+  const byId = (id: string) =>
+    groups.findIndex((g) => g.members.some((m) => m.job.providerJobId === id));
+  assert.equal(byId("a"), byId("1"), "same URL");
+  assert.equal(byId("a"), byId("2"), "same fingerprint");
+  // "b" (coarse, DE) could be the Berlin job or the Hamburg one: ambiguous, so it joins neither
+  assert.notEqual(byId("a"), byId("b"), "ambiguous loose key");
+  assert.notEqual(byId("a"), byId("c"), "Berlin and Hamburg stay apart");
+  assert.notEqual(byId("a"), byId("d"), "coarse in another country");
+  // without Hamburg, the coarse posting has one city to join
+  const unambiguous = groupJobs([a, coarse, otherCountry]);
+  assert.equal(unambiguous.length, 2);
+  assert.equal(unambiguous.find((g) => g.members.length === 2)?.members.length, 2);
+  const total = groups.reduce((sum, g) => sum + g.members.length, 0);
+  assert.equal(total, 6, "a repeated provider id is one record");
+});
+
+Deno.test("distinct cities stay distinct jobs without a coarse posting in between", () => {
+  const berlin = canonicalJob({ providerJobId: "x", applyUrl: null });
+  const hamburg = canonicalJob({
+    providerJobId: "y",
+    applyUrl: null,
+    location: { city: "Hamburg" },
+  });
+  assert.equal(groupJobs([berlin, hamburg]).length, 2);
+});

@@ -1,0 +1,267 @@
+import assert from "node:assert/strict";
+import { activeJobsDbId, createJobWorld, jsearchJobId } from "../local/fakes/mod.ts";
+import type { TransactionSql } from "../shared/db/postgres.ts";
+import { storeJobs } from "../shared/jobs/store.ts";
+import { fetchAllProviders } from "../shared/providers/mod.ts";
+import { dbTest, withRollback } from "./support/database.ts";
+import { markBackfilled } from "./support/fixtures.ts";
+import { canonicalJob } from "./support/jobs.ts";
+import { lastDays, NOW, startProviderHarness } from "./support/providers.ts";
+
+async function counts(tx: TransactionSql) {
+  const [row] = await tx<{ jobs: number; sources: number; links: number }[]>`
+    select (select count(*) from public.jobs)::int as jobs,
+           (select count(*) from public.job_sources)::int as sources,
+           (select count(*) from public.combination_jobs)::int as links`;
+  return row;
+}
+
+async function jobOf(tx: TransactionSql, provider: string, id: string): Promise<number | null> {
+  const [row] = await tx<{ job_id: number }[]>`
+    select job_id from public.job_sources where provider = ${provider} and provider_job_id = ${id}`;
+  return row?.job_id ?? null;
+}
+
+Deno.test("the same posting from both providers is one job with two sources", dbTest, async () => {
+  await withRollback(async (tx) => {
+    const jsearch = canonicalJob({
+      provider: "jsearch",
+      providerJobId: "js-1",
+      company: "Zalando",
+      salary: null,
+      applyUrl:
+        "http://boards.greenhouse.io/zalando/jobs/123/?utm_campaign=google_jobs_apply&utm_source=google_jobs_apply",
+    });
+    const active = canonicalJob({
+      provider: "active_jobs_db",
+      providerJobId: "883909855940",
+      company: "Zalando SE",
+      validThrough: new Date("2026-12-31T00:00:00Z"),
+    });
+    const first = await storeJobs(tx, [jsearch]);
+    assert.equal(first.newJobs, 1);
+    const second = await storeJobs(tx, [active]);
+    assert.equal(second.newJobs, 0);
+    assert.equal(second.mergedAcrossProviders, 1);
+    assert.deepEqual(await counts(tx), { jobs: 1, sources: 2, links: 0 });
+    // the second source filled what the first lacked
+    const [job] = await tx<
+      { salary_min: string; salary_currency: string; valid_through: Date }[]
+    >`select salary_min, salary_currency, valid_through from public.jobs`;
+    assert.equal(Number(job.salary_min), 70000);
+    assert.equal(job.salary_currency, "EUR");
+    assert.equal(job.valid_through.toISOString(), "2026-12-31T00:00:00.000Z");
+  });
+});
+
+Deno.test("seeing postings again moves last_seen_at and adds nothing", dbTest, async () => {
+  await withRollback(async (tx) => {
+    const jobs = [
+      canonicalJob({ providerJobId: "a" }),
+      canonicalJob({
+        provider: "active_jobs_db",
+        providerJobId: "1",
+        title: "Product Manager",
+        applyUrl: "https://jobs.lever.co/acme/1",
+      }),
+    ];
+    await storeJobs(tx, jobs);
+    const before = await counts(tx);
+    await tx`update public.jobs set last_seen_at = now() - interval '1 day'`;
+    await tx`update public.job_sources set last_seen_at = now() - interval '1 day'`;
+    const again = await storeJobs(tx, jobs);
+    assert.deepEqual(again, {
+      postings: 2,
+      jobs: 2,
+      newJobs: 0,
+      seenAgain: 2,
+      mergedWithinProvider: 0,
+      mergedAcrossProviders: 0,
+      linked: 0,
+    });
+    assert.deepEqual(await counts(tx), before);
+    const stale = await tx`
+      select 1 from public.jobs where last_seen_at < now() - interval '1 hour'
+      union all
+      select 1 from public.job_sources where last_seen_at < now() - interval '1 hour'`;
+    assert.equal(stale.length, 0, "every row was touched");
+  });
+});
+
+Deno.test(
+  "stored jobs are found by URL, fingerprint and (unambiguous) loose key",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      await storeJobs(tx, [
+        canonicalJob({ providerJobId: "base", applyUrl: "https://boards.greenhouse.io/z/jobs/1" }),
+        canonicalJob({
+          providerJobId: "hh",
+          title: "Backend Developer",
+          applyUrl: null,
+          location: { city: "Hamburg" },
+        }),
+        canonicalJob({
+          providerJobId: "muc",
+          title: "Backend Developer",
+          applyUrl: null,
+          location: { city: "Munich" },
+        }),
+      ]);
+      const base = await jobOf(tx, "jsearch", "base");
+      const byUrl = canonicalJob({
+        provider: "active_jobs_db",
+        providerJobId: "u",
+        title: "Data Engineer – Platform",
+        applyUrl: "https://www.boards.greenhouse.io/z/jobs/1?gh_src=1",
+      });
+      const byFingerprint = canonicalJob({
+        provider: "active_jobs_db",
+        providerJobId: "f",
+        company: "ZALANDO",
+        applyUrl: "https://zalando.de/jobs/1",
+      });
+      const byLoose = canonicalJob({
+        provider: "active_jobs_db",
+        providerJobId: "l",
+        applyUrl: null,
+        location: { city: null, region: null, country: "DE", raw: "Germany" },
+      });
+      const ambiguous = canonicalJob({
+        provider: "active_jobs_db",
+        providerJobId: "amb",
+        title: "Backend Developer",
+        applyUrl: null,
+        location: { city: null, region: null, country: "DE", raw: "Germany" },
+      });
+      const otherCountry = canonicalJob({
+        provider: "active_jobs_db",
+        providerJobId: "at",
+        applyUrl: null,
+        location: { city: null, region: null, country: "AT", raw: "Austria" },
+      });
+      for (const job of [byUrl, byFingerprint, byLoose, ambiguous, otherCountry]) {
+        await storeJobs(tx, [job]);
+      }
+      assert.equal(await jobOf(tx, "active_jobs_db", "u"), base);
+      assert.equal(await jobOf(tx, "active_jobs_db", "f"), base);
+      assert.equal(await jobOf(tx, "active_jobs_db", "l"), base);
+      const amb = await jobOf(tx, "active_jobs_db", "amb");
+      assert.notEqual(amb, await jobOf(tx, "jsearch", "hh"), "Hamburg or Munich: neither");
+      assert.notEqual(amb, await jobOf(tx, "jsearch", "muc"));
+      assert.notEqual(await jobOf(tx, "active_jobs_db", "at"), base, "Austria is not Germany");
+      const matched = await tx<{ matched_by: string }[]>`
+      select matched_by from public.upsert_jobs('[]', '[]', '[]')`;
+      assert.equal(matched.length, 0, "an empty batch is a no-op");
+    });
+  },
+);
+
+Deno.test("a coarse job that learns its city stops matching other cities", dbTest, async () => {
+  await withRollback(async (tx) => {
+    await storeJobs(tx, [canonicalJob({
+      providerJobId: "coarse",
+      applyUrl: null,
+      location: { city: null, region: null, country: "DE", raw: "Germany" },
+    })]);
+    await storeJobs(tx, [canonicalJob({ provider: "active_jobs_db", providerJobId: "berlin" })]);
+    const job = await jobOf(tx, "jsearch", "coarse");
+    assert.equal(await jobOf(tx, "active_jobs_db", "berlin"), job);
+    const [row] = await tx<{ location_city: string; location_is_coarse: boolean }[]>`
+      select location_city, location_is_coarse from public.jobs where id = ${job}`;
+    assert.deepEqual(row, { location_city: "Berlin", location_is_coarse: false });
+    await storeJobs(tx, [canonicalJob({
+      provider: "active_jobs_db",
+      providerJobId: "hamburg",
+      applyUrl: "https://boards.greenhouse.io/zalando/jobs/hh",
+      location: { city: "Hamburg" },
+    })]);
+    assert.notEqual(await jobOf(tx, "active_jobs_db", "hamburg"), job);
+  });
+});
+
+Deno.test("jobs are linked to the combination that found them, once", dbTest, async () => {
+  await withRollback(async (tx) => {
+    const combinationId = await markBackfilled(tx, {
+      title_keyword: "data engineer",
+      location: "berlin",
+    });
+    const jobs = [
+      canonicalJob({ providerJobId: "a" }),
+      canonicalJob({ provider: "active_jobs_db", providerJobId: "b" }),
+      canonicalJob({ providerJobId: "c", title: "Analytics Engineer", applyUrl: null }),
+    ];
+    const stats = await storeJobs(tx, jobs, { combinationId });
+    assert.equal(stats.linked, 2);
+    await storeJobs(tx, jobs, { combinationId });
+    const links =
+      await tx`select * from public.combination_jobs where combination_id = ${combinationId}`;
+    assert.equal(links.length, 2);
+  });
+});
+
+Deno.test("within one provider, two ids for one posting are merged", dbTest, async () => {
+  await withRollback(async (tx) => {
+    const linkedIn = canonicalJob({ providerJobId: "via-linkedin" });
+    const indeed = canonicalJob({
+      providerJobId: "via-indeed",
+      applyUrl: "https://de.indeed.com/viewjob?jk=1",
+    });
+    const stats = await storeJobs(tx, [linkedIn]);
+    assert.equal(stats.newJobs, 1);
+    const second = await storeJobs(tx, [indeed]);
+    assert.equal(second.mergedWithinProvider, 1);
+    assert.deepEqual(await counts(tx), { jobs: 1, sources: 2, links: 0 });
+    // in one batch, too
+    const batch = await storeJobs(tx, [
+      canonicalJob({ providerJobId: "x1", title: "QA Engineer", applyUrl: null }),
+      canonicalJob({ providerJobId: "x2", title: "QA Engineer", applyUrl: null }),
+    ]);
+    assert.equal(batch.newJobs, 1);
+    assert.equal(batch.mergedWithinProvider, 1);
+  });
+});
+
+Deno.test("end to end: both providers' copies of a posting become one job", dbTest, async () => {
+  const world = createJobWorld({ postingsPerDay: 4 });
+  const h = await startProviderHarness({
+    world,
+    jsearch: { plan: { name: "PRO", monthlyRequests: 10_000 } },
+    activeJobsDb: { plan: { name: "ULTRA", monthlyRequests: 10_000, monthlyJobs: 20_000 } },
+  });
+  try {
+    await withRollback(async (tx) => {
+      const search = { titleKeyword: "data engineer", location: "berlin" };
+      const fetched = await fetchAllProviders(h.sessions, search, lastDays(7));
+      assert.ok(fetched.every((f) => f.status === "ok"));
+      const postings = fetched.flatMap((f) => f.jobs);
+      const stored = await storeJobs(tx, postings);
+      assert.equal(stored.postings, postings.length);
+
+      // every world posting both providers returned is one job with both sources
+      const shared = world.postings({ title: "data engineer", location: "berlin" }, {
+        from: new Date(NOW.getTime() - 6.5 * 24 * 3600 * 1000),
+        to: new Date(NOW.getTime() - 2 * 3600 * 1000),
+      }).filter((p) => p.visibility === "both");
+      const styles = new Set(shared.map((p) => p.overlapStyle));
+      assert.ok(styles.size >= 2, `overlap styles covered: ${[...styles]}`);
+      for (const posting of shared) {
+        const a = await jobOf(tx, "jsearch", jsearchJobId(`${posting.uid}|jsearch`));
+        const b = await jobOf(tx, "active_jobs_db", activeJobsDbId(posting.uid));
+        assert.ok(a !== null && b !== null, `both copies of ${posting.uid} were fetched`);
+        assert.equal(a, b, `${posting.overlapStyle}: ${posting.title} at ${posting.company.name}`);
+      }
+      assert.ok(stored.mergedAcrossProviders >= shared.length);
+
+      // fetching and storing again adds nothing
+      const before = await counts(tx);
+      const again = await fetchAllProviders(h.sessions, search, lastDays(7));
+      const restored = await storeJobs(tx, again.flatMap((f) => f.jobs));
+      assert.equal(restored.newJobs, 0);
+      assert.equal(restored.seenAgain, restored.postings);
+      assert.deepEqual(await counts(tx), before);
+    });
+  } finally {
+    await h.close();
+  }
+});
