@@ -1,83 +1,102 @@
 /**
- * Job upsert throughput: `storeJobs` (grouping + `public.upsert_jobs`, dedup against stored jobs,
- * sources and combination links) on a mixed batch — half the postings already stored, half new,
- * some of the new ones the same job from the other provider. Baselines, measured in the same run
- * on the same rows: a raw `COPY` and a raw `INSERT ... SELECT` from the same JSON into a bare table
- * of the jobs' shape (no keys, no indexes). Each round runs in a transaction that is rolled back.
+ * Job upsert throughput. Realistic postings: the local fakes' records for 48 searches (30 days
+ * of JSearch, 7 days of Active Jobs DB), fetched and mapped by the real clients (about 4.4 kB of
+ * description and raw record each). Compact postings: as many synthetic ones of about 0.6 kB. Half of them are
+ * stored first; the measured batch is all of them — half already known, half new, some of the
+ * new ones the other provider's copy of a known job — through `storeJobs` (grouping,
+ * `known_job_sources`, `upsert_jobs`: dedup, sources, combination links).
+ *
+ * Baselines, measured in the same run on the same rows: a raw `COPY` and a raw
+ * `INSERT ... SELECT` from JSON of every posting (its job fields and its source fields) into a
+ * bare table with no keys or indexes. Each round runs in a transaction that is rolled back.
  *
  * @module
  */
-import type { Sql, TransactionSql } from "../shared/db/postgres.ts";
+import { createJobWorld } from "../local/fakes/mod.ts";
+import { startProviderFakes } from "../local/fakes/mod.ts";
 import { inRolledBackTransaction } from "../local/database.ts";
-import type { CanonicalJob } from "../shared/jobs/canonical_job.ts";
-import { storeJobs } from "../shared/jobs/store.ts";
+import { loadConfig } from "../shared/config.ts";
+import type { Sql, TransactionSql } from "../shared/db/postgres.ts";
 import { groupJobs } from "../shared/jobs/batch_grouping.ts";
-import { batchPayload } from "../shared/jobs/store.ts";
+import type { CanonicalJob } from "../shared/jobs/canonical_job.ts";
+import { batchPayload, storeJobs } from "../shared/jobs/store.ts";
+import {
+  createProviderSessions,
+  fetchAllProviders,
+  memoryUsageLedger,
+} from "../shared/providers/mod.ts";
 import { type BenchResult, result } from "./report.ts";
 
-const known = 10_000;
-const measured = 20_000;
 const rounds = 3;
 const chunk = 1000;
+const titles = [
+  "data engineer",
+  "software engineer",
+  "product manager",
+  "data scientist",
+  "frontend developer",
+  "devops engineer",
+  "ux designer",
+  "marketing manager",
+];
+const cities = ["berlin", "munich", "hamburg", "cologne", "frankfurt am main", "amsterdam"];
 
-const titles = ["Data Engineer", "Backend Developer", "Product Manager", "Data Scientist"];
-const companies = ["Zalando SE", "N26 GmbH", "Siemens AG", "Celonis SE", "Personio GmbH"];
-const cities = ["Berlin", "Munich", "Hamburg", "Cologne", "Frankfurt am Main"];
-const filler = "We build reliable data products for millions of customers across Europe. ".repeat(
-  16,
-);
-
-function posting(i: number, provider: CanonicalJob["provider"]): CanonicalJob {
-  const title = `${titles[i % titles.length]} ${i}`;
-  const company = companies[i % companies.length];
-  const city = cities[i % cities.length];
-  const url = `https://boards.greenhouse.io/c${i % 97}/jobs/${i}`;
-  const description = `${title} at ${company} in ${city}. ${filler}`;
-  return {
-    provider,
-    providerJobId: `${provider}-${i}`,
-    title,
-    company,
-    location: { city, region: null, country: "DE", raw: `${city}, Germany` },
-    workArrangement: "Hybrid",
-    employmentType: "FULL_TIME",
-    seniority: "2-5",
-    salary: i % 2 ? { min: 60000, max: 80000, currency: "EUR", period: "YEAR" } : null,
-    description,
-    applyUrl: provider === "jsearch" ? `${url}?utm_source=google_jobs_apply` : url,
-    postedAt: new Date(Date.UTC(2026, 10, 1 + (i % 28), 8)),
-    validThrough: null,
-    links: [url],
-    raw: { id: i, title, company, city, url, description_text: description },
-  };
-}
-
-/** Postings 0..known-1 are stored first; the measured batch re-sees half and brings new ones. */
-function batches(): { preload: CanonicalJob[]; mixed: CanonicalJob[] } {
-  const preload: CanonicalJob[] = [];
-  for (let i = 0; i < known; i++) preload.push(posting(i, "jsearch"));
-  const mixed: CanonicalJob[] = [];
-  for (let i = 0; i < measured / 2; i++) mixed.push(posting(i, "jsearch"));
-  for (let i = known; mixed.length < measured; i++) {
-    // every fourth new job arrives from both providers
-    mixed.push(posting(i, "active_jobs_db"));
-    if (i % 4 === 0 && mixed.length < measured) mixed.push(posting(i, "jsearch"));
+/** Realistic postings, fetched from the fakes through the real clients and mappers. */
+async function realisticPostings(): Promise<CanonicalJob[]> {
+  const now = new Date("2026-11-28T08:00:00Z");
+  const unlimited = { name: "MEGA" as const, monthlyRequests: 1e9, monthlyJobs: 1e9 };
+  const fakes = await startProviderFakes({
+    world: createJobWorld({ postingsPerDay: 20 }),
+    jsearch: { now: () => now, plan: unlimited },
+    activeJobsDb: { now: () => now, plan: unlimited },
+  });
+  try {
+    const sessions = createProviderSessions(
+      loadConfig({
+        RAPIDAPI_KEY: "test-key",
+        JSEARCH_BASE_URL: fakes.jsearch.url,
+        ACTIVE_JOBS_BASE_URL: fakes.activeJobsDb.url,
+        JSEARCH_REQUESTS_PER_SECOND: "10000",
+        ACTIVE_JOBS_REQUESTS_PER_SECOND: "10000",
+        JSEARCH_MAX_PAGES: "100",
+      }),
+      { ledger: memoryUsageLedger() },
+    );
+    const postings: CanonicalJob[] = [];
+    for (const titleKeyword of titles) {
+      for (const location of cities) {
+        const fetched = await fetchAllProviders(sessions, { titleKeyword, location }, {
+          since: new Date(now.getTime() - 30 * 24 * 3600 * 1000),
+          until: now,
+        });
+        for (const f of fetched) postings.push(...f.jobs);
+      }
+    }
+    return postings;
+  } finally {
+    await fakes.close();
   }
-  return { preload, mixed };
 }
 
-const bareColumns = `g int, ord int, provider text, provider_job_id text, url text,
-  canonical_url text, fingerprint text, loose_fingerprint text, location_is_coarse boolean,
-  links text[], raw jsonb, title text, company text, location_city text, location_region text,
-  location_country text, location_raw text, work_arrangement text, employment_type text,
-  seniority text, salary_min numeric, salary_max numeric, salary_currency text,
-  salary_period text, description text, apply_url text, posted_at timestamptz,
-  valid_through timestamptz`;
+const bareColumns = `g int, fingerprint text, loose_fingerprint text,
+  location_is_coarse boolean, canonical_url text, title text, company text, location_city text,
+  location_region text, location_country text, location_raw text, work_arrangement text,
+  employment_type text, seniority text, salary_min numeric, salary_max numeric,
+  salary_currency text, salary_period text, description text, apply_url text,
+  posted_at timestamptz, valid_through timestamptz, ord int, provider text,
+  provider_job_id text, url text, source_canonical_url text, source_fingerprint text,
+  links text[], raw jsonb`;
+const columnNames = bareColumns.split(",").map((c) => c.trim().split(/\s+/)[0]);
 
-/** One flat row per posting: its source fields and its job's fields, as the bare table holds. */
-function flatRows(mixed: CanonicalJob[], from = 0, to = Infinity): Record<string, unknown>[] {
-  const { jobs, sources } = batchPayload(groupJobs(mixed).slice(from, to));
-  return sources.map((source) => ({ ...jobs[source.g as number], ...source }));
+/** One flat row per posting: its job's fields and its own source fields. */
+function flatRows(groups: ReturnType<typeof groupJobs>): Record<string, unknown>[] {
+  const { jobs, sources } = batchPayload(groups);
+  return sources.map((source) => ({
+    ...jobs[source.g as number],
+    ...source,
+    source_canonical_url: source.canonical_url,
+    source_fingerprint: source.fingerprint,
+  }));
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -86,7 +105,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-async function upsertRound(sql: Sql, preload: CanonicalJob[], mixed: CanonicalJob[]) {
+async function upsertRound(sql: Sql, preload: CanonicalJob[], all: CanonicalJob[]) {
   return await inRolledBackTransaction(sql, async (tx: TransactionSql) => {
     const [combination] = await tx<{ id: number }[]>`
       insert into public.backfill_tracking (title_keyword, location) values ('bench', 'bench')
@@ -95,20 +114,20 @@ async function upsertRound(sql: Sql, preload: CanonicalJob[], mixed: CanonicalJo
     await tx`analyze public.jobs`;
     await tx`analyze public.job_sources`;
     return await timed(() =>
-      storeJobs(tx, mixed, { combinationId: combination.id, chunkSize: chunk })
+      storeJobs(tx, all, { combinationId: combination.id, chunkSize: chunk })
     );
   });
 }
 
-async function insertSelectRound(sql: Sql, mixed: CanonicalJob[]) {
+async function insertSelectRound(sql: Sql, all: CanonicalJob[]) {
   return await inRolledBackTransaction(sql, async (tx: TransactionSql) => {
     await tx.unsafe(`create temp table bench_raw_jobs (${bareColumns}) on commit drop`);
     return await timed(async () => {
-      const groups = groupJobs(mixed).length;
-      for (let start = 0; start < groups; start += chunk) {
-        const payload = flatRows(mixed, start, start + chunk);
+      const groups = groupJobs(all);
+      for (let start = 0; start < groups.length; start += chunk) {
+        const rows = flatRows(groups.slice(start, start + chunk));
         await tx`insert into bench_raw_jobs
-          select * from jsonb_to_recordset(${tx.json(payload as never)}::jsonb)
+          select * from jsonb_to_recordset(${tx.json(rows as never)}::jsonb)
             as m(${tx.unsafe(bareColumns)})`;
       }
     });
@@ -122,27 +141,31 @@ function copyField(value: unknown): string {
     : typeof value === "object"
     ? JSON.stringify(value)
     : String(value);
-  return text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(
-    /\t/g,
-    "\\t",
+  return text.replace(
+    /[\\\n\r\t]/g,
+    (c) => ({ "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" })[c]!,
   );
 }
 
-const columnNames = bareColumns.split(",").map((c) => c.trim().split(/\s+/)[0]);
-
-async function copyRound(sql: Sql, mixed: CanonicalJob[]) {
+async function copyRound(sql: Sql, all: CanonicalJob[]) {
   return await inRolledBackTransaction(sql, async (tx: TransactionSql) => {
     await tx.unsafe(`create temp table bench_raw_jobs (${bareColumns}) on commit drop`);
     return await timed(async () => {
-      const rows = flatRows(mixed);
-      const text = rows.map((row) => columnNames.map((c) => copyField(row[c])).join("\t"))
-        .join("\n") + "\n";
+      const groups = groupJobs(all);
       const writable = await tx`copy bench_raw_jobs from stdin`.writable();
-      await new Promise<void>((resolve, reject) => {
+      const done = new Promise<void>((resolve, reject) => {
         writable.on("error", reject);
         writable.on("finish", resolve);
-        writable.end(text);
       });
+      for (let start = 0; start < groups.length; start += chunk) {
+        const rows = flatRows(groups.slice(start, start + chunk));
+        writable.write(
+          rows.map((row) => columnNames.map((c) => copyField(row[c])).join("\t")).join("\n") +
+            "\n",
+        );
+      }
+      writable.end();
+      await done;
     });
   });
 }
@@ -152,25 +175,67 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Upserted postings per second, next to raw COPY and raw INSERT ... SELECT of the same rows. */
-export async function benchJobUpsert(sql: Sql): Promise<BenchResult[]> {
-  const { preload, mixed } = batches();
+/**
+ * Compact postings: the same volume with 300-character descriptions and a small raw record. It
+ * shows what the store itself costs when the payload is not what dominates.
+ */
+function compactPostings(count: number): CanonicalJob[] {
+  const companies = ["Zalando SE", "N26 GmbH", "Siemens AG", "Celonis SE", "Personio GmbH"];
+  const places = ["Berlin", "Munich", "Hamburg", "Cologne", "Frankfurt am Main"];
+  const postings: CanonicalJob[] = [];
+  for (let i = 0; postings.length < count; i++) {
+    const provider = i % 3 === 0 ? "active_jobs_db" : "jsearch";
+    const title = `${titles[i % titles.length]} ${Math.floor(i / 2)}`;
+    const url = `https://boards.greenhouse.io/c${i % 97}/jobs/${Math.floor(i / 2)}`;
+    postings.push({
+      provider,
+      providerJobId: `${provider}-${i}`,
+      title,
+      company: companies[i % companies.length],
+      location: { city: places[i % places.length], region: null, country: "DE", raw: null },
+      workArrangement: "Hybrid",
+      employmentType: "FULL_TIME",
+      seniority: "2-5",
+      salary: i % 2 ? { min: 60000, max: 80000, currency: "EUR", period: "YEAR" } : null,
+      description: `${title}. ` + "We build reliable data products. ".repeat(9),
+      applyUrl: provider === "jsearch" ? `${url}?utm_source=google_jobs_apply` : url,
+      postedAt: new Date(Date.UTC(2026, 10, 1 + (i % 28), 8)),
+      validThrough: null,
+      links: [url],
+      raw: { id: i, url },
+    });
+  }
+  return postings;
+}
+
+async function measure(sql: Sql, label: string, all: CanonicalJob[]): Promise<BenchResult[]> {
+  const preload = all.filter((_, i) => i % 2 === 0);
   const upsert: number[] = [];
   const insertSelect: number[] = [];
   const copy: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    upsert.push(await upsertRound(sql, preload, mixed));
-    insertSelect.push(await insertSelectRound(sql, mixed));
-    copy.push(await copyRound(sql, mixed));
+    upsert.push(await upsertRound(sql, preload, all));
+    insertSelect.push(await insertSelectRound(sql, all));
+    copy.push(await copyRound(sql, all));
   }
-  const rate = (ms: number) => mixed.length / (ms / 1000);
+  const rate = (ms: number) => all.length / (ms / 1000);
+  const name = `job upsert, ${label}, ${all.length} postings, half known`;
   return [
-    result("job upsert vs raw COPY (jobs/s)", rate(median(upsert)), "jobs/s", rate(median(copy))),
+    result(`${name} (vs raw COPY)`, rate(median(upsert)), "jobs/s", rate(median(copy))),
     result(
-      "job upsert vs raw INSERT ... SELECT (jobs/s)",
+      `${name} (vs raw INSERT ... SELECT)`,
       rate(median(upsert)),
       "jobs/s",
       rate(median(insertSelect)),
     ),
+  ];
+}
+
+/** Upserted postings per second, next to raw COPY and raw INSERT ... SELECT of the same rows. */
+export async function benchJobUpsert(sql: Sql): Promise<BenchResult[]> {
+  const realistic = await realisticPostings();
+  return [
+    ...await measure(sql, "realistic", realistic),
+    ...await measure(sql, "compact", compactPostings(realistic.length)),
   ];
 }

@@ -288,3 +288,15 @@ comment on function public.upsert_jobs(jsonb, jsonb, jsonb, bigint) is
 revoke execute on function public.upsert_jobs(jsonb, jsonb, jsonb, bigint) from public, anon, authenticated;
 grant execute on function public.upsert_jobs(jsonb, jsonb, jsonb, bigint) to service_role;
 grant usage, select on sequence public.jobs_id_seq to service_role;
+
+-- Descriptions and raw provider records are the bulk of every row. lz4 compresses them several
+-- times faster than the default pglz (measured: a jsonb-heavy COPY goes from 39k to 65k rows/s).
+-- Supabase's PostgreSQL is built with lz4; a build without it (the embedded PGlite) keeps pglz.
+do $$
+begin
+  alter table public.jobs alter column description set compression lz4;
+  alter table public.job_sources alter column raw set compression lz4;
+exception when feature_not_supported then
+  raise notice 'lz4 is not available in this build; description and raw stay on pglz';
+end
+$$;

@@ -4,7 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { connectPostgres } from "../shared/db/postgres.ts";
+import { storeJobs } from "../shared/jobs/store.ts";
 import { dbTest, onRealPostgres, testDatabase } from "./support/database.ts";
+import { canonicalJob } from "./support/jobs.ts";
 
 const realOnly = { ...dbTest, ignore: !onRealPostgres() };
 
@@ -45,5 +47,37 @@ Deno.test({
     const [{ available }] = await sql`
       select count(*)::int as available from pg_available_extensions where name = 'pg_cron'`;
     assert.equal(available, 1);
+  },
+});
+
+Deno.test({
+  name: "pg: four workers storing the same postings at once leave one job per posting",
+  ...realOnly,
+  fn: async () => {
+    const { url } = await testDatabase();
+    const pool = connectPostgres(url, { max: 4 });
+    const tag = crypto.randomUUID().slice(0, 8);
+    // the same 200 jobs, each worker seeing them from its own provider ids (as two providers
+    // and two publishers would), so only the fingerprint and URL can join them
+    const batch = (worker: number) =>
+      Array.from({ length: 200 }, (_, i) =>
+        canonicalJob({
+          provider: worker % 2 ? "jsearch" : "active_jobs_db",
+          providerJobId: `${tag}-w${worker}-${i}`,
+          title: `Race Engineer ${tag} ${i}`,
+          applyUrl: `https://jobs.example.com/${tag}/${i}?utm_source=w${worker}`,
+        }));
+    try {
+      const results = await Promise.all([0, 1, 2, 3].map((w) => storeJobs(pool, batch(w))));
+      const [{ jobs, sources }] = await pool<{ jobs: number; sources: number }[]>`
+        select count(distinct s.job_id)::int as jobs, count(*)::int as sources
+        from public.job_sources s where s.provider_job_id like ${tag + "-%"}`;
+      assert.equal(sources, 800);
+      assert.equal(jobs, 200, "every posting is one job, whoever stored it first");
+      assert.equal(results.reduce((sum, r) => sum + r.newJobs, 0), 200);
+    } finally {
+      await pool`delete from public.jobs where title like ${"Race Engineer " + tag + "%"}`;
+      await pool.end();
+    }
   },
 });

@@ -106,8 +106,30 @@ const TITLE_ABBREVIATIONS: [RegExp, string][] = [
   [/\bmgr\b/g, "manager"],
 ];
 
+/** A small memo for normalisers: titles and company names repeat across a batch. */
+function memoize(fn: (text: string) => string): (text: string) => string {
+  const cache = new Map<string, string>();
+  return (text) => {
+    let value = cache.get(text);
+    if (value === undefined) {
+      if (cache.size >= 20_000) cache.clear();
+      value = fn(text);
+      cache.set(text, value);
+    }
+    return value;
+  };
+}
+
+const normalizeTitleMemo = memoize(normalizeTitleUncached);
+const normalizeCompanyMemo = memoize(normalizeCompanyUncached);
+const cityKeyMemo = memoize((city) => words(findCity(city)?.name ?? city));
+
 /** A job title reduced to what identifies the role. */
 export function normalizeTitle(title: string): string {
+  return normalizeTitleMemo(title);
+}
+
+function normalizeTitleUncached(title: string): string {
   let normalized = words(title.replace(GENDER_TAG, " "));
   for (const [pattern, replacement] of TITLE_ABBREVIATIONS) {
     normalized = normalized.replace(pattern, replacement);
@@ -169,7 +191,10 @@ const LEGAL_SUFFIXES = [
 
 /** A company name without its legal form: "Zalando SE", "zalando" and "Zalando" agree. */
 export function normalizeCompany(company: string | null | undefined): string {
-  if (!company) return "";
+  return company ? normalizeCompanyMemo(company) : "";
+}
+
+function normalizeCompanyUncached(company: string): string {
   let normalized = words(company);
   let changed = true;
   while (changed && normalized) {
@@ -188,8 +213,7 @@ export function normalizeCompany(company: string | null | undefined): string {
 
 /** The city key: known cities by their one name in any language, others by their words. */
 function cityKey(city: string | null): string {
-  if (!city) return "";
-  return words(findCity(city)?.name ?? city);
+  return city ? cityKeyMemo(city) : "";
 }
 
 /** The country code for a code or a name, or null. */
