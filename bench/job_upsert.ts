@@ -28,7 +28,7 @@ import {
 import { type BenchResult, result } from "./report.ts";
 
 const rounds = 3;
-const chunk = 1000;
+const chunk = 2000;
 const titles = [
   "data engineer",
   "software engineer",

@@ -150,9 +150,16 @@ Deno.test(
       assert.notEqual(amb, await jobOf(tx, "jsearch", "hh"), "Hamburg or Munich: neither");
       assert.notEqual(amb, await jobOf(tx, "jsearch", "muc"));
       assert.notEqual(await jobOf(tx, "active_jobs_db", "at"), base, "Austria is not Germany");
-      const matched = await tx<{ matched_by: string }[]>`
-      select matched_by from public.upsert_jobs('[]', '[]', '[]')`;
-      assert.equal(matched.length, 0, "an empty batch is a no-op");
+      const [empty] = await tx`select * from public.upsert_jobs('[]', '[]', '[]')`;
+      assert.deepEqual({ ...empty }, {
+        postings: 0,
+        jobs: 0,
+        new_jobs: 0,
+        seen_again: 0,
+        merged_within: 0,
+        merged_across: 0,
+        linked: 0,
+      }, "an empty batch is a no-op");
     });
   },
 );
