@@ -8,15 +8,17 @@
  *
  * Baselines, measured in the same run on the same rows: a raw `COPY` and a raw
  * `INSERT ... SELECT` from JSON of every posting (its job fields and its source fields) into a
- * bare table with no keys or indexes. Each round runs in a transaction that is rolled back.
+ * bare table with no keys or indexes, with as many chunks in flight as the upsert. On a server,
+ * rounds run committed in a scratch database (as production stores: autocommit statements on a
+ * pool); on the embedded PGlite, each round is a transaction that is rolled back.
  *
  * @module
  */
 import { createJobWorld } from "../local/fakes/mod.ts";
 import { startProviderFakes } from "../local/fakes/mod.ts";
-import { inRolledBackTransaction } from "../local/database.ts";
+import { inRolledBackTransaction, prepareLocalDatabase } from "../local/database.ts";
 import { loadConfig } from "../shared/config.ts";
-import type { Sql, TransactionSql } from "../shared/db/postgres.ts";
+import { connectPostgres, type Sql, type TransactionSql } from "../shared/db/postgres.ts";
 import { groupJobs } from "../shared/jobs/batch_grouping.ts";
 import type { CanonicalJob } from "../shared/jobs/canonical_job.ts";
 import { batchPayload, storeJobs } from "../shared/jobs/store.ts";
@@ -25,9 +27,9 @@ import {
   fetchAllProviders,
   memoryUsageLedger,
 } from "../shared/providers/mod.ts";
-import { type BenchResult, result } from "./report.ts";
+import { type BenchResult, type BenchTarget, result } from "./report.ts";
 
-const rounds = 3;
+const roundsPerBench = 3;
 const chunk = 2000;
 const titles = [
   "data engineer",
@@ -105,34 +107,111 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-async function upsertRound(sql: Sql, preload: CanonicalJob[], all: CanonicalJob[]) {
-  return await inRolledBackTransaction(sql, async (tx: TransactionSql) => {
-    const [combination] = await tx<{ id: number }[]>`
+/** Chunks in flight at once, in the upsert and in both baselines alike. */
+const concurrency = 2;
+
+type Groups = ReturnType<typeof groupJobs>;
+
+/** Runs `fn` over the chunks of `groups`, `width` at a time. */
+async function eachChunk(
+  groups: Groups,
+  width: number,
+  fn: (chunk: Groups) => Promise<void>,
+): Promise<void> {
+  const starts: number[] = [];
+  for (let start = 0; start < groups.length; start += chunk) starts.push(start);
+  await Promise.all(Array.from({ length: width }, async () => {
+    for (let start = starts.shift(); start !== undefined; start = starts.shift()) {
+      await fn(groups.slice(start, start + chunk));
+    }
+  }));
+}
+
+/** Where rounds run: a scratch database (committed, several connections) or a rollback. */
+interface Rounds {
+  /** Runs one round on a clean slate and returns its result. */
+  round<T>(fn: (sql: Sql | TransactionSql, width: number) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  label: string;
+}
+
+/**
+ * On a server: a scratch database, emptied before each round, so the upsert runs as in
+ * production (autocommit statements on a pool, two chunks in flight). On the embedded PGlite
+ * (one connection) or without CREATE DATABASE: each round in a transaction that is rolled back,
+ * one chunk at a time.
+ */
+async function openRounds(target: BenchTarget): Promise<Rounds> {
+  if (target.embedded) return rolledBack(target.sql);
+  const name = `jobfeed_bench_${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await target.sql.unsafe(`create database ${name}`);
+  } catch {
+    return rolledBack(target.sql);
+  }
+  const url = new URL(target.url);
+  url.pathname = `/${name}`;
+  const scratch = connectPostgres(url.toString(), { max: concurrency + 1 });
+  await prepareLocalDatabase(scratch);
+  await scratch.unsafe(`create table bench_raw_jobs (${bareColumns})`);
+  return {
+    label: "committed, 2 chunks in flight",
+    async round(fn) {
+      await scratch`truncate public.jobs, public.job_sources, public.combination_jobs,
+        public.backfill_tracking, bench_raw_jobs cascade`;
+      return await fn(scratch, concurrency);
+    },
+    async close() {
+      await scratch.end();
+      await target.sql.unsafe(`drop database ${name} with (force)`);
+    },
+  };
+}
+
+function rolledBack(sql: Sql): Rounds {
+  return {
+    label: "rolled back, 1 chunk at a time",
+    round: (fn) =>
+      inRolledBackTransaction(sql, async (tx) => {
+        await tx.unsafe(`create temp table bench_raw_jobs (${bareColumns}) on commit drop`);
+        return await fn(tx, 1);
+      }),
+    close: () => Promise.resolve(),
+  };
+}
+
+async function upsertRound(rounds: Rounds, preload: CanonicalJob[], all: CanonicalJob[]) {
+  return await rounds.round(async (sql, width) => {
+    const [combination] = await sql<{ id: number }[]>`
       insert into public.backfill_tracking (title_keyword, location) values ('bench', 'bench')
       returning id`;
-    await storeJobs(tx, preload, { combinationId: combination.id, chunkSize: chunk });
-    await tx`analyze public.jobs`;
-    await tx`analyze public.job_sources`;
-    return await timed(() =>
-      storeJobs(tx, all, { combinationId: combination.id, chunkSize: chunk })
-    );
+    const options = { combinationId: combination.id, chunkSize: chunk, concurrency: width };
+    await storeJobs(sql, preload, options);
+    await sql`analyze public.jobs`;
+    await sql`analyze public.job_sources`;
+    return await timed(() => storeJobs(sql, all, options));
   });
 }
 
-async function insertSelectRound(sql: Sql, all: CanonicalJob[]) {
-  return await inRolledBackTransaction(sql, async (tx: TransactionSql) => {
-    await tx.unsafe(`create temp table bench_raw_jobs (${bareColumns}) on commit drop`);
-    return await timed(async () => {
-      const groups = groupJobs(all);
-      for (let start = 0; start < groups.length; start += chunk) {
-        const rows = flatRows(groups.slice(start, start + chunk));
-        await tx`insert into bench_raw_jobs
-          select * from jsonb_to_recordset(${tx.json(rows as never)}::jsonb)
-            as m(${tx.unsafe(bareColumns)})`;
-      }
-    });
-  });
+async function insertSelectRound(rounds: Rounds, all: CanonicalJob[]) {
+  return await rounds.round((sql, width) =>
+    timed(() =>
+      eachChunk(groupJobs(all), width, async (groups) => {
+        const rows = flatRows(groups);
+        await sql`insert into bench_raw_jobs
+          select * from jsonb_to_recordset(${sql.json(rows as never)}::jsonb)
+            as m(${sql.unsafe(bareColumns)})`;
+      })
+    )
+  );
 }
+
+const COPY_ESCAPES: Record<string, string> = {
+  "\\": "\\\\",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+};
 
 function copyField(value: unknown): string {
   if (value === null || value === undefined) return "\\N";
@@ -141,38 +220,26 @@ function copyField(value: unknown): string {
     : typeof value === "object"
     ? JSON.stringify(value)
     : String(value);
-  return text.replace(
-    /[\\\n\r\t]/g,
-    (c) => ({ "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" })[c]!,
+  return text.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]);
+}
+
+async function copyRound(rounds: Rounds, all: CanonicalJob[]) {
+  return await rounds.round((sql, width) =>
+    timed(() =>
+      eachChunk(groupJobs(all), width, async (groups) => {
+        const rows = flatRows(groups);
+        const writable = await sql`copy bench_raw_jobs from stdin`.writable();
+        await new Promise<void>((resolve, reject) => {
+          writable.on("error", reject);
+          writable.on("finish", resolve);
+          writable.end(
+            rows.map((row) => columnNames.map((c) => copyField(row[c])).join("\t")).join("\n") +
+              "\n",
+          );
+        });
+      })
+    )
   );
-}
-
-async function copyRound(sql: Sql, all: CanonicalJob[]) {
-  return await inRolledBackTransaction(sql, async (tx: TransactionSql) => {
-    await tx.unsafe(`create temp table bench_raw_jobs (${bareColumns}) on commit drop`);
-    return await timed(async () => {
-      const groups = groupJobs(all);
-      const writable = await tx`copy bench_raw_jobs from stdin`.writable();
-      const done = new Promise<void>((resolve, reject) => {
-        writable.on("error", reject);
-        writable.on("finish", resolve);
-      });
-      for (let start = 0; start < groups.length; start += chunk) {
-        const rows = flatRows(groups.slice(start, start + chunk));
-        writable.write(
-          rows.map((row) => columnNames.map((c) => copyField(row[c])).join("\t")).join("\n") +
-            "\n",
-        );
-      }
-      writable.end();
-      await done;
-    });
-  });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /**
@@ -208,15 +275,15 @@ function compactPostings(count: number): CanonicalJob[] {
   return postings;
 }
 
-async function measure(sql: Sql, label: string, all: CanonicalJob[]): Promise<BenchResult[]> {
+async function measure(rounds: Rounds, label: string, all: CanonicalJob[]) {
   const preload = all.filter((_, i) => i % 2 === 0);
   const upsert: number[] = [];
   const insertSelect: number[] = [];
   const copy: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    upsert.push(await upsertRound(sql, preload, all));
-    insertSelect.push(await insertSelectRound(sql, all));
-    copy.push(await copyRound(sql, all));
+  for (let round = 0; round < roundsPerBench; round++) {
+    upsert.push(await upsertRound(rounds, preload, all));
+    insertSelect.push(await insertSelectRound(rounds, all));
+    copy.push(await copyRound(rounds, all));
   }
   const rate = (ms: number) => all.length / (ms / 1000);
   const name = `job upsert, ${label}, ${all.length} postings, half known`;
@@ -231,11 +298,21 @@ async function measure(sql: Sql, label: string, all: CanonicalJob[]): Promise<Be
   ];
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 /** Upserted postings per second, next to raw COPY and raw INSERT ... SELECT of the same rows. */
-export async function benchJobUpsert(sql: Sql): Promise<BenchResult[]> {
+export async function benchJobUpsert(target: BenchTarget): Promise<BenchResult[]> {
   const realistic = await realisticPostings();
-  return [
-    ...await measure(sql, "realistic", realistic),
-    ...await measure(sql, "compact", compactPostings(realistic.length)),
-  ];
+  const rounds = await openRounds(target);
+  try {
+    return [
+      ...await measure(rounds, `realistic, ${rounds.label}`, realistic),
+      ...await measure(rounds, `compact, ${rounds.label}`, compactPostings(realistic.length)),
+    ];
+  } finally {
+    await rounds.close();
+  }
 }

@@ -9,12 +9,15 @@ import { loadConfig } from "../shared/config.ts";
 import { connectPostgres, type Sql } from "../shared/db/postgres.ts";
 import { openLocalDatabase, prepareLocalDatabase } from "../local/database.ts";
 import { startPgCluster } from "../local/pg_cluster.ts";
-import { type BenchResult, formatJsonLines, formatTable } from "./report.ts";
+import { type BenchResult, type BenchTarget, formatJsonLines, formatTable } from "./report.ts";
 import { benchUnbackedJoin } from "./unbacked_join.ts";
 import { benchJobUpsert } from "./job_upsert.ts";
 
 /** Every benchmark, in print order. */
-const benchmarks: ((sql: Sql) => Promise<BenchResult[]>)[] = [benchUnbackedJoin, benchJobUpsert];
+const benchmarks: ((target: BenchTarget) => Promise<BenchResult[]>)[] = [
+  ({ sql }) => benchUnbackedJoin(sql),
+  benchJobUpsert,
+];
 
 async function pgBinariesInstalled(): Promise<boolean> {
   const binDir = Deno.env.get("PG_BIN_DIR") ?? "/usr/lib/postgresql/15/bin";
@@ -22,7 +25,7 @@ async function pgBinariesInstalled(): Promise<boolean> {
 }
 
 async function withDatabase<T>(
-  fn: (sql: Sql, target: string) => Promise<T>,
+  fn: (target: BenchTarget, name: string) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig();
   if (!config.DATABASE_URL && await pgBinariesInstalled()) {
@@ -30,7 +33,7 @@ async function withDatabase<T>(
     const sql = connectPostgres(cluster.url, { max: 4 });
     try {
       await prepareLocalDatabase(sql);
-      return await fn(sql, "throwaway PostgreSQL 15");
+      return await fn({ sql, url: cluster.url, embedded: false }, "throwaway PostgreSQL 15");
     } finally {
       await sql.end();
       await cluster.stop();
@@ -39,7 +42,10 @@ async function withDatabase<T>(
   const database = await openLocalDatabase(config, { max: 4 });
   try {
     await prepareLocalDatabase(database.sql);
-    return await fn(database.sql, database.embedded ? "embedded PGlite" : "DATABASE_URL");
+    return await fn(
+      database,
+      database.embedded ? "embedded PGlite" : "DATABASE_URL",
+    );
   } finally {
     await database.close();
   }
@@ -47,10 +53,10 @@ async function withDatabase<T>(
 
 async function main(): Promise<void> {
   const json = Deno.args.includes("--json");
-  await withDatabase(async (sql, target) => {
-    if (!json) console.log(`Benchmarks on ${target}\n`);
+  await withDatabase(async (target, name) => {
+    if (!json) console.log(`Benchmarks on ${name}\n`);
     const results: BenchResult[] = [];
-    for (const bench of benchmarks) results.push(...await bench(sql));
+    for (const bench of benchmarks) results.push(...await bench(target));
     console.log(json ? formatJsonLines(results) : formatTable(results));
   });
 }

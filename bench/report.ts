@@ -4,6 +4,15 @@
  *
  * @module
  */
+import type { Sql } from "../shared/db/postgres.ts";
+
+/** The database a benchmark runs on. */
+export interface BenchTarget {
+  sql: Sql;
+  url: string;
+  /** The embedded PGlite: one connection, no CREATE DATABASE. */
+  embedded: boolean;
+}
 
 /** A measurement next to its baseline, measured side by side in the same run. */
 export interface BenchResult {
