@@ -6,7 +6,7 @@
  * @module
  */
 import { loadConfig } from "../shared/config.ts";
-import { connectPostgres, type Sql } from "../shared/db/postgres.ts";
+import { connectPostgres } from "../shared/db/postgres.ts";
 import { openLocalDatabase, prepareLocalDatabase } from "../local/database.ts";
 import { startPgCluster } from "../local/pg_cluster.ts";
 import { type BenchResult, type BenchTarget, formatJsonLines, formatTable } from "./report.ts";
