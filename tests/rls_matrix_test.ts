@@ -77,6 +77,13 @@ const tables: Record<string, TableOps> = {
       `update public.job_sources set url = 'https://x.test' where job_id = ${o.job} returning 1`,
     delete: (o) => `delete from public.job_sources where job_id = ${o.job} returning 1`,
   },
+  job_keys: {
+    select: (o) => `select 1 from public.job_keys where job_id = ${o.job}`,
+    insert: (o) =>
+      `insert into public.job_keys (key, job_id) values (gen_random_uuid(), ${o.job}) returning 1`,
+    update: (o) => `update public.job_keys set job_id = job_id where job_id = ${o.job} returning 1`,
+    delete: (o) => `delete from public.job_keys where job_id = ${o.job} returning 1`,
+  },
   combination_jobs: {
     select: (o) => `select 1 from public.combination_jobs where job_id = ${o.job}`,
     insert: (o) =>
@@ -135,6 +142,7 @@ const ownerMay: Record<string, Op[]> = {
   backfill_tracking: [],
   jobs: ["select"],
   job_sources: [],
+  job_keys: [],
   combination_jobs: [],
   runs: [],
   api_usage: [],

@@ -84,6 +84,8 @@ export async function insertJobFor(
     values (${job.id}, 'jsearch', ${`js-${key}`}, 'https://example.com/job',
       ${tx.json({ job_id: `js-${key}` })})`;
   await tx`
+    insert into public.job_keys (key, job_id) values (md5(${`f:fp-${key}`})::uuid, ${job.id})`;
+  await tx`
     insert into public.combination_jobs (combination_id, job_id) values (${combinationId}, ${job.id})`;
   return job.id;
 }
