@@ -153,3 +153,29 @@ Deno.test("distinct cities stay distinct jobs without a coarse posting in betwee
   });
   assert.equal(groupJobs([berlin, hamburg]).length, 2);
 });
+
+Deno.test("identity review cases: scripts, missing employers, generic and routed URLs", () => {
+  // non-Latin titles keep their words
+  const athens = (title: string) =>
+    jobIdentity(
+      canonicalJob({
+        title,
+        company: "Ελληνική Εταιρεία",
+        location: { city: "Athens", country: "GR" },
+      }),
+    );
+  assert.notEqual(athens("Λογιστής").fingerprint, athens("Μηχανικός").fingerprint);
+  // no employer: the posting is only itself
+  const a = jobIdentity(canonicalJob({ providerJobId: "1", company: null, title: "Accountant" }));
+  const b = jobIdentity(canonicalJob({ providerJobId: "2", company: null, title: "Accountant" }));
+  assert.notEqual(a.fingerprint, b.fingerprint);
+  assert.notEqual(a.looseFingerprint, b.looseFingerprint);
+  // a careers page is no posting; a hash route is part of the posting's address
+  assert.equal(canonicalUrl("https://acme.com/careers"), null);
+  assert.equal(canonicalUrl("https://acme.com/careers/#apply"), null);
+  assert.notEqual(
+    canonicalUrl("https://acme.com/careers/#/job/123"),
+    canonicalUrl("https://acme.com/careers/#/job/456"),
+  );
+  assert.equal(canonicalUrl(`https://acme.com/jobs/1?q=${"x".repeat(2100)}`), null);
+});

@@ -272,3 +272,57 @@ Deno.test("end to end: both providers' copies of a posting become one job", dbTe
     await h.close();
   }
 });
+
+Deno.test(
+  "records that pass the schema but could break Postgres are stored or rejected alone",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const good = canonicalJob({ providerJobId: "good", title: "Controller", applyUrl: null });
+      const odd = canonicalJob({
+        providerJobId: "odd",
+        title: "Buchhalter\u0000 (m/w/d)",
+        description: "Lone \ud800 surrogate and a NUL \u0000 here",
+        raw: { note: "nul \u0000", broken: "\udfff" },
+        applyUrl: null,
+      });
+      const stats = await storeJobs(tx, [good, odd]);
+      assert.equal(stats.newJobs, 2);
+      const [row] = await tx<{ description: string; raw: { note: string; broken: string } }[]>`
+      select j.description, s.raw from public.jobs j
+      join public.job_sources s on s.job_id = j.id where s.provider_job_id = 'odd'`;
+      assert.equal(row.description, "Lone \ufffd surrogate and a NUL  here");
+      assert.deepEqual(row.raw, { note: "nul ", broken: "\ufffd" });
+    });
+  },
+);
+
+Deno.test("the mappers drop what Postgres cannot take and reject what cannot be a job", async () => {
+  const { parseJSearchPage } = await import("../shared/providers/jsearch/client.ts");
+  const base = {
+    job_id: "a",
+    job_title: "Controller",
+    employer_name: "Acme GmbH",
+    job_city: "Berlin",
+    job_country: "DE",
+  };
+  const { value } = parseJSearchPage({
+    status: "OK",
+    data: [
+      { ...base, job_posted_at_timestamp: 1795651200000 }, // milliseconds
+      { ...base, job_id: "b", job_posted_at_datetime_utc: "0000-01-01T00:00:00Z" },
+      { ...base, job_id: "c", job_title: "x".repeat(3000) },
+      { ...base, job_id: "d".repeat(400) },
+      { ...base, job_id: "e", job_apply_link: `https://acme.de/jobs/1?q=${"x".repeat(2100)}` },
+    ],
+  });
+  const byId = new Map(value.jobs.map((job) => [job.providerJobId, job]));
+  assert.equal(byId.get("a")?.postedAt?.toISOString(), "2026-11-26T00:00:00.000Z");
+  assert.equal(byId.get("b")?.postedAt, null, "year 0 is no date");
+  assert.equal(byId.size, 2);
+  assert.deepEqual(Object.keys(value.rejected).sort(), [
+    "mapped applyUrl: is longer than 2048 characters",
+    "mapped providerJobId: is longer than 300 characters",
+    "mapped title: is longer than 500 characters",
+  ]);
+});

@@ -81,3 +81,73 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "pg: two providers' copies stored at once by two writers are one job (URL race)",
+  ...realOnly,
+  fn: async () => {
+    const { url } = await testDatabase();
+    const pool = connectPostgres(url, { max: 4 });
+    const tag = crypto.randomUUID().slice(0, 8);
+    try {
+      // same canonical URL, different fingerprints ("Zalando" vs "Zalando Payments"): only the
+      // URL key joins them, so only job_keys can stop the second writer creating a second job
+      for (let round = 0; round < 25; round++) {
+        const a = canonicalJob({
+          provider: "jsearch",
+          providerJobId: `${tag}-js-${round}`,
+          title: `Solo ${tag} ${round}`,
+          company: "Zalando",
+          applyUrl: `https://solo.example/${tag}/${round}`,
+        });
+        const b = canonicalJob({
+          provider: "active_jobs_db",
+          providerJobId: `${tag}-adb-${round}`,
+          title: `Solo ${tag} ${round}`,
+          company: "Zalando Payments",
+          applyUrl: `https://solo.example/${tag}/${round}?utm_source=x`,
+        });
+        await Promise.all([storeJobs(pool, [a]), storeJobs(pool, [b])]);
+      }
+      const [{ jobs }] = await pool<{ jobs: number }[]>`
+        select count(distinct job_id)::int as jobs from public.job_sources
+        where provider_job_id like ${tag + "-%"}`;
+      assert.equal(jobs, 25);
+    } finally {
+      await pool`delete from public.jobs where title like ${"Solo " + tag + "%"}`;
+      await pool.end();
+    }
+  },
+});
+
+Deno.test({
+  name: "pg: writers refreshing overlapping known jobs in different orders all finish",
+  ...realOnly,
+  fn: async () => {
+    const { url } = await testDatabase();
+    const pool = connectPostgres(url, { max: 8 });
+    const tag = crypto.randomUUID().slice(0, 8);
+    try {
+      const base = Array.from({ length: 600 }, (_, i) =>
+        canonicalJob({
+          providerJobId: `${tag}-${i}`,
+          title: `Overlap ${tag} ${i}`,
+          applyUrl: `https://overlap.example/${tag}/${i}`,
+        }));
+      await storeJobs(pool, base);
+      const shuffled = () => [...base].sort(() => Math.random() - 0.5);
+      const results = await Promise.allSettled([0, 1, 2, 3].map(() => storeJobs(pool, shuffled())));
+      const failed = results.filter((r) => r.status === "rejected") as PromiseRejectedResult[];
+      assert.deepEqual(failed.map((r) => String(r.reason)), []);
+      for (const result of results) {
+        assert.equal(
+          (result as PromiseFulfilledResult<{ seenAgain: number }>).value.seenAgain,
+          600,
+        );
+      }
+    } finally {
+      await pool`delete from public.jobs where title like ${"Overlap " + tag + "%"}`;
+      await pool.end();
+    }
+  },
+});

@@ -388,3 +388,42 @@ Deno.test("every call lands in api_usage, with quota and without the key", dbTes
     }
   });
 });
+
+Deno.test("a 200 that spends the last job credit stops Active Jobs DB mid-fetch", async () => {
+  const world = createJobWorld({ postingsPerDay: 40 });
+  const h = await startProviderHarness({ world });
+  try {
+    h.fakes.activeJobsDb.setQuota({ jobsRemaining: 100 });
+    const result = await fetchActiveJobsDb(h.sessions.active_jobs_db, berlin, lastDays(7));
+    assert.equal(result.status, "partial");
+    assert.equal(result.jobs.length, 100, "the first page is kept");
+    assert.match(result.error!, /jobs quota is spent \(.*0 of 250 jobs left/);
+    assert.equal(h.fakes.activeJobsDb.requests.length, 1, "no call into a spent quota");
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("a usage row that cannot be written never fails the call", dbTest, async () => {
+  await withRollback(async (tx) => {
+    const h = await startProviderHarness({ ledger: sqlUsageLedger(tx) });
+    try {
+      const errors: string[] = [];
+      const original = console.error;
+      console.error = (message: string) => errors.push(message);
+      try {
+        await tx`alter table public.api_usage add constraint reject_all check (false) not valid`;
+        const result = await fetchJSearch(h.sessions.jsearch, berlin, lastDays(1));
+        assert.equal(result.status, "ok");
+      } finally {
+        console.error = original;
+      }
+      assert.match(errors[0], /Cannot write the usage row for jsearch \/search \(ok\)/);
+      // the transaction is still usable
+      const [{ n }] = await tx<{ n: number }[]>`select count(*)::int as n from public.api_usage`;
+      assert.equal(n, 0);
+    } finally {
+      await h.close();
+    }
+  });
+});

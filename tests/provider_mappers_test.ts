@@ -168,3 +168,13 @@ Deno.test("Active Jobs DB: the ai_* fields win; a broken date rejects one record
   assert.deepEqual(job.salary, { min: 20, max: 25, currency: "EUR", period: "HOUR" });
   assert.throws(() => parseActiveJobsPage({ message: "oops" }), /oops/);
 });
+
+Deno.test("seniority from a title matches whole words only", async () => {
+  const { seniorityFromTitle } = await import("../shared/providers/mapping.ts");
+  assert.equal(seniorityFromTitle("International Sales Manager"), null);
+  assert.equal(seniorityFromTitle("Internal Auditor"), null);
+  assert.equal(seniorityFromTitle("Marketing Intern"), "0-2");
+  assert.equal(seniorityFromTitle("Werkstudent Data (m/w/d)"), "0-2");
+  assert.equal(seniorityFromTitle("Sr. Engineer"), "5-10");
+  assert.equal(seniorityFromTitle("Head of Data"), "10+");
+});

@@ -117,23 +117,27 @@ Deno.test("Active Jobs DB: endpoint, phrase title, full place name, filters, sin
     ai_experience_level_filter: "2-5",
     ai_taxonomies_a_filter: "Data & Analytics",
   });
-  const since = new Date("2026-11-27T09:30:00Z");
+  const since = new Date("2026-11-27T12:00:00Z");
   const day = activeJobsParams({ titleKeyword: "nurse", location: "germany" }, {
     since,
     until: NOW,
   });
   assert.equal(day.endpoint, "/active-ats-24h");
   assert.equal(day.params.location_filter, "Germany");
-  assert.equal(day.params.date_filter, "2026-11-27T09:30:00");
+  // two hours earlier than asked: jobs are indexed 1-2 h after their date_posted
+  assert.equal(day.params.date_filter, "2026-11-27T10:00:00");
+  const fullDay = activeJobsParams({ titleKeyword: "nurse", location: "germany" }, days(1));
+  assert.equal(fullDay.endpoint, "/active-ats-24h");
+  assert.equal(fullDay.params.date_filter, undefined, "the endpoint's own window suffices");
   const missedHours = activeJobsParams({ titleKeyword: "nurse", location: "germany" }, {
     since: new Date("2026-11-27T06:30:00Z"),
     until: NOW,
   });
   assert.equal(missedHours.endpoint, "/active-ats-7d", "25.5 hours do not fit the 24h endpoint");
-  assert.equal(missedHours.params.date_filter, "2026-11-27T06:30:00");
+  assert.equal(missedHours.params.date_filter, "2026-11-27T04:30:00");
   const three = activeJobsParams({ titleKeyword: "nurse", location: "germany" }, days(3));
   assert.equal(three.endpoint, "/active-ats-7d");
-  assert.equal(three.params.date_filter, "2026-11-25T08:00:00", "since narrows the 7-day window");
+  assert.equal(three.params.date_filter, "2026-11-25T06:00:00", "since narrows the 7-day window");
   const remote = activeJobsParams({ titleKeyword: "designer", location: "remote" }, days(7));
   assert.equal(remote.params.location_filter, undefined);
   assert.equal(remote.params.ai_work_arrangement_filter, "Remote OK,Remote Solely");
@@ -177,6 +181,15 @@ Deno.test("RapidAPI: quota headers, the two kinds of 429, Retry-After", () => {
   );
   assert.equal(classifyTooManyRequests("Too many requests", open), "rate_limit");
   assert.equal(classifyTooManyRequests("Slow down", { ...open, requestsRemaining: 0 }), "quota");
+  assert.equal(
+    classifyTooManyRequests("Too many requests", { ...open, requestsRemaining: 0 }),
+    "quota",
+    "the headers win over a throttling text",
+  );
+  assert.equal(
+    classifyTooManyRequests("Too many requests", { ...open, jobsRemaining: 0 }),
+    "quota",
+  );
   assert.equal(retryAfterMs(new Headers({ "retry-after": "2" }), NOW), 2000);
   assert.equal(
     retryAfterMs(new Headers({ "retry-after": "Sat, 28 Nov 2026 08:00:05 GMT" }), NOW),

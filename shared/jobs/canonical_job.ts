@@ -39,14 +39,21 @@ export type EmploymentType = typeof EMPLOYMENT_TYPES[number];
 export type Seniority = typeof SENIORITY_LEVELS[number];
 
 const text = z.string().trim().min(1);
+/** Identifiers and titles end up in index keys: bounded, and without control characters. */
+const bounded = (max: number) =>
+  text.max(max, `is longer than ${max} characters`).refine(
+    // deno-lint-ignore no-control-regex
+    (value) => !/[\u0000-\u001f]/.test(value),
+    "contains control characters",
+  );
 const date = z.date().refine((value) => !Number.isNaN(value.getTime()), "is not a valid date");
 
 /** The canonical job, validated. */
 export const canonicalJobSchema = z.object({
   provider: z.enum(PROVIDERS),
-  providerJobId: text,
-  title: text,
-  company: text.nullable(),
+  providerJobId: bounded(300),
+  title: text.max(500, "is longer than 500 characters"),
+  company: text.max(300, "is longer than 300 characters").nullable(),
   location: z.object({
     city: text.nullable(),
     region: text.nullable(),
@@ -66,7 +73,7 @@ export const canonicalJobSchema = z.object({
     "salary.min must not exceed salary.max",
   ).nullable(),
   description: z.string().nullable(),
-  applyUrl: z.url().nullable(),
+  applyUrl: z.url().max(2048, "is longer than 2048 characters").nullable(),
   postedAt: date.nullable(),
   validThrough: date.nullable(),
   /** Every link the provider gave for the posting (apply options, the posting page). */

@@ -60,11 +60,15 @@ function isTrackingParam(name: string): boolean {
 
 /**
  * The apply URL with everything that varies between copies of one link removed: scheme (always
- * https), `www.`/`m.` host prefixes, default ports, fragments, tracking parameters, parameter
- * order and a trailing slash. Returns null for anything that is not an http(s) URL.
+ * https), `www.`/`m.` host prefixes, default ports, fragments (except `#/` and `#!` routes of
+ * single-page career sites), tracking parameters, parameter order and a trailing slash.
+ *
+ * Returns null for anything that cannot identify one posting: not http(s), longer than 2,000
+ * characters, or without a digit in its path, query or route — a generic careers page such as
+ * `https://acme.com/careers` is the apply link of every job there.
  */
 export function canonicalUrl(url: string | null | undefined): string | null {
-  if (!url || !URL.canParse(url.trim())) return null;
+  if (!url || url.length > 2000 || !URL.canParse(url.trim())) return null;
   const parsed = new URL(url.trim());
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return null;
   const host = parsed.hostname.toLowerCase().replace(/^(www\d?|m)\./, "");
@@ -77,10 +81,12 @@ export function canonicalUrl(url: string | null | undefined): string | null {
   let path = parsed.pathname.replace(/\/{2,}/g, "/");
   if (path.length > 1) path = path.replace(/\/+$/, "");
   if (path === "/") path = "";
-  return `https://${host}${path}${query}`;
+  const route = /^#[/!]/.test(parsed.hash) ? parsed.hash : "";
+  if (!/\d/.test(path + query + route)) return null;
+  return `https://${host}${path}${query}${route}`;
 }
 
-/** Lower-case ASCII-ish words: diacritics folded, punctuation turned into spaces. */
+/** Lower-case words in any script: Latin diacritics folded, punctuation turned into spaces. */
 function words(text: string): string {
   return text
     .normalize("NFKD")
@@ -88,7 +94,7 @@ function words(text: string): string {
     .replace(/ß/g, "ss")
     .toLowerCase()
     .replace(/&/g, " and ")
-    .replace(/[^a-z0-9+#]+/g, " ")
+    .replace(/[^\p{L}\p{N}+#]+/gu, " ")
     .trim()
     .replace(/\s+/g, " ");
 }
@@ -232,10 +238,13 @@ export function jobIdentity(job: CanonicalJob): JobIdentity {
   const location = locationIsCoarse
     ? (country || (job.workArrangement === "Remote Solely" ? "remote" : ""))
     : `${city}/${country}`;
+  // Without a title or an employer, two postings have nothing to be compared by: the posting
+  // is only itself (a fingerprint no other posting can share).
+  const own = title === "" || company === "" ? `~${job.provider}:${job.providerJobId}` : null;
   return {
     canonicalUrl: canonicalUrl(job.applyUrl),
-    fingerprint: `${title}|${company}|${location}`,
-    looseFingerprint: `${title}|${company}`,
+    fingerprint: own ?? `${title}|${company}|${location}`,
+    looseFingerprint: own ?? `${title}|${company}`,
     locationIsCoarse,
   };
 }

@@ -138,11 +138,27 @@ function statsOf(counts: ChunkCounts): StoreStats {
 }
 
 /**
+ * JSON text Postgres accepts: jsonb cannot hold `\u0000`, and rejects the escape of a lone
+ * surrogate; both come from providers now and then. The first is dropped, the second becomes
+ * U+FFFD, so one odd character never fails a batch.
+ */
+export function postgresJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /\\(\\|u0000|ud[89a-f][0-9a-f]{2})/gi,
+    (match, escape: string) =>
+      escape === "\\" ? match : escape.toLowerCase() === "u0000" ? "" : "\\ufffd",
+  );
+}
+
+/**
  * SQLSTATEs a concurrent writer can cause, which a retry resolves: it stored the same job first
  * (foreign key 23503, unique 23505), or it updates the same stored jobs in another order
  * (deadlock 40P01).
  */
 const RACE_CODES = new Set(["23503", "23505", "40P01"]);
+
+/** Attempts per chunk before a race is reported as an error. */
+const MAX_ATTEMPTS = 6;
 
 /** Postings stored before, sent as keys only. */
 interface SeenPosting {
@@ -198,8 +214,8 @@ async function upsertChunk(
   const { jobs, sources } = batchPayload(fresh);
   const run = async (q: Queryable) =>
     (await q<ChunkCounts[]>`
-      select * from public.upsert_jobs(${q.json(jobs as never)}::jsonb,
-        ${q.json(sources as never)}::jsonb, ${q.json(seen as never)}::jsonb,
+      select * from public.upsert_jobs(${postgresJson(jobs)}::text::jsonb,
+        ${postgresJson(sources)}::text::jsonb, ${postgresJson(seen)}::text::jsonb,
         ${combinationId}::bigint)`)[0];
   for (let attempt = 1;; attempt++) {
     try {
@@ -209,7 +225,10 @@ async function upsertChunk(
         : await run(sql);
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (attempt >= 3 || !code || !RACE_CODES.has(code)) throw error;
+      if (attempt >= MAX_ATTEMPTS || !code || !RACE_CODES.has(code)) throw error;
+      // back off with jitter, so that writers which collided do not collide again
+      const ceiling = 50 * 2 ** attempt;
+      await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + Math.random() * ceiling));
     }
   }
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Queryable } from "../db/postgres.ts";
+import type { Queryable, TransactionSql } from "../db/postgres.ts";
 import type { QuotaSnapshot } from "./rapidapi.ts";
 
 /** How a call ended (the `api_usage.outcome` values). */
@@ -47,22 +47,66 @@ export function redactParams(params: Record<string, string>): Record<string, str
   return Object.fromEntries(Object.entries(params).filter(([name]) => !SECRET_PARAMS.test(name)));
 }
 
-/** A ledger that inserts into `public.api_usage`. */
+/** Text Postgres stores: no NUL, no lone surrogate, at most `max` characters. */
+function cleanText(value: string | null, max = 2000): string | null {
+  if (value === null) return null;
+  return value.replaceAll("\u0000", "").toWellFormed().slice(0, max);
+}
+
+/** An integer column's value, or null when it does not fit (a header in milliseconds, say). */
+function int4(value: number | null | undefined): number | null {
+  return typeof value === "number" && Number.isInteger(value) && Math.abs(value) <= 2147483647
+    ? value
+    : null;
+}
+
+/** The entry as the table can hold it. */
+function storable(entry: UsageEntry): UsageEntry {
+  const params = Object.fromEntries(
+    Object.entries(redactParams(entry.params)).map(([k, v]) => [k, cleanText(v, 500) ?? ""]),
+  );
+  const quota = entry.quota && {
+    requestsLimit: int4(entry.quota.requestsLimit),
+    requestsRemaining: int4(entry.quota.requestsRemaining),
+    jobsLimit: int4(entry.quota.jobsLimit),
+    jobsRemaining: int4(entry.quota.jobsRemaining),
+    resetSeconds: int4(entry.quota.resetSeconds),
+  };
+  return { ...entry, params, quota, error: cleanText(entry.error), endpoint: entry.endpoint };
+}
+
+/**
+ * A ledger that inserts into `public.api_usage`. A row that cannot be written is reported on
+ * stderr and does not fail the provider call it describes.
+ */
 export function sqlUsageLedger(sql: Queryable): UsageLedger {
   return {
-    async record(entry) {
+    async record(original) {
+      const entry = storable(original);
       const quota = entry.quota;
-      await sql`
+      try {
+        const insert = (q: Queryable) =>
+          q`
         insert into public.api_usage (run_id, combination_id, provider, endpoint, params,
           http_status, outcome, error, credits, jobs_returned, quota_requests_limit,
           quota_requests_remaining, quota_jobs_limit, quota_jobs_remaining, quota_reset_seconds,
           duration_ms)
         values (${entry.runId}, ${entry.combinationId}, ${entry.provider}, ${entry.endpoint},
-          ${sql.json(redactParams(entry.params))}, ${entry.httpStatus}, ${entry.outcome},
+          ${q.json(redactParams(entry.params))}, ${entry.httpStatus}, ${entry.outcome},
           ${entry.error}, ${entry.credits}, ${entry.jobsReturned},
           ${quota?.requestsLimit ?? null}, ${quota?.requestsRemaining ?? null},
           ${quota?.jobsLimit ?? null}, ${quota?.jobsRemaining ?? null},
           ${quota?.resetSeconds ?? null}, ${Math.max(0, Math.round(entry.durationMs))})`;
+        // inside a caller's transaction a failed insert must not poison it
+        await ("savepoint" in sql
+          ? (sql as TransactionSql).savepoint((sp) => insert(sp as unknown as Queryable))
+          : insert(sql));
+      } catch (error) {
+        console.error(
+          `Cannot write the usage row for ${entry.provider} ${entry.endpoint} ` +
+            `(${entry.outcome}): ${(error as Error).message}`,
+        );
+      }
     },
   };
 }

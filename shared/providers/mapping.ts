@@ -20,7 +20,11 @@ import {
  */
 export function parseUtcDate(value: unknown): Date | null {
   if (value === null || value === undefined || value === "") return null;
-  if (typeof value === "number") return Number.isFinite(value) ? new Date(value * 1000) : null;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return null;
+    // seconds, as documented; a value this large can only be milliseconds
+    return inRange(new Date(value > 1e11 ? value : value * 1000));
+  }
   if (typeof value !== "string") return null;
   const text = value.trim();
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(text);
@@ -29,8 +33,16 @@ export function parseUtcDate(value: unknown): Date | null {
     : /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text) && !hasZone
     ? `${text.replace(" ", "T")}Z`
     : text;
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? null : date;
+  return inRange(new Date(iso));
+}
+
+const EARLIEST = Date.UTC(1990, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+
+/** A date between 1990 and 2100, else null: anything outside is a provider's mistake. */
+function inRange(date: Date): Date | null {
+  const time = date.getTime();
+  return Number.isNaN(time) || time < EARLIEST || time >= LATEST ? null : date;
 }
 
 /** A salary in the canonical shape, or null when it says nothing. Swaps a reversed range. */
@@ -40,12 +52,15 @@ export function salaryOf(
   currency: unknown,
   period: unknown,
 ): CanonicalJob["salary"] {
-  const number = (value: unknown) =>
-    typeof value === "number" && Number.isFinite(value) && value >= 0
+  const number = (value: unknown) => {
+    const parsed = typeof value === "number"
       ? value
-      : typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))
-      ? Math.max(0, Number(value))
-      : null;
+      : typeof value === "string" && value.trim() !== ""
+      ? Number(value)
+      : NaN;
+    // negative or absurd amounts are dropped, not clamped
+    return Number.isFinite(parsed) && parsed >= 0 && parsed < 1e9 ? parsed : null;
+  };
   let low = number(min);
   let high = number(max);
   if (low === null && high === null) return null;
@@ -87,13 +102,13 @@ export function employmentTypeOf(value: unknown): EmploymentType | null {
 export function seniorityFromTitle(title: string): Seniority | null {
   const t = title.toLowerCase();
   if (
-    /\b(intern|internship|praktikum|praktikant|werkstudent|working student|trainee|junior|jr\.?|graduate|einsteiger)/
+    /\b(intern|internship|praktikum|praktikant|werkstudent|working student|trainee|junior|jr|graduate|einsteiger|berufseinsteiger)\b/
       .test(t)
   ) {
     return "0-2";
   }
   if (/\b(head of|director|vp|vice president|principal|chief)\b/.test(t)) return "10+";
-  if (/\b(senior|sr\.?|lead|staff|expert|experte)\b/.test(t)) return "5-10";
+  if (/\b(senior|sr|lead|staff|expert|experte)\b/.test(t)) return "5-10";
   return null;
 }
 

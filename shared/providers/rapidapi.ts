@@ -59,15 +59,14 @@ export function gatewayMessage(body: string): string {
 export type TooManyRequests = "quota" | "rate_limit";
 
 /**
- * Reads a 429: a "MONTHLY/DAILY quota" message, or a spent quota header, is the quota; anything
+ * Reads a 429: a spent quota header, or a "MONTHLY/DAILY quota" message, is the quota; anything
  * else (the per-second limit, "Too many requests") is the rate limit and is worth a retry.
  */
 export function classifyTooManyRequests(message: string, quota: QuotaSnapshot): TooManyRequests {
+  // the headers first: a throttling text with a quota at 0 is still the quota
+  if (spentQuota(quota)) return "quota";
   if (/\b(MONTHLY|DAILY)\s+quota\b/i.test(message)) return "quota";
-  if (/rate limit per (second|minute)/i.test(message) || /too many requests/i.test(message)) {
-    return "rate_limit";
-  }
-  return spentQuota(quota) ? "quota" : "rate_limit";
+  return "rate_limit";
 }
 
 /**

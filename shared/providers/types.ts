@@ -64,6 +64,8 @@ export interface ProviderFetch {
   window: string;
   /** Why the fetch failed or stopped early. */
   error?: string;
+  /** The page limit (JSEARCH_MAX_PAGES / ACTIVE_JOBS_MAX_PAGES) ended the fetch on a full page. */
+  truncated?: boolean;
 }
 
 /** Counts a rejected record under `reason`. */

@@ -80,6 +80,11 @@ export async function fetchActiveJobsDb(
     result.jobs.push(...value.jobs);
     mergeRejected(result.rejected, value.rejected);
     if (value.records < ACTIVE_JOBS_PAGE_SIZE) break;
+    if (page + 1 >= session.settings.maxPages) {
+      result.truncated = true;
+      result.error = `stopped after ${session.settings.maxPages} pages (ACTIVE_JOBS_MAX_PAGES); ` +
+        "more results exist";
+    }
   }
   return result;
 }

@@ -24,6 +24,13 @@ export function activeJobsEndpointFor(window: FetchWindow): ActiveJobsEndpoint {
   return age <= 24 * HOUR_MS ? "/active-ats-24h" : "/active-ats-7d";
 }
 
+/**
+ * Jobs appear in Active Jobs DB one to two hours after their `date_posted` (providers.md §2.2),
+ * so a "since" filter reaches back this much further, or a late-indexed posting would fall
+ * between two fetches. The overlap costs a few job credits; the store dedups it.
+ */
+export const INDEXING_DELAY_MS = 2 * 3600 * 1000;
+
 /** `YYYY-MM-DDTHH:MM:SS` in UTC, the `date_filter` format. */
 export function dateFilterOf(date: Date): string {
   return date.toISOString().slice(0, 19);
@@ -54,8 +61,9 @@ export function activeJobsParams(
   if (location.filter) params.location_filter = location.filter;
   // date_filter narrows the endpoint's own window; a since older than it adds nothing
   const endpointSpan = endpoint === "/active-ats-24h" ? 24 * HOUR_MS : 7 * 24 * HOUR_MS;
-  if (window.until.getTime() - window.since.getTime() < endpointSpan) {
-    params.date_filter = dateFilterOf(window.since);
+  const since = window.since.getTime() - INDEXING_DELAY_MS;
+  if (window.until.getTime() - since < endpointSpan) {
+    params.date_filter = dateFilterOf(new Date(since));
   }
   const arrangement = search.workArrangement ??
     (location.remote ? "Remote OK,Remote Solely" : null);

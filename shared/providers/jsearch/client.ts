@@ -97,12 +97,17 @@ export async function fetchJSearch(
       break;
     }
     result.jobsReturned += call.value.records;
+    // a call that starts like the previous one means paging is ignored: keep nothing twice
+    if (call.value.firstId !== null && call.value.firstId === previousFirstId) break;
+    previousFirstId = call.value.firstId;
     result.jobs.push(...call.value.jobs);
     mergeRejected(result.rejected, call.value.rejected);
     if (call.value.records < numPages * JSEARCH_PAGE_SIZE) break;
-    if (call.value.firstId !== null && call.value.firstId === previousFirstId) break;
-    previousFirstId = call.value.firstId;
     page += numPages;
+    if (page > maxPages) {
+      result.truncated = true;
+      result.error = `stopped after ${maxPages} pages (JSEARCH_MAX_PAGES); more results exist`;
+    }
   }
   return result;
 }
