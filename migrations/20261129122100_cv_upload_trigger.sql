@@ -1,0 +1,58 @@
+-- ---------------------------------------------------------------------------
+-- A CV lands in bucket cvs: record it in cv_documents and wake the cv-ingest function.
+--
+-- What Storage does in Postgres (shared/reference/supabase.md §1.5): a permission-test INSERT as
+-- the uploader, always rolled back, then the real INSERT ... ON CONFLICT DO UPDATE as
+-- service_role (auth.uid() is NULL there). A re-upload to the same path is an UPDATE with a new
+-- version. So the trigger runs AFTER INSERT OR UPDATE, acts once per object version, takes the
+-- user from owner_id or the first path segment, and never raises: a CV we fail to record must not
+-- fail the upload (the sweep finds objects without a cv_documents row).
+-- ---------------------------------------------------------------------------
+
+create or replace function private.handle_cv_object() returns trigger
+language plpgsql volatile security definer set search_path = ''
+as $$
+declare
+  uploader uuid;
+  document_id uuid;
+begin
+  if tg_op = 'UPDATE' and old.version is not distinct from new.version then
+    return null;
+  end if;
+  begin
+    uploader := coalesce(private.uuid_or_null(new.owner_id),
+                         private.uuid_or_null(split_part(new.name, '/', 1)));
+    if uploader is null or not exists (select 1 from auth.users u where u.id = uploader) then
+      raise warning 'cvs/%: no user owns this object (owner_id %, first folder %); not recorded',
+        new.name, new.owner_id, split_part(new.name, '/', 1);
+      return null;
+    end if;
+    insert into public.cv_documents (user_id, storage_bucket, storage_path, storage_object_id,
+                                     object_version, file_name, size_bytes)
+    values (uploader, new.bucket_id, new.name, new.id, new.version,
+            regexp_replace(new.name, '^.*/', ''),
+            case when (new.metadata ->> 'size') ~ '^\d{1,18}$'
+                 then (new.metadata ->> 'size')::bigint end)
+    on conflict on constraint cv_documents_one_row_per_upload do nothing
+    returning id into document_id;
+    if document_id is not null then
+      -- the database-webhook payload shape, plus the row the function works on
+      perform private.invoke_edge_function('cv-ingest', jsonb_build_object(
+        'type', tg_op, 'table', tg_table_name, 'schema', tg_table_schema,
+        'record', to_jsonb(new), 'old_record', case when tg_op = 'UPDATE' then to_jsonb(old) end,
+        'cv_document_id', document_id));
+    end if;
+  exception when others then
+    raise warning 'CV upload trigger failed for cvs/%: % (%)', new.name, sqlerrm, sqlstate;
+  end;
+  return null;
+end
+$$;
+
+revoke execute on function private.handle_cv_object() from public, anon, authenticated;
+
+create trigger on_cv_object_uploaded
+  after insert or update on storage.objects
+  for each row
+  when (new.bucket_id = 'cvs')
+  execute function private.handle_cv_object();
