@@ -1,0 +1,68 @@
+/**
+ * What Claude returns for a CV: a zod schema, used both as the structured-output format sent to
+ * the API (through the SDK's zod helper) and to validate the answer. Vocabularies are the ones
+ * Active Jobs DB filters accept, so the profile maps onto search combinations without guessing.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { EMPLOYMENT_TYPES, SENIORITY_LEVELS, WORK_ARRANGEMENTS } from "../jobs/canonical_job.ts";
+
+/** Active Jobs DB's `ai_taxonomies_a` values (`public.industry`). */
+export const INDUSTRIES = [
+  "Technology",
+  "Healthcare",
+  "Management & Leadership",
+  "Finance & Accounting",
+  "Human Resources",
+  "Sales",
+  "Marketing",
+  "Customer Service & Support",
+  "Education",
+  "Legal",
+  "Engineering",
+  "Science & Research",
+  "Trades",
+  "Construction",
+  "Manufacturing",
+  "Logistics",
+  "Creative & Media",
+  "Hospitality",
+  "Environmental & Sustainability",
+  "Retail",
+  "Data & Analytics",
+  "Software",
+  "Energy",
+  "Agriculture",
+  "Social Services",
+  "Administrative",
+  "Government & Public Sector",
+  "Art & Design",
+] as const;
+
+/** The candidate profile Claude extracts from a CV. */
+export const cvProfileSchema = z.object({
+  is_cv: z.boolean().describe("false when the document is not a CV or résumé"),
+  not_cv_reason: z.string().nullable().describe(
+    "when is_cv is false: what the document is instead, in one sentence",
+  ),
+  summary: z.string().describe("two sentences on the candidate's profile"),
+  years_experience: z.number().int().min(0).max(60).nullable(),
+  job_titles: z.array(z.object({
+    title: z.string().describe("a job title as employers post it, without gender tags"),
+    seniority: z.enum(SENIORITY_LEVELS).describe("years of experience the role asks for"),
+    fit: z.enum(["primary", "plausible"]),
+  })).describe("the roles the candidate fits, best first, at most 5"),
+  locations: z.array(z.object({
+    name: z.string().describe("a city, a country, or Remote"),
+    preference: z.enum(["preferred", "plausible"]),
+  })).describe("where the candidate wants to or could work, preferred first, at most 4"),
+  work_arrangements: z.array(z.enum(WORK_ARRANGEMENTS)).describe("acceptable arrangements"),
+  employment_types: z.array(z.enum(EMPLOYMENT_TYPES)).describe("acceptable employment types"),
+  industries: z.array(z.enum(INDUSTRIES)).describe("the candidate's industries, at most 3"),
+  skills: z.array(z.string()).describe("key skills, at most 15"),
+  languages: z.array(z.string()).describe("spoken languages"),
+});
+
+/** A validated candidate profile. */
+export type CvProfile = z.infer<typeof cvProfileSchema>;

@@ -1,0 +1,140 @@
+/**
+ * From a candidate profile to search combinations (`user_search_queries` rows), normalised so that
+ * equivalent searches from different CVs become the same combination and share one backfill:
+ *
+ * - titles: lower case, single spaces, gender tags dropped ("(m/w/d)"), abbreviations expanded
+ *   ("Sr." → senior), and the seniority words themselves moved into `ai_seniority` —
+ *   "Senior Data Engineer" and "Sr. Data Engineer (m/w/d)" both search "data engineer" at 5-10;
+ * - locations: one name per place in any language and with any qualifier — "Berlin, Germany",
+ *   "Berlin" and "berlin (de)" are "berlin"; "München" and "Munich" are "munich"; "Deutschland"
+ *   is "germany"; "Remote"/"Home Office" is "remote";
+ * - filters stay coarse, so that more people share a combination: seniority per title; an
+ *   employment type only when it is the person's one type and not full time (an internship, a
+ *   working-student job); a work arrangement only when the person accepts exactly one; never an
+ *   industry (the title already says it, and it would split otherwise equal searches).
+ *
+ * @module
+ */
+import { resolvePlace } from "../geo/places.ts";
+import type { EmploymentType, Seniority, WorkArrangement } from "../jobs/canonical_job.ts";
+import type { CvProfile } from "./profile.ts";
+
+/** One search combination, with normalised labels (NULL filter = any). */
+export interface SearchCombination {
+  title_keyword: string;
+  location: string;
+  ai_work_arrangement: WorkArrangement | null;
+  ai_employment_type: EmploymentType | null;
+  ai_seniority: Seniority | null;
+  ai_industry: string | null;
+}
+
+/** Limits on how many combinations one CV yields. */
+export interface CombinationLimits {
+  /** Titles used, best first. Default 3. */
+  titles?: number;
+  /** Locations used, preferred first. Default 3. */
+  locations?: number;
+}
+
+const GENDER_TAG =
+  /\(\s*(?:[mwfdxi]\s*[/|,]\s*){1,3}[mwfdxi]\s*\)|\b(?:[mwfdx]\s*\/\s*){2}[mwfdx]\b|\(\s*(?:all|alle)\s+gender[s]?\s*\)|\(\s*gn\s*\*?\s*\)/gi;
+
+const ABBREVIATIONS: [RegExp, string][] = [
+  [/\bsr\.?(?=\s|$)/g, "senior"],
+  [/\bsnr\.?(?=\s|$)/g, "senior"],
+  [/\bjr\.?(?=\s|$)/g, "junior"],
+  [/\bmgr\.?(?=\s|$)/g, "manager"],
+  [/\beng\.?(?=\s|$)/g, "engineer"],
+  [/\bdev\.?(?=\s|$)/g, "developer"],
+];
+
+/** Seniority words at the start of a title, and the level they mean. */
+const SENIORITY_PREFIX: [RegExp, Seniority][] = [
+  [/^(?:senior|expert)\s+/, "5-10"],
+  [/^(?:junior|entry[- ]level)\s+/, "0-2"],
+  [/^(?:mid[- ]level|mid)\s+/, "2-5"],
+];
+
+/** Lower case, NFC, single spaces, trimmed. */
+function label(text: string): string {
+  return text.normalize("NFC").toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+/**
+ * A job title as a search keyword, and the seniority it states (if any):
+ * "Sr. Data Engineer (m/w/d)" → { keyword: "data engineer", seniority: "5-10" }.
+ */
+export function normalizeSearchTitle(
+  title: string,
+): { keyword: string; seniority: Seniority | null } {
+  let keyword = label(title.replace(GENDER_TAG, " "))
+    .replace(/[|,;:]+/g, " ")
+    .replace(/\s+[-–—]\s+.*$/, "") // "data engineer – platform team" searches "data engineer"
+    .replace(/[.\s]+$/, "");
+  for (const [pattern, replacement] of ABBREVIATIONS) {
+    keyword = keyword.replace(pattern, replacement);
+  }
+  keyword = label(keyword);
+  let seniority: Seniority | null = null;
+  for (const [pattern, level] of SENIORITY_PREFIX) {
+    if (pattern.test(keyword)) {
+      keyword = keyword.replace(pattern, "");
+      seniority = level;
+      break;
+    }
+  }
+  return { keyword: label(keyword), seniority };
+}
+
+/**
+ * A location as a search label: the place's one English name in lower case, "remote", or the
+ * first part of an unknown place ("Bielefeld, NRW" → "bielefeld").
+ */
+export function normalizeSearchLocation(location: string): string {
+  const place = resolvePlace(location);
+  if (place.city) return label(place.city.name);
+  if (place.country && !place.remote) return label(place.country.name);
+  if (place.remote) return "remote";
+  return label(location.split(/[,(/|]/)[0]);
+}
+
+/** The search combinations of a profile, deduplicated, best first. */
+export function searchCombinations(
+  profile: CvProfile,
+  limits: CombinationLimits = {},
+): SearchCombination[] {
+  const titles = [...profile.job_titles]
+    .sort((a, b) => (a.fit === b.fit ? 0 : a.fit === "primary" ? -1 : 1))
+    .map((entry) => {
+      const { keyword, seniority } = normalizeSearchTitle(entry.title);
+      return { keyword, seniority: seniority ?? entry.seniority };
+    })
+    .filter((entry) => entry.keyword !== "")
+    .filter((entry, i, all) => all.findIndex((other) => other.keyword === entry.keyword) === i)
+    .slice(0, limits.titles ?? 3);
+  const locations = [...profile.locations]
+    .sort((a, b) => (a.preference === b.preference ? 0 : a.preference === "preferred" ? -1 : 1))
+    .map((entry) => normalizeSearchLocation(entry.name))
+    .filter((name, i, all) => name !== "" && all.indexOf(name) === i)
+    .slice(0, limits.locations ?? 3);
+  const types = [...new Set(profile.employment_types)];
+  const employmentType = types.length === 1 && types[0] !== "FULL_TIME" ? types[0] : null;
+  const arrangements = [...new Set(profile.work_arrangements)];
+  const combinations: SearchCombination[] = [];
+  for (const title of titles) {
+    for (const location of locations) {
+      const remote = location === "remote";
+      combinations.push({
+        title_keyword: title.keyword,
+        location,
+        // "remote" already means remote; elsewhere a single accepted arrangement narrows
+        ai_work_arrangement: !remote && arrangements.length === 1 ? arrangements[0] : null,
+        ai_employment_type: employmentType,
+        ai_seniority: title.seniority,
+        ai_industry: null,
+      });
+    }
+  }
+  return combinations;
+}

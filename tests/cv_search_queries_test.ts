@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import type { CvProfile } from "../shared/cv/profile.ts";
+import {
+  normalizeSearchLocation,
+  normalizeSearchTitle,
+  searchCombinations,
+} from "../shared/cv/search_queries.ts";
+import { dbTest, withRollback } from "./support/database.ts";
+
+function profile(overrides: Partial<CvProfile> = {}): CvProfile {
+  return {
+    is_cv: true,
+    not_cv_reason: null,
+    summary: "Data engineer with six years in e-commerce.",
+    years_experience: 6,
+    job_titles: [
+      { title: "Senior Data Engineer (m/w/d)", seniority: "5-10", fit: "primary" },
+      { title: "Analytics Engineer", seniority: "5-10", fit: "plausible" },
+    ],
+    locations: [
+      { name: "Berlin, Germany", preference: "preferred" },
+      { name: "Remote", preference: "plausible" },
+    ],
+    work_arrangements: ["Hybrid", "Remote OK"],
+    employment_types: ["FULL_TIME"],
+    industries: ["Data & Analytics"],
+    skills: ["SQL", "Python"],
+    languages: ["German", "English"],
+    ...overrides,
+  };
+}
+
+Deno.test("titles: case, spaces, gender tags, abbreviations; seniority moves to the filter", () => {
+  const cases: [string, string, string | null][] = [
+    ["Senior Data Engineer (m/w/d)", "data engineer", "5-10"],
+    ["Sr. Data Engineer", "data engineer", "5-10"],
+    ["  data   ENGINEER ", "data engineer", null],
+    ["Jr Frontend Dev (f/m/x)", "frontend developer", "0-2"],
+    ["Data Engineer – Platform Team", "data engineer", null],
+    ["Head of Data", "head of data", null],
+    ["Werkstudent Data Analytics (w/m/d)", "werkstudent data analytics", null],
+    ["Produktmanager:in", "produktmanager in", null],
+  ];
+  for (const [title, keyword, seniority] of cases) {
+    assert.deepEqual(normalizeSearchTitle(title), { keyword, seniority }, title);
+  }
+});
+
+Deno.test("locations: one name per place, in any language, with or without a country", () => {
+  const cases: [string, string][] = [
+    ["Berlin, Germany", "berlin"],
+    ["Berlin", "berlin"],
+    ["berlin (DE)", "berlin"],
+    ["München", "munich"],
+    ["Munich, Bavaria", "munich"],
+    ["Deutschland", "germany"],
+    ["Remote", "remote"],
+    ["Home Office", "remote"],
+    ["Bielefeld, NRW", "bielefeld"],
+  ];
+  for (const [location, normalized] of cases) {
+    assert.equal(normalizeSearchLocation(location), normalized, location);
+  }
+});
+
+Deno.test("equivalent CVs give the same combinations", () => {
+  const a = searchCombinations(profile());
+  const b = searchCombinations(profile({
+    job_titles: [
+      { title: "Sr. Data Engineer", seniority: "5-10", fit: "primary" },
+      { title: "analytics engineer", seniority: "5-10", fit: "plausible" },
+    ],
+    locations: [
+      { name: "Berlin", preference: "preferred" },
+      { name: "remote", preference: "plausible" },
+    ],
+  }));
+  assert.deepEqual(a, b);
+  assert.deepEqual(a[0], {
+    title_keyword: "data engineer",
+    location: "berlin",
+    ai_work_arrangement: null,
+    ai_employment_type: null,
+    ai_seniority: "5-10",
+    ai_industry: null,
+  });
+  assert.equal(a.length, 4, "2 titles x 2 locations");
+});
+
+Deno.test("filters stay coarse; limits and duplicates are handled", () => {
+  const intern = searchCombinations(profile({
+    job_titles: [
+      { title: "Data Intern", seniority: "0-2", fit: "primary" },
+      { title: "Data Intern (w/m/d)", seniority: "0-2", fit: "plausible" },
+    ],
+    locations: [{ name: "Hamburg", preference: "preferred" }],
+    employment_types: ["INTERN"],
+    work_arrangements: ["Hybrid"],
+  }));
+  assert.deepEqual(intern, [{
+    title_keyword: "data intern",
+    location: "hamburg",
+    ai_work_arrangement: "Hybrid",
+    ai_employment_type: "INTERN",
+    ai_seniority: "0-2",
+    ai_industry: null,
+  }]);
+  const many = searchCombinations(profile({
+    job_titles: ["A", "B", "C", "D"].map((t) => ({
+      title: `${t} Engineer`,
+      seniority: "2-5" as const,
+      fit: "plausible" as const,
+    })),
+    locations: ["Berlin", "Hamburg", "Munich", "Cologne"].map((name) => ({
+      name,
+      preference: "preferred" as const,
+    })),
+  }));
+  assert.equal(many.length, 9, "at most 3 titles x 3 locations");
+});
+
+Deno.test("normalised combinations satisfy the table's checks", dbTest, async () => {
+  await withRollback(async (tx) => {
+    for (const c of searchCombinations(profile())) {
+      const [{ ok }] = await tx<{ ok: boolean }[]>`
+        select private.is_normalized_label(${c.title_keyword})
+           and private.is_normalized_label(${c.location}) as ok`;
+      assert.ok(ok, JSON.stringify(c));
+    }
+  });
+});
