@@ -94,6 +94,15 @@ const tables: Record<string, TableOps> = {
       `update public.combination_jobs set last_found_at = now() where job_id = ${o.job} returning 1`,
     delete: (o) => `delete from public.combination_jobs where job_id = ${o.job} returning 1`,
   },
+  backfill_requests: {
+    select: (o) => `select 1 from public.backfill_requests where user_id = '${o.user}'`,
+    insert: (o) =>
+      `insert into public.backfill_requests (user_id, requested_by) values ('${o.user}', 'manual')
+       returning 1`,
+    update: (o) =>
+      `update public.backfill_requests set attempts = 1 where user_id = '${o.user}' returning 1`,
+    delete: (o) => `delete from public.backfill_requests where user_id = '${o.user}' returning 1`,
+  },
   runs: {
     select: (o) => `select 1 from public.runs where id = ${o.run}`,
     insert: (o) =>
@@ -144,6 +153,7 @@ const ownerMay: Record<string, Op[]> = {
   job_sources: [],
   job_keys: [],
   combination_jobs: [],
+  backfill_requests: [],
   runs: [],
   api_usage: [],
   "storage.objects (bucket cvs)": ["select", "insert", "update", "delete"],
@@ -161,6 +171,7 @@ async function seedOwner(tx: TransactionSql, email: string, title: string): Prom
   const [run] = await tx<{ id: number }[]>`
     insert into public.runs (kind, user_id, triggered_by) values ('backfill', ${user}, 'test')
     returning id`;
+  await tx`insert into public.backfill_requests (user_id, cv_document_id) values (${user}, ${cv})`;
   const [usage] = await tx<{ id: number }[]>`
     insert into public.api_usage (run_id, provider, endpoint, outcome, credits)
     values (${run.id}, 'jsearch', '/search', 'ok', 1) returning id`;
