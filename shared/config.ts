@@ -93,6 +93,35 @@ export const envSchema = z.object({
   ),
   /** Most Active Jobs DB pages (100 results each) per combination and fetch. */
   ACTIVE_JOBS_MAX_PAGES: positive(10, "10"),
+  /** The shared secret the database sends to Edge Functions (Vault `functions_secret`). */
+  FUNCTIONS_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** Set by Supabase inside Edge Functions: the project's API URL. */
+  SUPABASE_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
+  /** Legacy service-role key (Supabase still injects it); SUPABASE_SECRET_KEYS is preferred. */
+  SUPABASE_SERVICE_ROLE_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** Set by Supabase: JSON object of secret keys by name, e.g. {"default": "sb_secret_..."}. */
+  SUPABASE_SECRET_KEYS: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** Anthropic API key. Unset: CVs cannot be read (tests and the demo use the local fake). */
+  ANTHROPIC_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** Anthropic base URL, without /v1 (a local fake in tests and the demo). */
+  ANTHROPIC_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl.default("https://api.anthropic.com")),
+  /** The Claude model that reads CVs. */
+  ANTHROPIC_MODEL: z.preprocess(emptyAsUndefined, z.string().trim().default("claude-sonnet-5-5")),
+  /** Retries the Anthropic SDK makes on 429/5xx/529 before a CV is marked failed. */
+  ANTHROPIC_MAX_RETRIES: count(2, "2"),
+  /** Per-request timeout for Claude, in ms; stays inside the Edge wall clock (150 s). */
+  ANTHROPIC_TIMEOUT_MS: positive(90_000, "90000"),
+  /** Pages of a CV sent to Claude; longer CVs are cut, not refused. */
+  CV_MAX_PAGES: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ message: "must be a whole number from 1 to 100, such as 10" }).int({
+      message: "must be a whole number from 1 to 100, such as 10",
+    }).min(1, { message: "must be a whole number from 1 to 100, such as 10" }).max(100, {
+      message: "must be a whole number from 1 to 100 (Claude reads at most 100 PDF pages)",
+    }).default(10),
+  ),
+  /** Largest CV accepted, in bytes (the cvs bucket allows 10 MiB). */
+  CV_MAX_BYTES: positive(10 * 1024 * 1024, "10485760"),
   /** JSearch `country` for locations that name none (and for "remote"), ISO 3166-1 alpha-2. */
   JSEARCH_DEFAULT_COUNTRY: z.preprocess(
     emptyAsUndefined,
@@ -128,4 +157,19 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
 /** The Postgres URL to use, if any: DATABASE_URL first, then Supabase's SUPABASE_DB_URL. */
 export function databaseUrl(config: Config): string | undefined {
   return config.DATABASE_URL ?? config.SUPABASE_DB_URL;
+}
+
+/** The service key for Storage and the Data API: the first of SUPABASE_SECRET_KEYS, else the
+ * legacy SUPABASE_SERVICE_ROLE_KEY. */
+export function serviceKey(config: Config): string | undefined {
+  if (config.SUPABASE_SECRET_KEYS) {
+    try {
+      const keys = JSON.parse(config.SUPABASE_SECRET_KEYS) as Record<string, string>;
+      const first = keys.default ?? Object.values(keys)[0];
+      if (first) return first;
+    } catch {
+      // not JSON: fall back to the legacy key
+    }
+  }
+  return config.SUPABASE_SERVICE_ROLE_KEY;
 }

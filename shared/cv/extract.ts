@@ -1,0 +1,158 @@
+/**
+ * Reads a CV with Claude: the PDF as a `document` block, the candidate profile as structured
+ * output (the SDK's zod helper, `messages.parse`), every failure turned into a message the
+ * person who uploaded the CV can act on.
+ *
+ * @module
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
+import { encodeBase64 } from "./base64.ts";
+import { type CvProfile, cvProfileSchema } from "./profile.ts";
+
+/** Why Claude's reading failed; `message` is for the user, `retryable` for the operator. */
+export class CvParseError extends Error {
+  override name = "CvParseError";
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly usage: TokenUsage | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** Tokens a call used. */
+export interface TokenUsage {
+  input: number;
+  output: number;
+}
+
+/** What Claude read. */
+export interface ExtractedProfile {
+  profile: CvProfile;
+  model: string;
+  usage: TokenUsage;
+}
+
+/** Options for {@link extractProfile}. */
+export interface ExtractOptions {
+  client: Anthropic;
+  model: string;
+  /** Default 4096: a profile is far shorter; more would only let a runaway answer cost more. */
+  maxTokens?: number;
+}
+
+const INSTRUCTIONS = `You read CVs for a job-search service in Germany and Europe.
+From the attached document, extract the candidate profile:
+- job_titles: the roles this person fits, as employers title their postings (in the CV's
+  language or English), best first; "primary" for what they do now or aim for, "plausible" for
+  close alternatives. At most 5. Seniority is the years of experience the role asks for.
+- locations: cities (or countries, or "Remote") where they live or say they want to work,
+  "preferred" first. At most 4.
+- work_arrangements, employment_types, industries: only values the person's CV supports.
+If the document is not a CV or résumé, set is_cv to false and say what it is instead.`;
+
+/** Asks Claude for the profile of a checked PDF. Throws {@link CvParseError}. */
+export async function extractProfile(
+  pdf: Uint8Array,
+  fileName: string,
+  options: ExtractOptions,
+): Promise<ExtractedProfile> {
+  let message;
+  try {
+    message = await options.client.messages.parse({
+      model: options.model,
+      max_tokens: options.maxTokens ?? 4096,
+      system: INSTRUCTIONS,
+      messages: [{
+        role: "user",
+        content: [
+          {
+            type: "document",
+            source: { type: "base64", media_type: "application/pdf", data: encodeBase64(pdf) },
+            title: fileName,
+          },
+          { type: "text", text: "Extract the candidate profile from this CV." },
+        ],
+      }],
+      output_config: { format: zodOutputFormat(cvProfileSchema) },
+    });
+  } catch (error) {
+    throw describeFailure(error, fileName);
+  }
+  const usage = { input: message.usage.input_tokens, output: message.usage.output_tokens };
+  if (message.stop_reason === "refusal") {
+    throw new CvParseError(`Claude declined to read ${fileName}.`, false, usage);
+  }
+  if (message.stop_reason === "max_tokens") {
+    throw new CvParseError(
+      `Claude's reading of ${fileName} was cut off before it was complete. Try again.`,
+      true,
+      usage,
+    );
+  }
+  const profile = message.parsed_output;
+  if (!profile) {
+    throw new CvParseError(`Claude returned no profile for ${fileName}. Try again.`, true, usage);
+  }
+  if (!profile.is_cv) {
+    throw new CvParseError(
+      `${fileName} does not look like a CV${
+        profile.not_cv_reason ? `: ${profile.not_cv_reason}` : ""
+      }. Upload your CV as a PDF.`,
+      false,
+      usage,
+    );
+  }
+  if (profile.job_titles.length === 0 || profile.locations.length === 0) {
+    const missing = profile.job_titles.length === 0 ? "job titles" : "a location";
+    throw new CvParseError(
+      `No ${missing} could be read from ${fileName}. If it is a scan or a picture, upload a PDF ` +
+        "with selectable text; otherwise add your role and city to the CV.",
+      false,
+      usage,
+    );
+  }
+  return { profile, model: message.model, usage };
+}
+
+/** The SDK's errors, in words for the user. */
+function describeFailure(error: unknown, fileName: string): CvParseError {
+  if (error instanceof Anthropic.APIError) {
+    const status = error.status;
+    if (status === 429 || status === 529 || (typeof status === "number" && status >= 500)) {
+      const what = status === 429
+        ? "is rate-limited"
+        : status === 529
+        ? "is overloaded"
+        : `answered ${status}`;
+      return new CvParseError(
+        `Claude ${what} right now, so ${fileName} could not be read. It will be tried again.`,
+        true,
+      );
+    }
+    if (status === 401 || status === 403) {
+      return new CvParseError(
+        `Claude rejected our credentials (${status}); ${fileName} will be read once an ` +
+          "operator fixes ANTHROPIC_API_KEY.",
+        true,
+      );
+    }
+    if (status === 413) {
+      return new CvParseError(`${fileName} is too large for Claude to read.`, false);
+    }
+    return new CvParseError(
+      `Claude could not read ${fileName}: ${error.message}`,
+      status === undefined,
+    );
+  }
+  const text = (error as Error)?.message ?? String(error);
+  if (/Failed to parse structured output/i.test(text)) {
+    return new CvParseError(
+      `Claude's answer for ${fileName} did not have the expected shape. Try again.`,
+      true,
+    );
+  }
+  return new CvParseError(`Reading ${fileName} with Claude failed: ${text}`, true);
+}

@@ -1,0 +1,120 @@
+/**
+ * The cv-ingest flow for one CV: claim it (a redelivered webhook finds nothing to do), download
+ * it, check it, read it with Claude, turn the profile into normalised search combinations, and
+ * store them with a durable backfill request — or fail it with a reason the user can act on,
+ * keeping the file and writing no partial queries.
+ *
+ * @module
+ */
+import type Anthropic from "@anthropic-ai/sdk";
+import type { Queryable } from "../db/postgres.ts";
+import { CvParseError, extractProfile, type TokenUsage } from "./extract.ts";
+import { checkCvPdf, CvFileError } from "./pdf_checks.ts";
+import { searchCombinations } from "./search_queries.ts";
+
+/** Where CV files are read from (Supabase Storage in production). */
+export interface CvStorage {
+  /** The object's bytes; throws when it cannot be read. */
+  download(bucket: string, path: string): Promise<Uint8Array>;
+}
+
+/** What the flow needs. */
+export interface IngestDeps {
+  sql: Queryable;
+  storage: CvStorage;
+  claude: Anthropic;
+  model: string;
+  /** Pages sent to Claude; longer CVs are cut. */
+  maxPages: number;
+  /** Largest accepted file, in bytes. */
+  maxBytes: number;
+}
+
+/** How one call ended. */
+export type IngestOutcome =
+  | { status: "parsed"; cvDocumentId: string; queries: number }
+  | { status: "failed"; cvDocumentId: string; error: string; retryable: boolean }
+  | { status: "skipped"; cvDocumentId: string; reason: string };
+
+interface ClaimedCv {
+  id: string;
+  storage_bucket: string;
+  storage_path: string;
+  file_name: string;
+}
+
+async function fail(
+  deps: IngestDeps,
+  cv: ClaimedCv,
+  error: string,
+  retryable: boolean,
+  usage: TokenUsage | null = null,
+  model: string | null = null,
+): Promise<IngestOutcome> {
+  await deps.sql`
+    select public.fail_cv_parse(${cv.id}, ${error}, ${model}, ${usage?.input ?? null},
+      ${usage?.output ?? null})`;
+  return { status: "failed", cvDocumentId: cv.id, error, retryable };
+}
+
+/** Runs the flow for one cv_documents row. Never throws for a bad file or a Claude failure. */
+export async function ingestCv(deps: IngestDeps, cvDocumentId: string): Promise<IngestOutcome> {
+  const [cv] = await deps.sql<ClaimedCv[]>`
+    select id, storage_bucket, storage_path, file_name from public.begin_cv_parse(${cvDocumentId})`;
+  if (!cv) {
+    return {
+      status: "skipped",
+      cvDocumentId,
+      reason: "already parsing, parsed or failed (a failed CV needs retry_cv_parse)",
+    };
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await deps.storage.download(cv.storage_bucket, cv.storage_path);
+  } catch (error) {
+    return await fail(
+      deps,
+      cv,
+      `Cannot read CV ${cv.file_name}: the file could not be downloaded ` +
+        `(${(error as Error).message}). Upload it again.`,
+      true,
+    );
+  }
+  let pdf: Uint8Array;
+  try {
+    pdf = (await checkCvPdf(bytes, cv.file_name, {
+      maxBytes: deps.maxBytes,
+      maxPages: deps.maxPages,
+    })).bytes;
+  } catch (error) {
+    if (error instanceof CvFileError) return await fail(deps, cv, error.message, false);
+    throw error;
+  }
+  try {
+    const { profile, model, usage } = await extractProfile(pdf, cv.file_name, {
+      client: deps.claude,
+      model: deps.model,
+    });
+    const combinations = searchCombinations(profile);
+    if (combinations.length === 0) {
+      return await fail(
+        deps,
+        cv,
+        `No job search could be built from ${cv.file_name}: the titles or places it names are ` +
+          "empty after cleaning. Add your role and city to the CV.",
+        false,
+        usage,
+        model,
+      );
+    }
+    const [{ written }] = await deps.sql<{ written: number | null }[]>`
+      select public.finish_cv_parse(${cv.id}, ${deps.sql.json(combinations as never)}, ${model},
+        ${usage.input}, ${usage.output}) as written`;
+    return { status: "parsed", cvDocumentId: cv.id, queries: written ?? 0 };
+  } catch (error) {
+    if (error instanceof CvParseError) {
+      return await fail(deps, cv, error.message, error.retryable, error.usage, deps.model);
+    }
+    throw error;
+  }
+}
