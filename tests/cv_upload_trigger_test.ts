@@ -114,3 +114,42 @@ Deno.test("the trigger never fails an upload", dbTest, async () => {
     assert.equal((await queued(tx)).length, 0);
   });
 });
+
+Deno.test("the sweep records missed uploads and re-sends stalled CVs", dbTest, async () => {
+  await withRollback(async (tx) => {
+    await tx`delete from net.http_request_queue`;
+    await setFunctionSecrets(tx);
+    const user = await createUser(tx, "dora@example.com");
+    // a webhook that was lost: the CV sits in 'uploaded'
+    await uploadLikeStorage(tx, { userId: user, name: `${user}/lost.pdf` });
+    // an upload the trigger could not record (simulated: its row removed)
+    await uploadLikeStorage(tx, { userId: user, name: `${user}/unrecorded.pdf` });
+    await tx`delete from public.cv_documents where file_name = 'unrecorded.pdf'`;
+    // a parse whose function died
+    await uploadLikeStorage(tx, { userId: user, name: `${user}/crashed.pdf` });
+    await tx`select public.begin_cv_parse(id) from public.cv_documents
+             where file_name = 'crashed.pdf'`;
+    // a CV parsing right now, not stale
+    await uploadLikeStorage(tx, { userId: user, name: `${user}/busy.pdf` });
+    await tx`select public.begin_cv_parse(id) from public.cv_documents where file_name = 'busy.pdf'`;
+    // make everything old enough, except the busy parse
+    await tx`update storage.objects set created_at = now() - interval '1 hour'`;
+    await tx`update public.cv_documents set created_at = now() - interval '1 hour'
+             where status = 'uploaded'`;
+    await tx`update public.cv_documents set parsing_started_at = now() - interval '1 hour'
+             where file_name = 'crashed.pdf'`;
+    await tx`delete from net.http_request_queue`;
+
+    const [{ resent }] = await tx<{ resent: number }[]>`
+      select private.resend_stalled_cv_ingests() as resent`;
+    assert.equal(resent, 3, "lost, unrecorded (now recorded) and crashed; not busy");
+    const sent = (await queued(tx)).map((call) => call.body.cv_document_id);
+    const [busy] = await tx<{ id: string }[]>`
+      select id from public.cv_documents where file_name = 'busy.pdf'`;
+    assert.ok(!sent.includes(busy.id));
+    assert.equal(
+      (await documents(tx)).filter((d) => d.file_name === "unrecorded.pdf").length,
+      1,
+    );
+  });
+});

@@ -1,0 +1,59 @@
+-- ---------------------------------------------------------------------------
+-- The CV sweep: pg_net never retries and its queue does not survive a crash, so whatever the
+-- webhook lost is found here from durable rows and sent again.
+--   * an object in bucket cvs without its cv_documents row (the trigger could not record it)
+--     gets one;
+--   * a CV still 'uploaded' after p_after, or 'parsing' past the stale time, is sent to
+--     cv-ingest again (begin_cv_parse lets exactly one call take it).
+-- Run it every few minutes (pg_cron on Supabase, the local runner's scheduler at home).
+-- ---------------------------------------------------------------------------
+
+create or replace function private.resend_stalled_cv_ingests(
+  p_after interval default interval '5 minutes',
+  p_stale_parsing interval default interval '10 minutes'
+) returns integer
+language plpgsql volatile security definer set search_path = ''
+as $$
+declare
+  resent integer := 0;
+  recorded uuid[];
+  doc record;
+begin
+  with inserted as (
+  insert into public.cv_documents (user_id, storage_bucket, storage_path, storage_object_id,
+                                   object_version, file_name, size_bytes)
+  select u.id, o.bucket_id, o.name, o.id, o.version, regexp_replace(o.name, '^.*/', ''),
+         case when (o.metadata ->> 'size') ~ '^\d{1,18}$' then (o.metadata ->> 'size')::bigint end
+  from storage.objects o
+  join auth.users u on u.id = coalesce(private.uuid_or_null(o.owner_id),
+                                       private.uuid_or_null(split_part(o.name, '/', 1)))
+  where o.bucket_id = 'cvs'
+    and o.created_at < now() - p_after
+    and not exists (select 1 from public.cv_documents d
+                    where d.storage_bucket = o.bucket_id and d.storage_path = o.name
+                      and d.object_version is not distinct from o.version)
+  on conflict on constraint cv_documents_one_row_per_upload do nothing
+  returning id
+  )
+  select coalesce(array_agg(id), '{}') into recorded from inserted;
+
+  for doc in
+    select d.id from public.cv_documents d
+    where d.id = any(recorded)
+       or (d.status = 'uploaded' and d.created_at < now() - p_after)
+       or (d.status = 'parsing' and d.parsing_started_at < now() - p_stale_parsing)
+    order by d.created_at
+    limit 200
+  loop
+    if private.invoke_edge_function('cv-ingest',
+         jsonb_build_object('cv_document_id', doc.id)) is not null then
+      resent := resent + 1;
+    end if;
+  end loop;
+  return resent;
+end
+$$;
+
+revoke execute on function private.resend_stalled_cv_ingests(interval, interval)
+  from public, anon, authenticated;
+grant execute on function private.resend_stalled_cv_ingests(interval, interval) to service_role;
