@@ -9,6 +9,11 @@
 -- and backfill_requests: the durable handoff to the backfill (a row, not an in-memory call).
 -- ---------------------------------------------------------------------------
 
+alter table public.cv_documents add column profile jsonb;
+comment on column public.cv_documents.profile is
+  'The candidate profile Claude read (titles with seniority, places, preferences, skills); the '
+  'feed ranks jobs against it.';
+
 create table public.backfill_requests (
   id bigint generated always as identity primary key,
   user_id uuid not null references auth.users (id) on delete cascade,
@@ -64,7 +69,8 @@ create or replace function public.finish_cv_parse(
   p_queries jsonb,
   p_model text,
   p_input_tokens integer,
-  p_output_tokens integer
+  p_output_tokens integer,
+  p_profile jsonb default null
 ) returns integer
 language plpgsql volatile security invoker set search_path = ''
 as $$
@@ -100,7 +106,7 @@ begin
   get diagnostics written = row_count;
   update public.cv_documents
   set status = 'parsed', parsed_at = now(), error = null, model = p_model,
-      input_tokens = p_input_tokens, output_tokens = p_output_tokens
+      input_tokens = p_input_tokens, output_tokens = p_output_tokens, profile = p_profile
   where id = doc.id;
   if newest and written > 0 then
     insert into public.backfill_requests (user_id, cv_document_id)
@@ -145,10 +151,10 @@ as $$
 $$;
 
 revoke execute on function public.begin_cv_parse(uuid, interval),
-  public.finish_cv_parse(uuid, jsonb, text, integer, integer),
+  public.finish_cv_parse(uuid, jsonb, text, integer, integer, jsonb),
   public.fail_cv_parse(uuid, text, text, integer, integer),
   public.retry_cv_parse(uuid) from public, anon, authenticated;
 grant execute on function public.begin_cv_parse(uuid, interval),
-  public.finish_cv_parse(uuid, jsonb, text, integer, integer),
+  public.finish_cv_parse(uuid, jsonb, text, integer, integer, jsonb),
   public.fail_cv_parse(uuid, text, text, integer, integer),
   public.retry_cv_parse(uuid) to service_role;

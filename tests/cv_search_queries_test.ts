@@ -18,8 +18,8 @@ function profile(overrides: Partial<CvProfile> = {}): CvProfile {
       { title: "Analytics Engineer", seniority: "5-10", fit: "plausible" },
     ],
     locations: [
-      { name: "Berlin, Germany", preference: "preferred" },
-      { name: "Remote", preference: "plausible" },
+      { place: "Berlin, Germany", preference: "preferred" },
+      { place: "Remote", preference: "plausible" },
     ],
     work_arrangements: ["Hybrid", "Remote OK"],
     employment_types: ["FULL_TIME"],
@@ -30,7 +30,7 @@ function profile(overrides: Partial<CvProfile> = {}): CvProfile {
   };
 }
 
-Deno.test("titles: case, spaces, gender tags, abbreviations; seniority moves to the filter", () => {
+Deno.test("titles: case, spaces, gender tags, abbreviations; the seniority they state", () => {
   const cases: [string, string, string | null][] = [
     ["Senior Data Engineer (m/w/d)", "data engineer", "5-10"],
     ["Sr. Data Engineer", "data engineer", "5-10"],
@@ -71,8 +71,8 @@ Deno.test("equivalent CVs give the same combinations", () => {
       { title: "analytics engineer", seniority: "5-10", fit: "plausible" },
     ],
     locations: [
-      { name: "Berlin", preference: "preferred" },
-      { name: "remote", preference: "plausible" },
+      { place: "Berlin", preference: "preferred" },
+      { place: "remote", preference: "plausible" },
     ],
   }));
   assert.deepEqual(a, b);
@@ -81,10 +81,16 @@ Deno.test("equivalent CVs give the same combinations", () => {
     location: "berlin",
     ai_work_arrangement: null,
     ai_employment_type: null,
-    ai_seniority: "5-10",
+    ai_seniority: null,
     ai_industry: null,
   });
   assert.equal(a.length, 4, "2 titles x 2 locations");
+  // a mid-level data engineer in Berlin searches the same postings as a senior one
+  const mid = searchCombinations(profile({
+    job_titles: [{ title: "Data Engineer", seniority: "2-5", fit: "primary" }],
+    locations: [{ place: "berlin", preference: "preferred" }],
+  }));
+  assert.deepEqual(mid, [a[0]]);
 });
 
 Deno.test("filters stay coarse; limits and duplicates are handled", () => {
@@ -93,7 +99,7 @@ Deno.test("filters stay coarse; limits and duplicates are handled", () => {
       { title: "Data Intern", seniority: "0-2", fit: "primary" },
       { title: "Data Intern (w/m/d)", seniority: "0-2", fit: "plausible" },
     ],
-    locations: [{ name: "Hamburg", preference: "preferred" }],
+    locations: [{ place: "Hamburg", preference: "preferred" }],
     employment_types: ["INTERN"],
     work_arrangements: ["Hybrid"],
   }));
@@ -102,7 +108,7 @@ Deno.test("filters stay coarse; limits and duplicates are handled", () => {
     location: "hamburg",
     ai_work_arrangement: "Hybrid",
     ai_employment_type: "INTERN",
-    ai_seniority: "0-2",
+    ai_seniority: null,
     ai_industry: null,
   }]);
   const many = searchCombinations(profile({
@@ -111,8 +117,8 @@ Deno.test("filters stay coarse; limits and duplicates are handled", () => {
       seniority: "2-5" as const,
       fit: "plausible" as const,
     })),
-    locations: ["Berlin", "Hamburg", "Munich", "Cologne"].map((name) => ({
-      name,
+    locations: ["Berlin", "Hamburg", "Munich", "Cologne"].map((place) => ({
+      place,
       preference: "preferred" as const,
     })),
   }));

@@ -109,7 +109,7 @@ export async function ingestCv(deps: IngestDeps, cvDocumentId: string): Promise<
     }
     const [{ written }] = await deps.sql<{ written: number | null }[]>`
       select public.finish_cv_parse(${cv.id}, ${deps.sql.json(combinations as never)}, ${model},
-        ${usage.input}, ${usage.output}) as written`;
+        ${usage.input}, ${usage.output}, ${deps.sql.json(profile as never)}) as written`;
     return { status: "parsed", cvDocumentId: cv.id, queries: written ?? 0 };
   } catch (error) {
     if (error instanceof CvParseError) {

@@ -54,7 +54,7 @@ export const cvProfileSchema = z.object({
     fit: z.enum(["primary", "plausible"]),
   })).describe("the roles the candidate fits, best first, at most 5"),
   locations: z.array(z.object({
-    name: z.string().describe("a city, a country, or Remote"),
+    place: z.string().describe("a city, a country, or Remote"),
     preference: z.enum(["preferred", "plausible"]),
   })).describe("where the candidate wants to or could work, preferred first, at most 4"),
   work_arrangements: z.array(z.enum(WORK_ARRANGEMENTS)).describe("acceptable arrangements"),

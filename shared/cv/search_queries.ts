@@ -3,15 +3,16 @@
  * equivalent searches from different CVs become the same combination and share one backfill:
  *
  * - titles: lower case, single spaces, gender tags dropped ("(m/w/d)"), abbreviations expanded
- *   ("Sr." → senior), and the seniority words themselves moved into `ai_seniority` —
- *   "Senior Data Engineer" and "Sr. Data Engineer (m/w/d)" both search "data engineer" at 5-10;
+ *   ("Sr." → senior) and seniority words dropped — "Senior Data Engineer", "Sr. Data Engineer
+ *   (m/w/d)" and "Data Engineer" all search "data engineer";
  * - locations: one name per place in any language and with any qualifier — "Berlin, Germany",
  *   "Berlin" and "berlin (de)" are "berlin"; "München" and "Munich" are "munich"; "Deutschland"
  *   is "germany"; "Remote"/"Home Office" is "remote";
- * - filters stay coarse, so that more people share a combination: seniority per title; an
- *   employment type only when it is the person's one type and not full time (an internship, a
- *   working-student job); a work arrangement only when the person accepts exactly one; never an
- *   industry (the title already says it, and it would split otherwise equal searches).
+ * - filters stay coarse, so that more people share a combination and one fetch serves them all:
+ *   no seniority (a senior and a mid-level data engineer in Berlin search the same postings; the
+ *   feed ranks by level against the stored profile), no industry (the title already says it);
+ *   an employment type only when it is the person's one type and not full time (an internship,
+ *   a working-student job); a work arrangement only when the person accepts exactly one.
  *
  * @module
  */
@@ -106,16 +107,13 @@ export function searchCombinations(
 ): SearchCombination[] {
   const titles = [...profile.job_titles]
     .sort((a, b) => (a.fit === b.fit ? 0 : a.fit === "primary" ? -1 : 1))
-    .map((entry) => {
-      const { keyword, seniority } = normalizeSearchTitle(entry.title);
-      return { keyword, seniority: seniority ?? entry.seniority };
-    })
+    .map((entry) => ({ keyword: normalizeSearchTitle(entry.title).keyword }))
     .filter((entry) => entry.keyword !== "")
     .filter((entry, i, all) => all.findIndex((other) => other.keyword === entry.keyword) === i)
     .slice(0, limits.titles ?? 3);
   const locations = [...profile.locations]
     .sort((a, b) => (a.preference === b.preference ? 0 : a.preference === "preferred" ? -1 : 1))
-    .map((entry) => normalizeSearchLocation(entry.name))
+    .map((entry) => normalizeSearchLocation(entry.place))
     .filter((name, i, all) => name !== "" && all.indexOf(name) === i)
     .slice(0, limits.locations ?? 3);
   const types = [...new Set(profile.employment_types)];
@@ -131,7 +129,7 @@ export function searchCombinations(
         // "remote" already means remote; elsewhere a single accepted arrangement narrows
         ai_work_arrangement: !remote && arrangements.length === 1 ? arrangements[0] : null,
         ai_employment_type: employmentType,
-        ai_seniority: title.seniority,
+        ai_seniority: null,
         ai_industry: null,
       });
     }
