@@ -276,3 +276,18 @@ Deno.test("a too-large CV fails; a long CV is cut, not refused", dbTest, async (
     assert.deepEqual(fake.requests.at(-1)?.documentPages, [10], "only the first 10 pages sent");
   });
 });
+
+Deno.test("a CV whose webhook was lost is parsed after the sweep", dbTest, async () => {
+  await withFlow(async (tx, _fake, files) => {
+    const user = await createUser(tx, "lost@example.com");
+    const cv = await upload(tx, files, user, "cv.pdf", await sample("product-manager-munich.pdf"));
+    await tx`delete from net.http_request_queue`; // pg_net lost it (its queue is unlogged)
+    await tx`update public.cv_documents set created_at = now() - interval '1 hour'`;
+    const [{ resent }] = await tx<{ resent: number }[]>`
+      select private.resend_stalled_cv_ingests() as resent`;
+    assert.equal(resent, 1);
+    await deliverQueuedRequests(tx);
+    assert.equal((await cvRow(tx, cv)).status, "parsed");
+    assert.ok((await queries(tx, user)).length > 0);
+  });
+});

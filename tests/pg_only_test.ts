@@ -151,3 +151,17 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "pg: the CV sweep is scheduled with pg_cron every five minutes",
+  ...realOnly,
+  fn: async () => {
+    const { sql } = await testDatabase();
+    const jobs = await sql<{ schedule: string; command: string }[]>`
+      select schedule, command from cron.job where jobname = 'cv-ingest-sweep'`;
+    assert.deepEqual(jobs.map((j) => ({ ...j })), [{
+      schedule: "*/5 * * * *",
+      command: "select private.resend_stalled_cv_ingests()",
+    }]);
+  },
+});
