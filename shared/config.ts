@@ -109,8 +109,11 @@ export const envSchema = z.object({
   ANTHROPIC_MODEL: z.preprocess(emptyAsUndefined, z.string().trim().default("claude-sonnet-5-5")),
   /** Retries the Anthropic SDK makes on 429/5xx/529 before a CV is marked failed. */
   ANTHROPIC_MAX_RETRIES: count(2, "2"),
-  /** Per-request timeout for Claude, in ms; stays inside the Edge wall clock (150 s). */
-  ANTHROPIC_TIMEOUT_MS: positive(90_000, "90000"),
+  /**
+   * Per-request timeout for Claude, in ms. With the retries, 40 s keeps a whole parse inside the
+   * Edge wall clock (150 s): 3 attempts × 40 s plus backoff.
+   */
+  ANTHROPIC_TIMEOUT_MS: positive(40_000, "40000"),
   /** Pages of a CV sent to Claude; longer CVs are cut, not refused. */
   CV_MAX_PAGES: z.preprocess(
     emptyAsUndefined,
