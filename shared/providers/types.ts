@@ -68,6 +68,20 @@ export interface ProviderFetch {
   truncated?: boolean;
 }
 
+/** The outcome of a fetch that has not made a call yet. */
+export function startFetch(provider: Provider, window: string): ProviderFetch {
+  return {
+    provider,
+    status: "ok",
+    jobs: [],
+    rejected: {},
+    calls: 0,
+    credits: 0,
+    jobsReturned: 0,
+    window,
+  };
+}
+
 /** Counts a rejected record under `reason`. */
 export function countRejection(rejected: Record<string, number>, reason: string): void {
   rejected[reason] = (rejected[reason] ?? 0) + 1;

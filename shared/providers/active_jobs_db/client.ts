@@ -8,7 +8,13 @@
 import { callProvider, InvalidResponseError } from "../call.ts";
 import { mergeRejected, type ParsedPage, parseRecords } from "../page_parser.ts";
 import type { ProviderSession } from "../session.ts";
-import type { CallContext, FetchWindow, JobSearch, ProviderFetch } from "../types.ts";
+import {
+  type CallContext,
+  type FetchWindow,
+  type JobSearch,
+  type ProviderFetch,
+  startFetch,
+} from "../types.ts";
 import { mapActiveJob } from "./mapper.ts";
 import { ACTIVE_JOBS_PAGE_SIZE, activeJobsParams } from "./params.ts";
 import { activeJobSchema, activeJobsPageSchema } from "./schema.ts";
@@ -45,16 +51,7 @@ export async function fetchActiveJobsDb(
   options: ActiveJobsFetchOptions = {},
 ): Promise<ProviderFetch> {
   const { endpoint, params } = activeJobsParams(search, window);
-  const result: ProviderFetch = {
-    provider: "active_jobs_db",
-    status: "ok",
-    jobs: [],
-    rejected: {},
-    calls: 0,
-    credits: 0,
-    jobsReturned: 0,
-    window: endpoint,
-  };
+  const result = startFetch("active_jobs_db", endpoint);
   let previousFirstId: string | null = null;
   for (let page = 0; page < session.settings.maxPages; page++) {
     const call = await callProvider(session, {

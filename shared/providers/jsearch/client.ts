@@ -7,7 +7,13 @@
 import { callProvider, InvalidResponseError } from "../call.ts";
 import { mergeRejected, type ParsedPage, parseRecords } from "../page_parser.ts";
 import type { ProviderSession } from "../session.ts";
-import type { CallContext, FetchWindow, JobSearch, ProviderFetch } from "../types.ts";
+import {
+  type CallContext,
+  type FetchWindow,
+  type JobSearch,
+  type ProviderFetch,
+  startFetch,
+} from "../types.ts";
 import { mapJSearchJob } from "./mapper.ts";
 import {
   datePostedFor,
@@ -57,16 +63,7 @@ export async function fetchJSearch(
 ): Promise<ProviderFetch> {
   const datePosted = datePostedFor(window);
   const base = jsearchParams(search, window, options.defaultCountry ?? "de");
-  const result: ProviderFetch = {
-    provider: "jsearch",
-    status: "ok",
-    jobs: [],
-    rejected: {},
-    calls: 0,
-    credits: 0,
-    jobsReturned: 0,
-    window: datePosted,
-  };
+  const result = startFetch("jsearch", datePosted);
   const maxPages = session.settings.maxPages;
   let page = 1;
   let previousFirstId: string | null = null;
