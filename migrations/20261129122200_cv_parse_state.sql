@@ -9,7 +9,11 @@
 -- and backfill_requests: the durable handoff to the backfill (a row, not an in-memory call).
 -- ---------------------------------------------------------------------------
 
-alter table public.cv_documents add column profile jsonb;
+alter table public.cv_documents
+  add column profile jsonb,
+  -- how often the sweep has re-sent this CV to cv-ingest, and when last (for its backoff)
+  add column sends integer not null default 0 check (sends >= 0),
+  add column last_sent_at timestamptz;
 comment on column public.cv_documents.profile is
   'The candidate profile Claude read (titles with seniority, places, preferences, skills); the '
   'feed ranks jobs against it.';
@@ -47,16 +51,30 @@ grant all on public.backfill_requests to service_role;
 -- nothing: already parsing (and not stale), parsed, or failed (failed needs retry_cv_parse).
 create or replace function public.begin_cv_parse(
   p_cv_document_id uuid,
-  p_stale_after interval default interval '10 minutes'
+  p_stale_after interval default interval '10 minutes',
+  p_max_attempts integer default 3
 ) returns setof public.cv_documents
-language sql volatile security invoker set search_path = ''
+language plpgsql volatile security invoker set search_path = ''
 as $$
+begin
+  -- a CV that crashed the parser p_max_attempts times is failed, not parsed forever
   update public.cv_documents d
-  set status = 'parsing', attempts = d.attempts + 1, parsing_started_at = now(), error = null
+  set status = 'failed',
+      error = coalesce('Parsing ' || d.file_name || ' failed ' || d.attempts || ' times; the last '
+                       || 'attempt said: ' || d.error,
+                       d.file_name || ' could not be processed after ' || d.attempts
+                       || ' attempts. Upload it again, or contact support if it keeps failing.')
+  where d.id = p_cv_document_id and d.attempts >= p_max_attempts
+    and (d.status = 'uploaded'
+         or (d.status = 'parsing' and d.parsing_started_at < now() - p_stale_after));
+  return query
+  update public.cv_documents d
+  set status = 'parsing', attempts = d.attempts + 1, parsing_started_at = now()
   where d.id = p_cv_document_id
     and (d.status = 'uploaded'
          or (d.status = 'parsing' and d.parsing_started_at < now() - p_stale_after))
-  returning d.*
+  returning d.*;
+end
 $$;
 
 -- Finishes a parse: the CV's queries become the user's active queries (unless a newer CV of the
@@ -83,6 +101,8 @@ begin
   if not found or doc.status <> 'parsing' then
     return null;
   end if;
+  -- one finish per user at a time: "newest wins" must see the other CV's outcome
+  perform pg_advisory_xact_lock(hashtextextended('cv_documents.user:' || doc.user_id::text, 0));
   -- a CV uploaded later that is already parsed wins
   newest := not exists (
     select 1 from public.cv_documents o
@@ -117,19 +137,25 @@ begin
 end
 $$;
 
--- Fails a parse with a reason for the user. Returns false when the CV was not being parsed.
+-- Fails a parse with a reason for the user. A retryable failure (Claude busy, a download that
+-- failed) goes back to 'uploaded' with the reason noted, for the sweep to try again; after
+-- p_max_attempts it fails for good. Returns false when the CV was not being parsed.
 create or replace function public.fail_cv_parse(
   p_cv_document_id uuid,
   p_error text,
   p_model text default null,
   p_input_tokens integer default null,
-  p_output_tokens integer default null
+  p_output_tokens integer default null,
+  p_retryable boolean default false,
+  p_max_attempts integer default 3
 ) returns boolean
 language sql volatile security invoker set search_path = ''
 as $$
   with failed as (
     update public.cv_documents
-    set status = 'failed', error = coalesce(nullif(btrim(p_error), ''), 'Parsing failed.'),
+    set status = case when p_retryable and attempts < p_max_attempts then 'uploaded'
+                      else 'failed' end,
+        error = coalesce(nullif(btrim(p_error), ''), 'Parsing failed.'),
         model = coalesce(p_model, model), input_tokens = coalesce(p_input_tokens, input_tokens),
         output_tokens = coalesce(p_output_tokens, output_tokens)
     where id = p_cv_document_id and status = 'parsing'
@@ -143,18 +169,19 @@ create or replace function public.retry_cv_parse(p_cv_document_id uuid) returns 
 language sql volatile security invoker set search_path = ''
 as $$
   with retried as (
-    update public.cv_documents set status = 'uploaded', error = null
+    update public.cv_documents set status = 'uploaded', error = null, attempts = 0, sends = 0,
+      last_sent_at = null
     where id = p_cv_document_id and status = 'failed'
     returning 1
   )
   select exists (select 1 from retried)
 $$;
 
-revoke execute on function public.begin_cv_parse(uuid, interval),
+revoke execute on function public.begin_cv_parse(uuid, interval, integer),
   public.finish_cv_parse(uuid, jsonb, text, integer, integer, jsonb),
-  public.fail_cv_parse(uuid, text, text, integer, integer),
+  public.fail_cv_parse(uuid, text, text, integer, integer, boolean, integer),
   public.retry_cv_parse(uuid) from public, anon, authenticated;
-grant execute on function public.begin_cv_parse(uuid, interval),
+grant execute on function public.begin_cv_parse(uuid, interval, integer),
   public.finish_cv_parse(uuid, jsonb, text, integer, integer, jsonb),
-  public.fail_cv_parse(uuid, text, text, integer, integer),
+  public.fail_cv_parse(uuid, text, text, integer, integer, boolean, integer),
   public.retry_cv_parse(uuid) to service_role;

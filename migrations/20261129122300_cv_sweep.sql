@@ -10,7 +10,8 @@
 
 create or replace function private.resend_stalled_cv_ingests(
   p_after interval default interval '5 minutes',
-  p_stale_parsing interval default interval '10 minutes'
+  p_stale_parsing interval default interval '10 minutes',
+  p_batch integer default 20
 ) returns integer
 language plpgsql volatile security definer set search_path = ''
 as $$
@@ -37,16 +38,22 @@ begin
   )
   select coalesce(array_agg(id), '{}') into recorded from inserted;
 
+  -- each CV is re-sent at most 8 times, with a doubling wait (p_after, 2x, 4x, ...), at most
+  -- p_batch per run, those waiting longest first: an outage neither loops forever nor floods
+  -- Claude when it ends
   for doc in
     select d.id from public.cv_documents d
-    where d.id = any(recorded)
-       or (d.status = 'uploaded' and d.created_at < now() - p_after)
-       or (d.status = 'parsing' and d.parsing_started_at < now() - p_stale_parsing)
-    order by d.created_at
-    limit 200
+    where (d.id = any(recorded)
+           or (d.status = 'uploaded' and d.created_at < now() - p_after)
+           or (d.status = 'parsing' and d.parsing_started_at < now() - p_stale_parsing))
+      and d.sends < 8
+      and (d.last_sent_at is null or d.last_sent_at < now() - p_after * power(2, d.sends))
+    order by coalesce(d.last_sent_at, d.created_at)
+    limit p_batch
   loop
     if private.invoke_edge_function('cv-ingest',
          jsonb_build_object('cv_document_id', doc.id)) is not null then
+      update public.cv_documents set sends = sends + 1, last_sent_at = now() where id = doc.id;
       resent := resent + 1;
     end if;
   end loop;
@@ -54,6 +61,7 @@ begin
 end
 $$;
 
-revoke execute on function private.resend_stalled_cv_ingests(interval, interval)
+revoke execute on function private.resend_stalled_cv_ingests(interval, interval, integer)
   from public, anon, authenticated;
-grant execute on function private.resend_stalled_cv_ingests(interval, interval) to service_role;
+grant execute on function private.resend_stalled_cv_ingests(interval, interval, integer)
+  to service_role;

@@ -16,8 +16,9 @@ begin
     perform cron.schedule('cv-ingest-sweep', '*/5 * * * *',
                           'select private.resend_stalled_cv_ingests()');
   exception when others then
-    raise notice 'pg_cron cannot be used here (%); the local runner schedules the CV sweep',
-      sqlerrm;
+    -- a warning, not a notice: on a hosted project this means no sweep runs
+    raise warning 'pg_cron could not schedule the CV sweep (%: %); schedule '
+      'select private.resend_stalled_cv_ingests() every 5 minutes by hand', sqlstate, sqlerrm;
   end;
 end
 $$;

@@ -115,6 +115,37 @@ Deno.test("a failed parse leaves a reason and no queries, and can be retried", d
     const [{ retried }] = await tx<{ retried: boolean }[]>`
       select public.retry_cv_parse(${cv}) as retried`;
     assert.equal(retried, true);
-    assert.deepEqual((await begin(tx, cv)).map((r) => r.attempts), [2]);
+    assert.deepEqual((await begin(tx, cv)).map((r) => r.attempts), [1], "a retry starts afresh");
   });
 });
+
+Deno.test(
+  "a retryable failure goes back in line; a CV that keeps failing fails for good",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const user = await createUser(tx, "hal@example.com");
+      const cv = await insertCv(tx, user);
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        assert.deepEqual((await begin(tx, cv)).map((r) => r.attempts), [attempt]);
+        await tx`select public.fail_cv_parse(${cv}, 'Claude is overloaded right now.', null, null,
+        null, true)`;
+      }
+      const [after] = await tx<{ status: string; error: string }[]>`
+      select status, error from public.cv_documents where id = ${cv}`;
+      assert.equal(after.status, "failed", "the third retryable failure is final");
+      // a parse that crashed three times (never reported) is failed by the next claim
+      const crashed = await insertCv(tx, user, "crash.pdf");
+      for (let i = 0; i < 3; i++) {
+        await begin(tx, crashed);
+        await tx`update public.cv_documents set parsing_started_at = now() - interval '1 hour'
+               where id = ${crashed}`;
+      }
+      assert.equal((await begin(tx, crashed)).length, 0);
+      const [dead] = await tx<{ status: string; error: string }[]>`
+      select status, error from public.cv_documents where id = ${crashed}`;
+      assert.equal(dead.status, "failed");
+      assert.match(dead.error, /could not be processed after 3 attempts/);
+    });
+  },
+);

@@ -151,5 +151,14 @@ Deno.test("the sweep records missed uploads and re-sends stalled CVs", dbTest, a
       (await documents(tx)).filter((d) => d.file_name === "unrecorded.pdf").length,
       1,
     );
+    // right away again: each waits its doubled backoff, nothing is re-sent
+    const [{ again }] = await tx<{ again: number }[]>`
+      select private.resend_stalled_cv_ingests() as again`;
+    assert.equal(again, 0);
+    // after many sends a CV is left alone (at most 8)
+    await tx`update public.cv_documents set sends = 8, last_sent_at = null`;
+    const [{ capped }] = await tx<{ capped: number }[]>`
+      select private.resend_stalled_cv_ingests() as capped`;
+    assert.equal(capped, 0);
   });
 });

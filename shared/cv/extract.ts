@@ -59,9 +59,12 @@ export async function extractProfile(
   fileName: string,
   options: ExtractOptions,
 ): Promise<ExtractedProfile> {
+  const format = zodOutputFormat(cvProfileSchema);
   let message;
   try {
-    message = await options.client.messages.parse({
+    // create, not parse: parse would throw on a refusal or a cut-off answer before we could
+    // tell them apart, and lose the token usage
+    message = await options.client.messages.create({
       model: options.model,
       max_tokens: options.maxTokens ?? 4096,
       system: INSTRUCTIONS,
@@ -76,7 +79,7 @@ export async function extractProfile(
           { type: "text", text: "Extract the candidate profile from this CV." },
         ],
       }],
-      output_config: { format: zodOutputFormat(cvProfileSchema) },
+      output_config: { format },
     });
   } catch (error) {
     throw describeFailure(error, fileName);
@@ -87,14 +90,21 @@ export async function extractProfile(
   }
   if (message.stop_reason === "max_tokens") {
     throw new CvParseError(
-      `Claude's reading of ${fileName} was cut off before it was complete. Try again.`,
+      `Claude's reading of ${fileName} was cut off before it was complete.`,
       true,
       usage,
     );
   }
-  const profile = message.parsed_output;
-  if (!profile) {
-    throw new CvParseError(`Claude returned no profile for ${fileName}. Try again.`, true, usage);
+  const text = message.content.find((block) => block.type === "text");
+  let profile: CvProfile;
+  try {
+    profile = format.parse(text && "text" in text ? text.text : "");
+  } catch {
+    throw new CvParseError(
+      `Claude's answer for ${fileName} did not have the expected shape.`,
+      true,
+      usage,
+    );
   }
   if (!profile.is_cv) {
     throw new CvParseError(
@@ -117,8 +127,15 @@ export async function extractProfile(
   return { profile, model: message.model, usage };
 }
 
-/** The SDK's errors, in words for the user. */
+/** The API's own error text, without the JSON around it. */
+function apiMessage(error: InstanceType<typeof Anthropic.APIError>): string {
+  const body = error.error as { error?: { message?: string } } | undefined;
+  return body?.error?.message ?? `HTTP ${error.status}`;
+}
+
+/** The SDK's errors, in words for the user (and the operator, where the fault is ours). */
 function describeFailure(error: unknown, fileName: string): CvParseError {
+  const later = `${fileName} is kept and will be read again shortly.`;
   if (error instanceof Anthropic.APIError) {
     const status = error.status;
     if (status === 429 || status === 529 || (typeof status === "number" && status >= 500)) {
@@ -127,32 +144,22 @@ function describeFailure(error: unknown, fileName: string): CvParseError {
         : status === 529
         ? "is overloaded"
         : `answered ${status}`;
-      return new CvParseError(
-        `Claude ${what} right now, so ${fileName} could not be read. It will be tried again.`,
-        true,
-      );
+      return new CvParseError(`Claude ${what} right now. ${later}`, true);
     }
-    if (status === 401 || status === 403) {
-      return new CvParseError(
-        `Claude rejected our credentials (${status}); ${fileName} will be read once an ` +
-          "operator fixes ANTHROPIC_API_KEY.",
-        true,
-      );
+    if (status === 401 || status === 402 || status === 403 || status === 404) {
+      // our configuration (key, billing, model), not the user's file
+      console.error(`Claude refused the request (${status}): ${apiMessage(error)}`);
+      return new CvParseError(`CVs cannot be read at the moment. ${later}`, true);
     }
     if (status === 413) {
       return new CvParseError(`${fileName} is too large for Claude to read.`, false);
     }
-    return new CvParseError(
-      `Claude could not read ${fileName}: ${error.message}`,
-      status === undefined,
-    );
+    if (status === 400) {
+      return new CvParseError(`Claude could not read ${fileName}: ${apiMessage(error)}`, false);
+    }
+    return new CvParseError(`Claude could not be reached (${apiMessage(error)}). ${later}`, true);
   }
-  const text = (error as Error)?.message ?? String(error);
-  if (/Failed to parse structured output/i.test(text)) {
-    return new CvParseError(
-      `Claude's answer for ${fileName} did not have the expected shape. Try again.`,
-      true,
-    );
-  }
-  return new CvParseError(`Reading ${fileName} with Claude failed: ${text}`, true);
+  // no API key, a connection failure, a timeout: all ours to fix or wait out
+  console.error(`Reading ${fileName} with Claude failed: ${(error as Error)?.message ?? error}`);
+  return new CvParseError(`CVs cannot be read at the moment. ${later}`, true);
 }

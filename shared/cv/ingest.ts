@@ -8,6 +8,7 @@
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Queryable } from "../db/postgres.ts";
+import { postgresJson } from "../db/json.ts";
 import { CvParseError, extractProfile, type TokenUsage } from "./extract.ts";
 import { checkCvPdf, CvFileError } from "./pdf_checks.ts";
 import { searchCombinations } from "./search_queries.ts";
@@ -41,6 +42,7 @@ interface ClaimedCv {
   storage_bucket: string;
   storage_path: string;
   file_name: string;
+  object_version: string | null;
 }
 
 async function fail(
@@ -53,20 +55,50 @@ async function fail(
 ): Promise<IngestOutcome> {
   await deps.sql`
     select public.fail_cv_parse(${cv.id}, ${error}, ${model}, ${usage?.input ?? null},
-      ${usage?.output ?? null})`;
+      ${usage?.output ?? null}, ${retryable})`;
   return { status: "failed", cvDocumentId: cv.id, error, retryable };
 }
 
 /** Runs the flow for one cv_documents row. Never throws for a bad file or a Claude failure. */
 export async function ingestCv(deps: IngestDeps, cvDocumentId: string): Promise<IngestOutcome> {
   const [cv] = await deps.sql<ClaimedCv[]>`
-    select id, storage_bucket, storage_path, file_name from public.begin_cv_parse(${cvDocumentId})`;
+    select id, storage_bucket, storage_path, file_name, object_version
+    from public.begin_cv_parse(${cvDocumentId})`;
   if (!cv) {
     return {
       status: "skipped",
       cvDocumentId,
       reason: "already parsing, parsed or failed (a failed CV needs retry_cv_parse)",
     };
+  }
+  try {
+    return await parseClaimed(deps, cv);
+  } catch (error) {
+    // anything unexpected (a database error, pdf-lib throwing): the CV goes back in line with a
+    // reason, and fails for good after its last attempt, instead of staying 'parsing'
+    return await fail(
+      deps,
+      cv,
+      `${cv.file_name} could not be processed (${(error as Error).message}). It will be tried ` +
+        "again; if it keeps failing, upload it again.",
+      true,
+    );
+  }
+}
+
+async function parseClaimed(deps: IngestDeps, cv: ClaimedCv): Promise<IngestOutcome> {
+  // the path may hold a newer upload by now: never read v2's bytes for v1's row
+  const [current] = await deps.sql<{ version: string | null }[]>`
+    select version from storage.objects
+    where bucket_id = ${cv.storage_bucket} and name = ${cv.storage_path}`;
+  if (!current || current.version !== cv.object_version) {
+    return await fail(
+      deps,
+      cv,
+      `${cv.file_name} was replaced or deleted before it was read; the newer upload is read ` +
+        "instead.",
+      false,
+    );
   }
   let bytes: Uint8Array;
   try {
@@ -75,8 +107,8 @@ export async function ingestCv(deps: IngestDeps, cvDocumentId: string): Promise<
     return await fail(
       deps,
       cv,
-      `Cannot read CV ${cv.file_name}: the file could not be downloaded ` +
-        `(${(error as Error).message}). Upload it again.`,
+      `${cv.file_name} could not be downloaded (${(error as Error).message}). It will be tried ` +
+        "again.",
       true,
     );
   }
@@ -90,31 +122,34 @@ export async function ingestCv(deps: IngestDeps, cvDocumentId: string): Promise<
     if (error instanceof CvFileError) return await fail(deps, cv, error.message, false);
     throw error;
   }
+  let extracted;
   try {
-    const { profile, model, usage } = await extractProfile(pdf, cv.file_name, {
+    extracted = await extractProfile(pdf, cv.file_name, {
       client: deps.claude,
       model: deps.model,
     });
-    const combinations = searchCombinations(profile);
-    if (combinations.length === 0) {
-      return await fail(
-        deps,
-        cv,
-        `No job search could be built from ${cv.file_name}: the titles or places it names are ` +
-          "empty after cleaning. Add your role and city to the CV.",
-        false,
-        usage,
-        model,
-      );
-    }
-    const [{ written }] = await deps.sql<{ written: number | null }[]>`
-      select public.finish_cv_parse(${cv.id}, ${deps.sql.json(combinations as never)}, ${model},
-        ${usage.input}, ${usage.output}, ${deps.sql.json(profile as never)}) as written`;
-    return { status: "parsed", cvDocumentId: cv.id, queries: written ?? 0 };
   } catch (error) {
     if (error instanceof CvParseError) {
       return await fail(deps, cv, error.message, error.retryable, error.usage, deps.model);
     }
     throw error;
   }
+  const { profile, model, usage } = extracted;
+  const combinations = searchCombinations(profile);
+  if (combinations.length === 0) {
+    return await fail(
+      deps,
+      cv,
+      `No job search could be built from ${cv.file_name}: the titles or places it names are ` +
+        "empty after cleaning. Add your role and city to the CV.",
+      false,
+      usage,
+      model,
+    );
+  }
+  const [{ written }] = await deps.sql<{ written: number | null }[]>`
+    select public.finish_cv_parse(${cv.id}, ${postgresJson(combinations)}::text::jsonb,
+      ${model}, ${usage.input}, ${usage.output}, ${postgresJson(profile)}::text::jsonb)
+      as written`;
+  return { status: "parsed", cvDocumentId: cv.id, queries: written ?? 0 };
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { postgresJson } from "../db/json.ts";
 import type { Queryable, TransactionSql } from "../db/postgres.ts";
 import type { CanonicalJob } from "./canonical_job.ts";
 import { groupJobs, type JobGroup } from "./batch_grouping.ts";
@@ -135,19 +136,6 @@ function statsOf(counts: ChunkCounts): StoreStats {
     mergedAcrossProviders: counts.merged_across,
     linked: counts.linked,
   };
-}
-
-/**
- * JSON text Postgres accepts: jsonb cannot hold `\u0000`, and rejects the escape of a lone
- * surrogate; both come from providers now and then. The first is dropped, the second becomes
- * U+FFFD, so one odd character never fails a batch.
- */
-export function postgresJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /\\(\\|u0000|ud[89a-f][0-9a-f]{2})/gi,
-    (match, escape: string) =>
-      escape === "\\" ? match : escape.toLowerCase() === "u0000" ? "" : "\\ufffd",
-  );
 }
 
 /**
