@@ -39,7 +39,16 @@ Deno.test("titles: case, spaces, gender tags, abbreviations; the seniority they 
     ["Data Engineer – Platform Team", "data engineer", null],
     ["Head of Data", "head of data", null],
     ["Werkstudent Data Analytics (w/m/d)", "werkstudent data analytics", null],
-    ["Produktmanager:in", "produktmanager in", null],
+    ["Produktmanager:in", "produktmanager", null],
+    ["Entwickler*in", "entwickler", null],
+    ["Berater/in", "berater", null],
+    ["ProduktmanagerIn", "produktmanager", null],
+    ["Data Engineer (h/f)", "data engineer", null],
+    ["Data Engineer (m/w/div)", "data engineer", null],
+    ["Data Engineer, Senior", "data engineer", "5-10"],
+    ["Data Engineer (Sr.)", "data engineer", "5-10"],
+    ["Sr.Data Engineer", "data engineer", "5-10"],
+    ["Front-End Developer", "front-end developer", null],
   ];
   for (const [title, keyword, seniority] of cases) {
     assert.deepEqual(normalizeSearchTitle(title), { keyword, seniority }, title);
@@ -57,6 +66,14 @@ Deno.test("locations: one name per place, in any language, with or without a cou
     ["Remote", "remote"],
     ["Home Office", "remote"],
     ["Bielefeld, NRW", "bielefeld"],
+    ["Greater Berlin Area", "berlin"],
+    ["10115 Berlin", "berlin"],
+    ["Berlin-Mitte", "berlin"],
+    ["Home-Office", "remote"],
+    ["Remote, Germany", "remote germany"],
+    ["Germany (Remote)", "remote germany"],
+    ["Frankfurt (Oder)", "frankfurt oder"],
+    ["Frankfurt am Main", "frankfurt am main"],
   ];
   for (const [location, normalized] of cases) {
     assert.equal(normalizeSearchLocation(location), normalized, location);

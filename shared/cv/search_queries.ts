@@ -39,21 +39,24 @@ export interface CombinationLimits {
 }
 
 const GENDER_TAG =
-  /\(\s*(?:[mwfdxi]\s*[/|,]\s*){1,3}[mwfdxi]\s*\)|\b(?:[mwfdx]\s*\/\s*){2}[mwfdx]\b|\(\s*(?:all|alle)\s+gender[s]?\s*\)|\(\s*gn\s*\*?\s*\)/gi;
+  /\(\s*(?:[mwfdxhi]|div)(?:\s*[/|,]\s*(?:[mwfdxhi]|div)){1,3}\s*\)|\b(?:[mwfdx]\s*\/\s*){2}[mwfdx]\b|\(\s*(?:all|alle)\s+gender[s]?\s*\)|\(\s*gn\s*\*?\s*\)/gi;
+
+/** German gender-inclusive endings: Produktmanager:in, Entwickler*in, Berater/in, ManagerIn. */
+const GENDER_SUFFIX = /(\p{L})(?::|\*|_|\/-?)in(nen)?\b|(\p{Ll})In(nen)?\b/gu;
 
 const ABBREVIATIONS: [RegExp, string][] = [
-  [/\bsr\.?(?=\s|$)/g, "senior"],
-  [/\bsnr\.?(?=\s|$)/g, "senior"],
+  [/\b(?:sr|snr|sen)\.?(?=\s|$|\))/g, "senior"],
+  [/\b(?:sr|snr)\.(?=\S)/g, "senior "],
   [/\bjr\.?(?=\s|$)/g, "junior"],
   [/\bmgr\.?(?=\s|$)/g, "manager"],
   [/\beng\.?(?=\s|$)/g, "engineer"],
   [/\bdev\.?(?=\s|$)/g, "developer"],
 ];
 
-/** Seniority words at the start of a title, and the level they mean. */
+/** Seniority words at the start or the end of a title, and the level they mean. */
 const SENIORITY_PREFIX: [RegExp, Seniority][] = [
-  [/^(?:senior|expert)\s+/, "5-10"],
-  [/^(?:junior|entry[- ]level)\s+/, "0-2"],
+  [/^(?:senior|expert)\s+|\s+\(?(?:senior)\)?$/, "5-10"],
+  [/^(?:junior|entry[- ]level)\s+|\s+\(?(?:junior)\)?$/, "0-2"],
   [/^(?:mid[- ]level|mid)\s+/, "2-5"],
 ];
 
@@ -69,9 +72,12 @@ function label(text: string): string {
 export function normalizeSearchTitle(
   title: string,
 ): { keyword: string; seniority: Seniority | null } {
-  let keyword = label(title.replace(GENDER_TAG, " "))
+  let keyword = label(title.replace(GENDER_TAG, " ").replace(GENDER_SUFFIX, "$1$3"))
+    .replace(/,\s*(?:senior|junior)\s*$/, (m) => " " + m.replace(/[,\s]/g, ""))
     .replace(/[|,;:]+/g, " ")
-    .replace(/\s+[-–—]\s+.*$/, "") // "data engineer – platform team" searches "data engineer"
+    // "data engineer – platform team" searches "data engineer" (a dash with spaces: a team, not
+    // a word such as "front-end")
+    .replace(/\s+[–—]\s+.*$|\s+-\s+\S+\s+\S.*$/, "")
     .replace(/[.\s]+$/, "");
   for (const [pattern, replacement] of ABBREVIATIONS) {
     keyword = keyword.replace(pattern, replacement);
@@ -93,11 +99,21 @@ export function normalizeSearchTitle(
  * first part of an unknown place ("Bielefeld, NRW" → "bielefeld").
  */
 export function normalizeSearchLocation(location: string): string {
-  const place = resolvePlace(location);
+  const cleaned = location
+    .replace(/\b(?:greater|metropolitan|metro)\s+/i, "")
+    .replace(/\s+(?:area|region|metropolregion)\b/i, "")
+    .replace(/^\d{4,5}\s+/, "") // a German postcode: "10115 Berlin"
+    .replace(/\bhome[- ]office\b/i, "remote");
+  // "Frankfurt (Oder)" is not Frankfurt am Main: a qualifier in brackets stays part of the name
+  if (/\(\s*oder\s*\)/i.test(cleaned)) return label(cleaned.replace(/[()]/g, " "));
+  const place = resolvePlace(cleaned);
+  if (place.remote) {
+    // "Remote, Germany" and "Remote" are different searches
+    return place.country ? `remote ${label(place.country.name)}` : "remote";
+  }
   if (place.city) return label(place.city.name);
-  if (place.country && !place.remote) return label(place.country.name);
-  if (place.remote) return "remote";
-  return label(location.split(/[,(/|]/)[0]);
+  if (place.country) return label(place.country.name);
+  return label(cleaned.split(/[,(/|]/)[0].replace(/-(?:mitte|nord|süd|ost|west)$/i, ""));
 }
 
 /** The search combinations of a profile, deduplicated, best first. */

@@ -141,6 +141,10 @@ const REMOTE_WORDS = new Set([
   "wfh",
 ]);
 
+/** Remote words inside a longer place text. */
+const REMOTE_PATTERN =
+  /\b(?:fully remote|remote only|remote|anywhere|worldwide|home[- ]?office|work from home|wfh)\b/gi;
+
 /** A place name resolved against the tables. */
 export interface Place {
   city: City | null;
@@ -185,12 +189,17 @@ export function countryByCode(code: string): Country | null {
  * no known part resolves to nothing (city and country null).
  */
 export function resolvePlace(text: string): Place {
-  const parts = text.split(/[,/|(]|\s+-\s+/).map((part) => key(part.replace(/\)/g, ""))).filter(
+  // "Remote, Germany", "Germany (remote)", "remote germany": remote, and where
+  let remote = REMOTE_WORDS.has(key(text));
+  const rest = text.replace(REMOTE_PATTERN, () => {
+    remote = true;
+    return " ";
+  });
+  const parts = rest.split(/[,/|(]|\s+-\s+/).map((part) => key(part.replace(/\)/g, ""))).filter(
     Boolean,
   );
   let city: City | null = null;
   let country: Country | null = null;
-  let remote = REMOTE_WORDS.has(key(text));
   for (const part of parts) {
     if (REMOTE_WORDS.has(part)) {
       remote = true;

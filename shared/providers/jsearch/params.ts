@@ -21,7 +21,8 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /** The narrowest `date_posted` that covers the window. */
 export function datePostedFor(window: FetchWindow): DatePosted {
-  const age = window.until.getTime() - window.since.getTime();
+  // a minute of slack: "the last 7 days" computed with two clock reads is still a week
+  const age = window.until.getTime() - window.since.getTime() - 60_000;
   if (age <= DAY_MS) return "today";
   if (age <= 3 * DAY_MS) return "3days";
   if (age <= 7 * DAY_MS) return "week";
@@ -77,7 +78,13 @@ const REQUIREMENTS: Record<string, string> = {
 /** The place name to write in the query, and the country to send. */
 function placeOf(location: string, defaultCountry: string) {
   const place = resolvePlace(location);
-  if (place.remote) return { text: "remote", country: defaultCountry, remote: true };
+  if (place.remote) {
+    return {
+      text: "remote",
+      country: (place.country?.code ?? defaultCountry).toLowerCase(),
+      remote: true,
+    };
+  }
   const name = place.city?.name ?? place.country?.name ?? location;
   const country = place.country?.code ?? findCountry(location)?.code ?? defaultCountry;
   return { text: name, country: country.toLowerCase(), remote: false };
