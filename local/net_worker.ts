@@ -1,8 +1,9 @@
 /**
  * The local stand-in for pg_net's background worker: takes the requests queued in
- * `net.http_request_queue` (committed ones only, as the real worker only sees committed rows),
- * performs them, and writes `net._http_response` like pg_net does. The local runner calls it in
- * a loop; tests call it once to deliver what a trigger queued.
+ * `net.http_request_queue`, performs them, and writes `net._http_response` like pg_net does.
+ * Through its own connection it sees committed requests only, as the real worker does; tests
+ * pass their transaction to deliver what a trigger queued in it. The local runner (issue 7) will
+ * call it in a loop.
  *
  * @module
  */

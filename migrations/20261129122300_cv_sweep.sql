@@ -21,10 +21,12 @@ declare
   doc record;
 begin
   with inserted as (
+  -- created_at is the upload's time, so that "the newest CV wins" ranks it where it belongs
   insert into public.cv_documents (user_id, storage_bucket, storage_path, storage_object_id,
-                                   object_version, file_name, size_bytes)
+                                   object_version, file_name, size_bytes, created_at)
   select u.id, o.bucket_id, o.name, o.id, o.version, regexp_replace(o.name, '^.*/', ''),
-         case when (o.metadata ->> 'size') ~ '^\d{1,18}$' then (o.metadata ->> 'size')::bigint end
+         case when (o.metadata ->> 'size') ~ '^\d{1,18}$' then (o.metadata ->> 'size')::bigint end,
+         coalesce(o.updated_at, o.created_at, now())
   from storage.objects o
   join auth.users u on u.id = coalesce(private.uuid_or_null(o.owner_id),
                                        private.uuid_or_null(split_part(o.name, '/', 1)))

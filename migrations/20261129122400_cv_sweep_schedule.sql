@@ -1,7 +1,7 @@
 -- ---------------------------------------------------------------------------
 -- The CV sweep every five minutes, with pg_cron where the database has it (Supabase: enabled the
 -- way its docs do, in pg_catalog). Where it has not (the embedded PGlite, a database pg_cron does
--- not serve), the migration still applies and the local runner's scheduler runs the sweep.
+-- not serve), the migration still applies; there the local runner (issue 7) is to run the sweep.
 -- Re-running is harmless: cron.schedule replaces a job of the same name.
 -- ---------------------------------------------------------------------------
 

@@ -165,3 +165,52 @@ Deno.test({
     }]);
   },
 });
+
+Deno.test({
+  name: "pg: two CVs of one user finishing at once leave only the newer one's queries active",
+  ...realOnly,
+  fn: async () => {
+    const { url } = await testDatabase();
+    const pool = connectPostgres(url, { max: 4 });
+    const email = `race-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const query = (title: string) => [{
+      title_keyword: title,
+      location: "berlin",
+      ai_work_arrangement: null,
+      ai_employment_type: null,
+      ai_seniority: null,
+      ai_industry: null,
+    }];
+    try {
+      const [{ id: user }] = await pool<{ id: string }[]>`
+        insert into auth.users (id, email) values (gen_random_uuid(), ${email}) returning id`;
+      const [older, newer] = await pool<{ id: string }[]>`
+        insert into public.cv_documents (user_id, storage_path, file_name, object_version,
+          created_at)
+        values (${user}, ${user + "/old.pdf"}, 'old.pdf', '1', now() - interval '1 hour'),
+               (${user}, ${user + "/new.pdf"}, 'new.pdf', '1', now())
+        returning id`;
+      await pool`select public.begin_cv_parse(${older.id})`;
+      await pool`select public.begin_cv_parse(${newer.id})`;
+      // the newer one finishes first but commits late; the older one finishes meanwhile
+      await Promise.all([
+        pool.begin(async (tx) => {
+          await tx`select public.finish_cv_parse(${newer.id}, ${tx.json(query("ml engineer"))},
+            'm', 1, 1)`;
+          await tx`select pg_sleep(0.3)`;
+        }),
+        pool.begin(async (tx) => {
+          await tx`select pg_sleep(0.1)`;
+          await tx`select public.finish_cv_parse(${older.id}, ${tx.json(query("data engineer"))},
+            'm', 1, 1)`;
+        }),
+      ]);
+      const active = await pool<{ title_keyword: string }[]>`
+        select title_keyword from public.user_search_queries where user_id = ${user} and is_active`;
+      assert.deepEqual(active.map((r) => r.title_keyword), ["ml engineer"]);
+    } finally {
+      await pool`delete from auth.users where email = ${email}`;
+      await pool.end();
+    }
+  },
+});

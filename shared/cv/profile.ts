@@ -47,7 +47,8 @@ export const cvProfileSchema = z.object({
     "when is_cv is false: what the document is instead, in one sentence",
   ),
   summary: z.string().describe("two sentences on the candidate's profile"),
-  years_experience: z.number().int().min(0).max(60).nullable(),
+  // no bounds in the schema: the API only describes them, and one odd number must not fail a CV
+  years_experience: z.number().nullable().describe("total years of professional experience"),
   job_titles: z.array(z.object({
     title: z.string().describe("a job title as employers post it, without gender tags"),
     seniority: z.enum(SENIORITY_LEVELS).describe("years of experience the role asks for"),
