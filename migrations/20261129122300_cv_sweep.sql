@@ -20,25 +20,18 @@ declare
   recorded uuid[];
   doc record;
 begin
-  with inserted as (
-  -- created_at is the upload's time, so that "the newest CV wins" ranks it where it belongs
-  insert into public.cv_documents (user_id, storage_bucket, storage_path, storage_object_id,
-                                   object_version, file_name, size_bytes, created_at)
-  select u.id, o.bucket_id, o.name, o.id, o.version, regexp_replace(o.name, '^.*/', ''),
-         case when (o.metadata ->> 'size') ~ '^\d{1,18}$' then (o.metadata ->> 'size')::bigint end,
-         coalesce(o.updated_at, o.created_at, now())
-  from storage.objects o
-  join auth.users u on u.id = coalesce(private.uuid_or_null(o.owner_id),
-                                       private.uuid_or_null(split_part(o.name, '/', 1)))
-  where o.bucket_id = 'cvs'
-    and o.created_at < now() - p_after
-    and not exists (select 1 from public.cv_documents d
-                    where d.storage_bucket = o.bucket_id and d.storage_path = o.name
-                      and d.object_version is not distinct from o.version)
-  on conflict on constraint cv_documents_one_row_per_upload do nothing
-  returning id
-  )
-  select coalesce(array_agg(id), '{}') into recorded from inserted;
+  -- uploads the trigger could not record; created_at is the upload's time, so that "the newest
+  -- CV wins" ranks them where they belong
+  select coalesce(array_agg(id) filter (where id is not null), '{}') into recorded
+  from (
+    select private.record_cv_object(o, coalesce(o.updated_at, o.created_at, now())) as id
+    from storage.objects o
+    where o.bucket_id = 'cvs'
+      and o.created_at < now() - p_after
+      and not exists (select 1 from public.cv_documents d
+                      where d.storage_bucket = o.bucket_id and d.storage_path = o.name
+                        and d.object_version is not distinct from o.version)
+  ) r;
 
   -- each CV is re-sent at most 8 times, with a doubling wait (p_after, 2x, 4x, ...), at most
   -- p_batch per run, those waiting longest first: an outage neither loops forever nor floods

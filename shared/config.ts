@@ -45,6 +45,19 @@ function count(defaultValue: number, example: string) {
   );
 }
 
+/** A whole number from `min` to `max` read from text, with a default; `why` explains the max. */
+function wholeInRange(min: number, max: number, defaultValue: number, why = "") {
+  const message = `must be a whole number from ${min} to ${max}, such as ${defaultValue}`;
+  return z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ message }).int({ message }).min(min, { message })
+      .max(max, {
+        message: why ? `must be a whole number from ${min} to ${max} (${why})` : message,
+      })
+      .default(defaultValue),
+  );
+}
+
 /** The schema of the environment variables this project reads. */
 export const envSchema = z.object({
   /** Postgres to run against. Unset: an embedded PGlite database. */
@@ -83,14 +96,7 @@ export const envSchema = z.object({
   /** Most JSearch pages (10 results each) per combination and fetch. */
   JSEARCH_MAX_PAGES: positive(30, "30"),
   /** JSearch `num_pages` per call, 1–20 (10 costs ×2; 11–20 cost ×3). */
-  JSEARCH_PAGES_PER_CALL: z.preprocess(
-    emptyAsUndefined,
-    z.coerce.number({ message: "must be a whole number from 1 to 20, such as 10" }).int({
-      message: "must be a whole number from 1 to 20, such as 10",
-    }).min(1, { message: "must be a whole number from 1 to 20, such as 10" }).max(20, {
-      message: "must be a whole number from 1 to 20, such as 10",
-    }).default(10),
-  ),
+  JSEARCH_PAGES_PER_CALL: wholeInRange(1, 20, 10),
   /** Most Active Jobs DB pages (100 results each) per combination and fetch. */
   ACTIVE_JOBS_MAX_PAGES: positive(10, "10"),
   /** The shared secret the database sends to Edge Functions (Vault `functions_secret`). */
@@ -115,14 +121,7 @@ export const envSchema = z.object({
    */
   ANTHROPIC_TIMEOUT_MS: positive(40_000, "40000"),
   /** Pages of a CV sent to Claude; longer CVs are cut, not refused. */
-  CV_MAX_PAGES: z.preprocess(
-    emptyAsUndefined,
-    z.coerce.number({ message: "must be a whole number from 1 to 100, such as 10" }).int({
-      message: "must be a whole number from 1 to 100, such as 10",
-    }).min(1, { message: "must be a whole number from 1 to 100, such as 10" }).max(100, {
-      message: "must be a whole number from 1 to 100 (Claude reads at most 100 PDF pages)",
-    }).default(10),
-  ),
+  CV_MAX_PAGES: wholeInRange(1, 100, 10, "Claude reads at most 100 PDF pages"),
   /** Largest CV accepted, in bytes (the cvs bucket allows 10 MiB). */
   CV_MAX_BYTES: positive(10 * 1024 * 1024, "10485760"),
   /** JSearch `country` for locations that name none (and for "remote"), ISO 3166-1 alpha-2. */

@@ -18,6 +18,7 @@
  */
 import { resolvePlace } from "../geo/places.ts";
 import type { EmploymentType, Seniority, WorkArrangement } from "../jobs/canonical_job.ts";
+import { GENDER_TAG } from "../jobs/identity.ts";
 import type { CvProfile } from "./profile.ts";
 
 /** One search combination, with normalised labels (NULL filter = any). */
@@ -37,9 +38,6 @@ export interface CombinationLimits {
   /** Locations used, preferred first. Default 3. */
   locations?: number;
 }
-
-const GENDER_TAG =
-  /\(\s*(?:[mwfdxhi]|div)(?:\s*[/|,]\s*(?:[mwfdxhi]|div)){1,3}\s*\)|\b(?:[mwfdx]\s*\/\s*){2}[mwfdx]\b|\(\s*(?:all|alle)\s+gender[s]?\s*\)|\(\s*gn\s*\*?\s*\)/gi;
 
 /** German gender-inclusive endings: Produktmanager:in, Entwickler*in, Berater/in, ManagerIn. */
 const GENDER_SUFFIX = /(\p{L})(?::|\*|_|\/-?)in(nen)?\b|(\p{Ll})In(nen)?\b/gu;

@@ -61,3 +61,18 @@ export function describeConnectionError(error: unknown, url: string): string | u
 
 /** Anything that runs queries: a pool, or a transaction on it. */
 export type Queryable = Sql | TransactionSql;
+
+/**
+ * Runs `fn` on `sql`; inside a caller's transaction, in a savepoint, so that a statement that
+ * fails (and is then retried or reported) does not abort the caller's transaction.
+ */
+export function isolated<T>(sql: Queryable, fn: (q: Queryable) => Promise<T>): Promise<T> {
+  return isTransaction(sql)
+    ? sql.savepoint((sp) => fn(sp as unknown as Queryable)) as Promise<T>
+    : fn(sql);
+}
+
+/** True for a transaction (which has savepoints), false for a pool. */
+export function isTransaction(sql: Queryable): sql is TransactionSql {
+  return "savepoint" in sql;
+}

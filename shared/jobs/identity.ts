@@ -99,9 +99,12 @@ function words(text: string): string {
     .replace(/\s+/g, " ");
 }
 
-/** German gender tags that job titles carry: (m/w/d), (w/m/d), (f/m/x), (all genders), ... */
-const GENDER_TAG =
-  /\(\s*(?:[mwfdxi]\s*[/|,]\s*){1,3}[mwfdxi]\s*\)|\b(?:[mwfdx]\s*\/\s*){2}[mwfdx]\b|\(\s*(?:all|alle)\s+gender[s]?\s*\)|\(\s*gn\s*\*?\s*\)/gi;
+/**
+ * The gender tags job titles carry in Germany and France: (m/w/d), (w/m/d), (f/m/x), (h/f),
+ * (m/w/div), (all genders), (gn*). Shared with the CV search normalisation.
+ */
+export const GENDER_TAG =
+  /\(\s*(?:[mwfdxhi]|div)(?:\s*[/|,]\s*(?:[mwfdxhi]|div)){1,3}\s*\)|\b(?:[mwfdx]\s*\/\s*){2}[mwfdx]\b|\(\s*(?:all|alle)\s+gender[s]?\s*\)|\(\s*gn\s*\*?\s*\)/gi;
 
 /** Common title abbreviations, expanded so that "Sr. Engineer" and "Senior Engineer" agree. */
 const TITLE_ABBREVIATIONS: [RegExp, string][] = [

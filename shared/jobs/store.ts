@@ -7,7 +7,7 @@
  * @module
  */
 import { postgresJson } from "../db/json.ts";
-import type { Queryable, TransactionSql } from "../db/postgres.ts";
+import { isolated, isTransaction, type Queryable } from "../db/postgres.ts";
 import type { CanonicalJob } from "./canonical_job.ts";
 import { groupJobs, type JobGroup } from "./batch_grouping.ts";
 
@@ -207,10 +207,7 @@ async function upsertChunk(
         ${combinationId}::bigint)`)[0];
   for (let attempt = 1;; attempt++) {
     try {
-      // inside a caller's transaction a failed statement must not poison it: use a savepoint
-      return "savepoint" in sql
-        ? await (sql as TransactionSql).savepoint((sp) => run(sp as unknown as Queryable))
-        : await run(sql);
+      return await isolated(sql, run);
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (attempt >= MAX_ATTEMPTS || !code || !RACE_CODES.has(code)) throw error;
@@ -232,8 +229,7 @@ export async function storeJobs(
 ): Promise<StoreStats> {
   const groups = groupJobs(jobs);
   const chunkSize = options.chunkSize ?? 2000;
-  const inTransaction = "savepoint" in sql;
-  const concurrency = inTransaction ? 1 : Math.max(1, options.concurrency ?? 2);
+  const concurrency = isTransaction(sql) ? 1 : Math.max(1, options.concurrency ?? 2);
   const starts: number[] = [];
   for (let start = 0; start < groups.length; start += chunkSize) starts.push(start);
   const total = emptyStoreStats();

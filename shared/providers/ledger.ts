@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Queryable, TransactionSql } from "../db/postgres.ts";
+import { isolated, type Queryable } from "../db/postgres.ts";
 import type { QuotaSnapshot } from "./rapidapi.ts";
 
 /** How a call ended (the `api_usage.outcome` values). */
@@ -92,15 +92,12 @@ export function sqlUsageLedger(sql: Queryable): UsageLedger {
           quota_requests_remaining, quota_jobs_limit, quota_jobs_remaining, quota_reset_seconds,
           duration_ms)
         values (${entry.runId}, ${entry.combinationId}, ${entry.provider}, ${entry.endpoint},
-          ${q.json(redactParams(entry.params))}, ${entry.httpStatus}, ${entry.outcome},
+          ${q.json(entry.params)}, ${entry.httpStatus}, ${entry.outcome},
           ${entry.error}, ${entry.credits}, ${entry.jobsReturned},
           ${quota?.requestsLimit ?? null}, ${quota?.requestsRemaining ?? null},
           ${quota?.jobsLimit ?? null}, ${quota?.jobsRemaining ?? null},
           ${quota?.resetSeconds ?? null}, ${Math.max(0, Math.round(entry.durationMs))})`;
-        // inside a caller's transaction a failed insert must not poison it
-        await ("savepoint" in sql
-          ? (sql as TransactionSql).savepoint((sp) => insert(sp as unknown as Queryable))
-          : insert(sql));
+        await isolated(sql, insert);
       } catch (error) {
         console.error(
           `Cannot write the usage row for ${entry.provider} ${entry.endpoint} ` +
