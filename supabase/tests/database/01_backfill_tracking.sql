@@ -1,9 +1,15 @@
 -- pgTAP: combination uniqueness with NULL filters, and the seed's tracking functions.
 begin;
-select plan(9);
+select plan(10);
 
 select has_table('public', 'backfill_tracking', 'backfill_tracking exists');
 select ok(tests.rls_enabled('public'), 'every public table has RLS enabled');
+-- ON CONFLICT names one arbiter; a second unique index on the same rows turns a concurrent
+-- insert into an error instead of a conflict.
+select is(
+  (select count(*)::int from pg_index where indrelid = 'public.backfill_tracking'::regclass
+     and indisunique and not indisprimary),
+  1, 'one unique index per combination, so ON CONFLICT can always arbitrate');
 
 insert into public.backfill_tracking (title_keyword, location) values ('data scientist', 'berlin');
 select throws_ok(
