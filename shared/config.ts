@@ -124,6 +124,15 @@ export const envSchema = z.object({
   CV_MAX_PAGES: wholeInRange(1, 100, 10, "Claude reads at most 100 PDF pages"),
   /** Largest CV accepted, in bytes (the cvs bucket allows 10 MiB). */
   CV_MAX_BYTES: positive(10 * 1024 * 1024, "10485760"),
+  /**
+   * Wall-clock time one backfill invocation starts new combinations in, in ms. A combination
+   * started late still finishes, so this stays well under the Edge limit of 150 s.
+   */
+  BACKFILL_TIME_BUDGET_MS: positive(90_000, "90000"),
+  /** Most combinations one invocation backfills (Edge CPU: 2 s per invocation). */
+  BACKFILL_MAX_COMBINATIONS: wholeInRange(1, 1000, 10),
+  /** Attempts after which a failing combination fails its request (it stays retryable). */
+  BACKFILL_MAX_ATTEMPTS: wholeInRange(1, 100, 5),
   /** JSearch `country` for locations that name none (and for "remote"), ISO 3166-1 alpha-2. */
   JSEARCH_DEFAULT_COUNTRY: z.preprocess(
     emptyAsUndefined,

@@ -6,6 +6,7 @@
  * @module
  */
 import type { IngestOutcome } from "../../shared/cv/ingest.ts";
+import { readWebhook } from "../../shared/http/webhook.ts";
 import { parseCvIngestPayload } from "./payload.ts";
 
 /** What the handler needs. */
@@ -18,42 +19,15 @@ export interface CvIngestHandlerDeps {
   log?: (line: string) => void;
 }
 
-/** Compares two strings in time independent of where they differ. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = new TextEncoder().encode(given);
-  const b = new TextEncoder().encode(expected);
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
-  return diff === 0;
-}
-
 /** Builds the request handler. */
 export function createCvIngestHandler(
   deps: CvIngestHandlerDeps,
 ): (req: Request) => Promise<Response> {
   const log = deps.log ?? ((line) => console.log(line));
   return async (req) => {
-    if (req.method !== "POST") {
-      return Response.json({ error: `Method ${req.method} not allowed; use POST.` }, {
-        status: 405,
-        headers: { allow: "POST" },
-      });
-    }
-    if (!deps.secret) {
-      return Response.json({
-        error: "FUNCTIONS_SECRET is not set; set it to the Vault secret functions_secret.",
-      }, { status: 500 });
-    }
-    if (!sameSecret(req.headers.get("x-webhook-secret") ?? "", deps.secret)) {
-      return Response.json({ error: "Missing or wrong x-webhook-secret header." }, { status: 401 });
-    }
-    let body: unknown;
-    try {
-      body = await req.json();
-    } catch {
-      return Response.json({ error: "The body is not JSON." }, { status: 400 });
-    }
-    const payload = parseCvIngestPayload(body);
+    const request = await readWebhook(req, deps.secret);
+    if ("response" in request) return request.response;
+    const payload = parseCvIngestPayload(request.body);
     if ("error" in payload) return Response.json({ error: payload.error }, { status: 400 });
     const work = deps.ingest(payload.id).then((outcome) => {
       log(`cv-ingest ${payload.id}: ${JSON.stringify(outcome)}`);

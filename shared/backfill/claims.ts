@@ -1,0 +1,159 @@
+/**
+ * The backfill's SQL operations, one function each (migration `..._backfill_claims.sql` holds
+ * the rules): take a request, claim its combinations, finish one, record progress, settle.
+ *
+ * @module
+ */
+import type { Queryable } from "../db/postgres.ts";
+import { postgresJson } from "../db/json.ts";
+import type {
+  EmploymentType,
+  Provider,
+  Seniority,
+  WorkArrangement,
+} from "../jobs/canonical_job.ts";
+import type { JobSearch } from "../providers/types.ts";
+
+/** A `backfill_requests` row as the backfill uses it. */
+export interface BackfillRequest {
+  id: number;
+  userId: string;
+  /** Days back; null = a month (30 days). */
+  days: number | null;
+  runId: number;
+  requestedBy: string;
+  attempts: number;
+}
+
+/** A claimed `backfill_tracking` row. */
+export interface ClaimedCombination {
+  id: number;
+  search: JobSearch;
+  /** Providers already stored by an earlier attempt: not fetched again. */
+  providersDone: Provider[];
+  attempts: number;
+  /** The period this claim fetches, in days. */
+  days: number;
+}
+
+/** What {@link settleRequest} decided; see `public.settle_backfill_request`. */
+export type Settlement = "continue" | "waiting" | "done" | "failed" | "lost";
+
+/** How long a claim lasts without being finished (a worker that dies loses it after this). */
+export const CLAIM_LEASE_SECONDS = 300;
+
+/** Takes a due request (or the given one, if it is due) for `worker`; null when none is. */
+export async function takeRequest(
+  sql: Queryable,
+  worker: string,
+  requestId: number | null = null,
+): Promise<BackfillRequest | null> {
+  const [row] = await sql`
+    select id, user_id, days, run_id, requested_by, attempts
+    from public.take_backfill_request(${worker}, ${requestId}::bigint,
+                                      make_interval(secs => ${CLAIM_LEASE_SECONDS}))`;
+  if (!row) return null;
+  return {
+    id: Number(row.id),
+    userId: row.user_id,
+    days: row.days,
+    runId: Number(row.run_id),
+    requestedBy: row.requested_by,
+    attempts: row.attempts,
+  };
+}
+
+/** Claims up to `limit` of the request's combinations; empty when none is claimable. */
+export async function claimCombinations(
+  sql: Queryable,
+  request: BackfillRequest,
+  worker: string,
+  limit = 1,
+): Promise<ClaimedCombination[]> {
+  const rows = await sql`
+    select id, title_keyword, location, ai_work_arrangement, ai_employment_type, ai_seniority,
+           ai_industry, providers_done, attempts, backfill_days
+    from public.claim_backfill_combinations(${request.id}::bigint, ${worker}, ${limit}::integer,
+                                            make_interval(secs => ${CLAIM_LEASE_SECONDS}))`;
+  return rows.map((row) => ({
+    id: Number(row.id),
+    search: {
+      titleKeyword: row.title_keyword,
+      location: row.location,
+      workArrangement: row.ai_work_arrangement as WorkArrangement | null,
+      employmentType: row.ai_employment_type as EmploymentType | null,
+      seniority: row.ai_seniority as Seniority | null,
+      industry: row.ai_industry,
+    },
+    providersDone: row.providers_done as Provider[],
+    attempts: row.attempts,
+    days: row.backfill_days,
+  }));
+}
+
+/** How one attempt at a combination went. */
+export interface CombinationResult {
+  /** Providers fetched to the end in this attempt. */
+  providersDone: Provider[];
+  /** Request credits spent in this attempt, by provider. */
+  creditsByProvider: Partial<Record<Provider, number>>;
+  /** When the fetch started: the end of the window it covers. */
+  fetchedUntil: Date;
+  /** Why it is not complete, when it is not. */
+  error?: string;
+}
+
+/** Records the attempt; returns the combination's new state, or "lost" if the claim expired. */
+export async function finishCombination(
+  sql: Queryable,
+  combination: ClaimedCombination,
+  request: BackfillRequest,
+  worker: string,
+  result: CombinationResult,
+): Promise<"backfilled" | "failed" | "lost"> {
+  const [{ state }] = await sql`
+    select public.finish_backfill_combination(
+      ${combination.id}::bigint, ${worker}, ${request.id}::bigint, ${result.providersDone}::text[],
+      ${postgresJson(result.creditsByProvider)}::text::jsonb, ${result.fetchedUntil.toISOString()},
+      ${result.error ?? null}) as state`;
+  return state;
+}
+
+/** Adds counts to the run's stats (numbers add up, nested objects too). */
+export async function recordProgress(
+  sql: Queryable,
+  runId: number,
+  delta: Record<string, unknown>,
+): Promise<void> {
+  await sql`select public.record_backfill_progress(${runId}::bigint, ${
+    postgresJson(delta)
+  }::text::jsonb)`;
+}
+
+/** Releases the request: continue, wait, or finish it (see `settle_backfill_request`). */
+export async function settleRequest(
+  sql: Queryable,
+  request: BackfillRequest,
+  worker: string,
+  options: { maxAttempts: number; chain: boolean },
+): Promise<Settlement> {
+  const [{ outcome }] = await sql`
+    select public.settle_backfill_request(${request.id}::bigint, ${worker},
+      ${options.maxAttempts}::integer, interval '15 seconds', ${options.chain}) as outcome`;
+  return outcome;
+}
+
+/**
+ * Asks for a user's backfill by hand (`public.request_backfill`), optionally over fewer days (the
+ * seed's partial backfill); the user's open request for the same period is reused. Returns its id.
+ */
+export async function requestBackfill(
+  sql: Queryable,
+  userId: string,
+  days: number | null = null,
+  requestedBy: "manual" | "cli" = "manual",
+): Promise<number> {
+  const [{ id }] = await sql`
+    select id from public.request_backfill(${userId}::uuid, ${days}::integer, ${requestedBy})`;
+  return Number(id);
+}

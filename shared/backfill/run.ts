@@ -1,0 +1,153 @@
+/**
+ * One invocation of the backfill (the Edge Function's background work, or the CLI): take a due
+ * request, claim its combinations one at a time, backfill each, and settle the request — within a
+ * time budget and a number of combinations, so that an invocation fits the Edge limits and a long
+ * backfill continues in the next one. Several invocations can run at once: the claims in SQL
+ * make sure no combination is fetched twice.
+ *
+ * @module
+ */
+import type { Queryable } from "../db/postgres.ts";
+import type { ProviderSessions } from "../providers/mod.ts";
+import {
+  type BackfillRequest,
+  claimCombinations,
+  finishCombination,
+  recordProgress,
+  type Settlement,
+  settleRequest,
+  takeRequest,
+} from "./claims.ts";
+import { backfillCombination, progressDelta } from "./combination.ts";
+
+/** What an invocation needs. */
+export interface BackfillDeps {
+  sql: Queryable;
+  /** Provider sessions for this invocation (a spent quota stops a provider for it). */
+  sessions: () => ProviderSessions;
+  /** Most combinations this invocation attempts. */
+  maxCombinations: number;
+  /** Wall-clock time in which new combinations are started, in ms. */
+  timeBudgetMs: number;
+  /** Attempts after which a failing combination fails its request. */
+  maxAttempts: number;
+  /** Queue the next invocation through pg_net when a request has more to do. */
+  chain: boolean;
+  now?: () => Date;
+  clock?: () => number;
+  log?: (line: string) => void;
+}
+
+/** Which work to do. */
+export interface BackfillOptions {
+  /** Only this request; otherwise any due requests, oldest first. */
+  requestId?: number | null;
+  /** The invocation's name in claims (`claimed_by`); a fresh one by default. */
+  worker?: string;
+}
+
+/** Where one request stands after this invocation. */
+export interface RequestOutcome {
+  requestId: number;
+  runId: number;
+  userId: string;
+  settlement: Settlement;
+  /** Combinations this invocation attempted for it. */
+  attempted: number;
+  /** The run's status and stats (`runs` row), all invocations so far. */
+  runStatus: string;
+  stats: Record<string, unknown>;
+}
+
+/** What an invocation did. */
+export interface BackfillInvocation {
+  worker: string;
+  requests: RequestOutcome[];
+  /** Combinations attempted, over all requests. */
+  attempted: number;
+  /** Why it stopped early, if it did (budget, combination cap, a provider stopped). */
+  stoppedBy?: string;
+}
+
+function stoppedProvider(sessions: ProviderSessions): string | undefined {
+  for (const session of [sessions.jsearch, sessions.active_jobs_db]) {
+    if (session.stopped) return `${session.provider}: ${session.stopped.message}`;
+  }
+  return undefined;
+}
+
+/** Runs one invocation. Throws only when the database fails; claims then expire and are retaken. */
+export async function runBackfill(
+  deps: BackfillDeps,
+  options: BackfillOptions = {},
+): Promise<BackfillInvocation> {
+  const worker = options.worker ?? `backfill-${crypto.randomUUID()}`;
+  const clock = deps.clock ?? (() => Date.now());
+  const log = deps.log ?? (() => {});
+  const started = clock();
+  const sessions = deps.sessions();
+  const invocation: BackfillInvocation = { worker, requests: [], attempted: 0 };
+  const limit = (): string | undefined =>
+    invocation.attempted >= deps.maxCombinations
+      ? `the cap of ${deps.maxCombinations} combinations per invocation`
+      : clock() - started >= deps.timeBudgetMs
+      ? `the time budget of ${deps.timeBudgetMs} ms`
+      : stoppedProvider(sessions);
+
+  while (!(invocation.stoppedBy = limit())) {
+    const request = await takeRequest(deps.sql, worker, options.requestId ?? null);
+    if (!request) break;
+    const attempted = await backfillRequest(deps, sessions, request, worker, limit, log);
+    invocation.attempted += attempted;
+    const settlement = await settleRequest(deps.sql, request, worker, {
+      maxAttempts: deps.maxAttempts,
+      chain: deps.chain,
+    });
+    const [run] = await deps.sql`select status, stats from public.runs where id = ${request.runId}`;
+    invocation.requests.push({
+      requestId: request.id,
+      runId: request.runId,
+      userId: request.userId,
+      settlement,
+      attempted,
+      runStatus: run?.status,
+      stats: run?.stats ?? {},
+    });
+    log(
+      `backfill request ${request.id} (run ${request.runId}): ${settlement} after ${attempted} ` +
+        `combination(s) in this invocation; ${JSON.stringify(run?.stats ?? {})}`,
+    );
+    if (options.requestId != null) break;
+  }
+  return invocation;
+}
+
+async function backfillRequest(
+  deps: BackfillDeps,
+  sessions: ProviderSessions,
+  request: BackfillRequest,
+  worker: string,
+  limit: () => string | undefined,
+  log: (line: string) => void,
+): Promise<number> {
+  let attempted = 0;
+  while (!limit()) {
+    const [combination] = await claimCombinations(deps.sql, request, worker, 1);
+    if (!combination) break;
+    attempted++;
+    const report = await backfillCombination(
+      { sql: deps.sql, sessions, now: deps.now },
+      request,
+      combination,
+    );
+    const state = await finishCombination(deps.sql, combination, request, worker, report.result);
+    await recordProgress(deps.sql, request.runId, progressDelta(report, state));
+    const { titleKeyword, location } = combination.search;
+    log(
+      `backfill "${titleKeyword}" in "${location}": ${state}, ${report.store.newJobs} new ` +
+        `job(s), ${report.fetches.map((f) => `${f.provider} ${f.credits} credit(s)`).join(", ")}` +
+        (report.result.error ? ` — ${report.result.error}` : ""),
+    );
+  }
+  return attempted;
+}
