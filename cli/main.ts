@@ -2,40 +2,68 @@
  * `deno task jobs <command>`: the operator's command line. Without DATABASE_URL it works on the
  * embedded PGlite kept in PGLITE_DATA_DIR (default `.data/pglite`).
  *
- * Commands so far:
- *   migrate [--json]   apply the local platform stand-in (local databases only) and migrations
- *
  * @module
  */
 import { ConfigError, loadConfig } from "../shared/config.ts";
 import { describeConnectionError } from "../shared/db/postgres.ts";
-import { openLocalDatabase, prepareLocalDatabase } from "../local/database.ts";
+import { MissingApiKeyError } from "../shared/providers/mod.ts";
+import { openLocalDatabase } from "../local/database.ts";
+import { type FlagSpec, parseFlags } from "./args.ts";
+import { backfillCommand, checkBackfillFlags } from "./backfill.ts";
+import type { CommandContext } from "./context.ts";
+import { migrateCommand } from "./migrate.ts";
 
 const usage = `Usage: deno task jobs <command> [options]
 
 Commands:
-  migrate [--json]   Apply pending migrations (and, on a local database, the Supabase stand-in).
+  migrate [--json]
+      Apply pending migrations (and, on a local database, the Supabase stand-in).
+  backfill [--user <uuid> [--days <1-90>]] [--json]
+      Backfill a user's search combinations (each fetched once for everybody), over the last
+      month or --days; without --user, every due backfill request.
 
 Environment:
-  DATABASE_URL       Postgres to use. Unset: embedded PGlite in PGLITE_DATA_DIR (.data/pglite).`;
+  DATABASE_URL       Postgres to use. Unset: embedded PGlite in PGLITE_DATA_DIR (.data/pglite).
+  RAPIDAPI_KEY       For backfill; JSEARCH_BASE_URL / ACTIVE_JOBS_BASE_URL point at the APIs.`;
+
+const commands: Record<
+  string,
+  {
+    flags: FlagSpec;
+    check?: (flags: Record<string, string | true>) => string | null;
+    run: (context: CommandContext) => Promise<number>;
+  }
+> = {
+  migrate: { flags: { json: false }, run: migrateCommand },
+  backfill: {
+    flags: { json: false, user: true, days: true },
+    check: checkBackfillFlags,
+    run: backfillCommand,
+  },
+};
 
 /** Runs the CLI; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const [command, ...rest] = args;
-  if (!command || command === "--help" || command === "help") {
+  const [name, ...rest] = args;
+  if (!name || name === "--help" || name === "help") {
     console.log(usage);
-    return command ? 0 : 2;
+    return name ? 0 : 2;
   }
-  if (command !== "migrate") {
-    console.error(`Unknown command "${command}".\n\n${usage}`);
+  const command = commands[name];
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${usage}`);
     return 2;
   }
-  const unknown = rest.filter((arg) => arg !== "--json");
-  if (unknown.length > 0) {
-    console.error(`Unknown option ${unknown.join(" ")} for migrate.\n\n${usage}`);
+  const parsed = parseFlags(rest, command.flags);
+  if ("error" in parsed) {
+    console.error(`${parsed.error} for ${name}.\n\n${usage}`);
     return 2;
   }
-  const json = rest.includes("--json");
+  const problem = command.check?.(parsed.flags);
+  if (problem) {
+    console.error(problem);
+    return 2;
+  }
 
   let config;
   try {
@@ -48,20 +76,19 @@ export async function main(args: string[]): Promise<number> {
     throw error;
   }
   config.PGLITE_DATA_DIR ??= ".data/pglite";
-  const database = await openLocalDatabase(config, { max: 1, applicationName: "job-feed-cli" });
+  const database = await openLocalDatabase(config, { max: 4, applicationName: "job-feed-cli" });
   try {
-    const log = json ? undefined : (line: string) => console.log(line);
-    const result = await prepareLocalDatabase(database.sql, { log });
-    if (json) {
-      console.log(JSON.stringify({ ...result, embedded: database.embedded }));
-    } else {
-      console.log(
-        `${result.applied.length} migration(s) applied, ${result.skipped.length} already present` +
-          (database.embedded ? ` (embedded database in ${config.PGLITE_DATA_DIR}).` : "."),
-      );
-    }
-    return 0;
+    return await command.run({
+      config,
+      database,
+      flags: parsed.flags,
+      json: parsed.flags.json === true,
+    });
   } catch (error) {
+    if (error instanceof MissingApiKeyError) {
+      console.error(error.message);
+      return 2;
+    }
     console.error(describeConnectionError(error, database.url) ?? (error as Error).message);
     return 1;
   } finally {

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { startProviderFakes } from "../local/fakes/mod.ts";
+import { openLocalDatabase, prepareLocalDatabase } from "../local/database.ts";
+import { loadConfig } from "../shared/config.ts";
 
 const cli = new URL("../cli/main.ts", import.meta.url).pathname;
 
@@ -45,6 +48,73 @@ Deno.test("cli: migrate --json on the embedded database persists between runs", 
     assert.deepEqual(second.applied, []);
     assert.equal(second.skipped.length, firstResult.applied.length);
   } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("cli: backfill checks its flags", async () => {
+  const noUser = await jobs(["backfill", "--days", "14"]);
+  assert.equal(noUser.code, 2);
+  assert.match(noUser.stderr, /--days needs --user/);
+  const badUser = await jobs(["backfill", "--user", "bob"]);
+  assert.equal(badUser.code, 2);
+  assert.match(badUser.stderr, /--user must be a user id/);
+  const badDays = await jobs(["backfill", "--user", crypto.randomUUID(), "--days", "2w"]);
+  assert.equal(badDays.code, 2);
+  assert.match(badDays.stderr, /--days must be a whole number of days from 1 to 90/);
+  const missing = await jobs(["backfill", "--user"]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--user needs a value/);
+});
+
+Deno.test("cli: backfill --user fetches a user's combinations once; asking again costs nothing", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const fakes = await startProviderFakes();
+  try {
+    const env = {
+      PGLITE_DATA_DIR: dataDir,
+      RAPIDAPI_KEY: "test-key",
+      JSEARCH_BASE_URL: fakes.jsearch.url,
+      ACTIVE_JOBS_BASE_URL: fakes.activeJobsDb.url,
+    };
+    const database = await openLocalDatabase(loadConfig({ PGLITE_DATA_DIR: dataDir }));
+    let user: string;
+    try {
+      await prepareLocalDatabase(database.sql);
+      [{ id: user }] = await database.sql`
+        insert into auth.users (id, email, aud, role) values
+          (gen_random_uuid(), 'cli@example.com', 'authenticated', 'authenticated') returning id`;
+      await database.sql`
+        insert into public.user_search_queries (user_id, title_keyword, location)
+        values (${user}, 'data engineer', 'berlin')`;
+    } finally {
+      await database.close();
+    }
+
+    const first = await jobs(["backfill", "--user", user, "--days", "14", "--json"], env);
+    assert.equal(first.code, 0, first.stderr);
+    const [outcome] = JSON.parse(first.stdout).requests;
+    assert.equal(outcome.settlement, "done");
+    assert.equal(outcome.stats.days, 14);
+    assert.equal(outcome.stats.combinations_backfilled, 1);
+    assert.ok(outcome.stats.new_jobs > 0);
+    const calls = fakes.jsearch.requests.length + fakes.activeJobsDb.requests.length;
+    assert.ok(calls >= 2);
+
+    const again = await jobs(["backfill", "--user", user], env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(
+      again.stdout,
+      /: done\n {2}combinations: 1 total, 1 skipped \(already backfilled\)/,
+    );
+    assert.match(again.stdout, /saved by dedup: [1-9]/);
+    assert.equal(
+      fakes.jsearch.requests.length + fakes.activeJobsDb.requests.length,
+      calls,
+      "a combination backfilled before is not fetched again",
+    );
+  } finally {
+    await fakes.close();
     await Deno.remove(dataDir, { recursive: true });
   }
 });

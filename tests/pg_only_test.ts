@@ -7,6 +7,12 @@ import { connectPostgres } from "../shared/db/postgres.ts";
 import { storeJobs } from "../shared/jobs/store.ts";
 import { dbTest, onRealPostgres, testDatabase } from "./support/database.ts";
 import { canonicalJob } from "./support/jobs.ts";
+import { requestBackfill } from "../shared/backfill/claims.ts";
+import { runBackfill } from "../shared/backfill/run.ts";
+import { fetchAllProviders, type JobSearch, sqlUsageLedger } from "../shared/providers/mod.ts";
+import { createUser } from "./support/auth.ts";
+import { insertQuery } from "./support/fixtures.ts";
+import { lastDays, NOW, startProviderHarness } from "./support/providers.ts";
 
 const realOnly = { ...dbTest, ignore: !onRealPostgres() };
 
@@ -158,13 +164,19 @@ Deno.test({
 });
 
 Deno.test({
-  name: "pg: the CV sweep is scheduled with pg_cron every five minutes",
+  name: "pg: the CV and backfill sweeps are scheduled with pg_cron",
   ...realOnly,
   fn: async () => {
     const { sql } = await testDatabase();
-    const jobs = await sql<{ schedule: string; command: string }[]>`
-      select schedule, command from cron.job where jobname = 'cv-ingest-sweep'`;
+    const jobs = await sql<{ jobname: string; schedule: string; command: string }[]>`
+      select jobname, schedule, command from cron.job
+      where jobname in ('cv-ingest-sweep', 'backfill-sweep') order by jobname`;
     assert.deepEqual(jobs.map((j) => ({ ...j })), [{
+      jobname: "backfill-sweep",
+      schedule: "* * * * *",
+      command: "select private.resend_due_backfills()",
+    }, {
+      jobname: "cv-ingest-sweep",
       schedule: "*/5 * * * *",
       command: "select private.resend_stalled_cv_ingests()",
     }]);
@@ -215,6 +227,114 @@ Deno.test({
       assert.deepEqual(active.map((r) => r.title_keyword), ["ml engineer"]);
     } finally {
       await pool`delete from auth.users where email = ${email}`;
+      await pool.end();
+    }
+  },
+});
+
+Deno.test({
+  name: "pg: 20 users signing up at once: provider calls = distinct combinations × pages",
+  ...realOnly,
+  fn: async () => {
+    const { url } = await testDatabase();
+    const pool = connectPostgres(url, { max: 12 });
+    // paid plans: the free tiers (250 Active Jobs DB jobs a month) cannot pay for 20 users
+    const providers = await startProviderHarness({
+      ledger: sqlUsageLedger(pool),
+      jsearch: { plan: { name: "PRO", monthlyRequests: 10_000 } },
+      activeJobsDb: { plan: { name: "PRO", monthlyRequests: 100_000, monthlyJobs: 100_000 } },
+    });
+    const titles = ["data engineer", "data scientist", "backend developer", "product manager"];
+    const places = ["berlin", "hamburg", "munich"];
+    const users: string[] = [];
+    const combos = new Map<string, JobSearch>();
+    try {
+      await pool.begin(async (tx) => {
+        for (let i = 0; i < 20; i++) {
+          const user = await createUser(tx, `concurrent-${i}-${crypto.randomUUID()}@example.com`);
+          users.push(user);
+          // heavy overlap: 2 titles × 2 places out of 4 × 3
+          for (const title of [titles[i % 4], titles[(i + 1) % 4]]) {
+            for (const place of [places[i % 3], places[(i + 2) % 3]]) {
+              await insertQuery(tx, user, { title_keyword: title, location: place });
+              combos.set(`${title}|${place}`, { titleKeyword: title, location: place });
+            }
+          }
+        }
+      });
+      // what each distinct combination costs fetched once, alone (the fakes are deterministic)
+      let minimumCalls = 0;
+      for (const search of combos.values()) {
+        const fetches = await fetchAllProviders(providers.sessions, search, lastDays(30));
+        minimumCalls += fetches.reduce((sum, f) => sum + f.calls, 0);
+      }
+      providers.fakes.jsearch.clearLog();
+      providers.fakes.activeJobsDb.clearLog();
+
+      const requests = await Promise.all(users.map((user) => requestBackfill(pool, user)));
+      const deps = {
+        sql: pool,
+        sessions: () => providers.sessions,
+        maxCombinations: 3,
+        timeBudgetMs: 60_000,
+        maxAttempts: 5,
+        chain: false,
+        now: () => NOW,
+      };
+      // everybody at the same moment: one invocation per new request, all in parallel
+      await Promise.all(requests.map((requestId) => runBackfill(deps, { requestId })));
+      // then invocations pick up what is left (continuations, waits on others' claims)
+      for (let round = 0; round < 30; round++) {
+        const [{ open }] = await pool`
+          select count(*)::int as open from public.backfill_requests
+          where id = any(${requests}) and state in ('pending', 'running')`;
+        if (open === 0) break;
+        await pool`update public.backfill_requests set not_before = now()
+                   where id = any(${requests}) and state = 'pending'`;
+        await Promise.all(Array.from({ length: 6 }, () => runBackfill(deps)));
+      }
+
+      const states = await pool`
+        select state, count(*)::int as n from public.backfill_requests
+        where id = any(${requests}) group by state`;
+      assert.deepEqual(states.map((r) => ({ ...r })), [{ state: "done", n: 20 }]);
+      const calls = providers.fakes.jsearch.requests.length +
+        providers.fakes.activeJobsDb.requests.length;
+      assert.equal(
+        calls,
+        minimumCalls,
+        `${combos.size} combinations: calls = combinations × pages`,
+      );
+      const perCombination = await pool`
+        select bt.title_keyword, bt.location, bt.state, count(distinct a.run_id)::int as runs
+        from public.backfill_tracking bt
+        join public.api_usage a on a.combination_id = bt.id
+        where bt.combination_key in (select combination_key from public.user_search_queries
+                                     where user_id = any(${users}))
+        group by bt.id`;
+      assert.equal(perCombination.length, combos.size, "one tracking row per combination");
+      for (const row of perCombination) {
+        assert.equal(row.state, "backfilled");
+        assert.equal(row.runs, 1, `${row.title_keyword} in ${row.location} fetched by one run`);
+      }
+    } finally {
+      await pool`
+        delete from public.jobs where id in (
+          select cj.job_id from public.combination_jobs cj
+          join public.backfill_tracking bt on bt.id = cj.combination_id
+          join public.user_search_queries q on q.combination_key = bt.combination_key
+          where q.user_id = any(${users}))`;
+      await pool`
+        delete from public.api_usage where run_id in (
+          select run_id from public.backfill_requests where user_id = any(${users}))`;
+      await pool`
+        delete from public.runs where id in (
+          select run_id from public.backfill_requests where user_id = any(${users}))`;
+      await pool`
+        delete from public.backfill_tracking where combination_key in (
+          select combination_key from public.user_search_queries where user_id = any(${users}))`;
+      await pool`delete from auth.users where id = any(${users})`;
+      await providers.close();
       await pool.end();
     }
   },

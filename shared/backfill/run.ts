@@ -67,6 +67,8 @@ export interface BackfillInvocation {
   attempted: number;
   /** Why it stopped early, if it did (budget, combination cap, a provider stopped). */
   stoppedBy?: string;
+  /** A provider stopped for the run (spent quota, rejected key): later invocations wait too. */
+  providerStopped?: string;
 }
 
 function stoppedProvider(sessions: ProviderSessions): string | undefined {
@@ -97,8 +99,11 @@ export async function runBackfill(
   while (!(invocation.stoppedBy = limit())) {
     const request = await takeRequest(deps.sql, worker, options.requestId ?? null);
     if (!request) break;
-    const attempted = await backfillRequest(deps, sessions, request, worker, limit, log);
-    invocation.attempted += attempted;
+    const attempted = await backfillRequest(deps, sessions, request, worker, {
+      limit,
+      log,
+      count: () => invocation.attempted++,
+    });
     const settlement = await settleRequest(deps.sql, request, worker, {
       maxAttempts: deps.maxAttempts,
       chain: deps.chain,
@@ -119,6 +124,7 @@ export async function runBackfill(
     );
     if (options.requestId != null) break;
   }
+  invocation.providerStopped = stoppedProvider(sessions);
   return invocation;
 }
 
@@ -127,14 +133,15 @@ async function backfillRequest(
   sessions: ProviderSessions,
   request: BackfillRequest,
   worker: string,
-  limit: () => string | undefined,
-  log: (line: string) => void,
+  loop: { limit: () => string | undefined; log: (line: string) => void; count: () => void },
 ): Promise<number> {
+  const { limit, log } = loop;
   let attempted = 0;
   while (!limit()) {
     const [combination] = await claimCombinations(deps.sql, request, worker, 1);
     if (!combination) break;
     attempted++;
+    loop.count();
     const report = await backfillCombination(
       { sql: deps.sql, sessions, now: deps.now },
       request,
