@@ -1,0 +1,438 @@
+-- ---------------------------------------------------------------------------
+-- The daily refresh (the seed's daily_job_cron.py), as rows and functions:
+--
+--   daily_refresh_due            the local date a firing at p_at should run for, or NULL: not
+--                                before the local time (settings), once per local date
+--   start_daily_refresh          the date's run row (unique per date; again only when forced)
+--                                and one refresh_items row per combination an active query
+--                                uses, with the number of users sharing it (the priority)
+--   fire_daily_refresh           what pg_cron calls: if due, start the run and wake the
+--                                daily-refresh function several times (fan-out)
+--   claim_refresh_items          items for one invocation, most-shared first, SKIP LOCKED, with
+--                                the window to fetch (since the combination's last refresh)
+--   finish_refresh_item          done | failed | skipped; the combination's last_refreshed_at
+--                                moves only on success, so a failed day widens the next window
+--   settle_daily_refresh         finishes the run when no item is left, with its counts
+--   next_daily_refresh_at        the next instant the local time comes (the local scheduler)
+-- ---------------------------------------------------------------------------
+
+create table public.refresh_items (
+  run_id bigint not null references public.runs (id) on delete cascade,
+  combination_id bigint not null references public.backfill_tracking (id) on delete cascade,
+  -- active users whose queries use the combination: the most shared are refreshed first
+  users integer not null check (users >= 0),
+  state text not null default 'pending'
+    check (state in ('pending', 'claimed', 'done', 'failed', 'skipped')),
+  claimed_by text,
+  claim_expires_at timestamptz,
+  attempts integer not null default 0 check (attempts >= 0),
+  window_since timestamptz,
+  window_until timestamptz,
+  stats jsonb not null default '{}'::jsonb,
+  error text,
+  finished_at timestamptz,
+  primary key (run_id, combination_id),
+  constraint refresh_items_claim_consistent
+    check (state <> 'claimed' or (claimed_by is not null and claim_expires_at is not null))
+);
+
+comment on table public.refresh_items is
+  'One work item per combination and daily run; invocations drain them in parallel.';
+
+create index refresh_items_queue_idx on public.refresh_items (run_id, users desc, combination_id)
+  where state in ('pending', 'claimed');
+create index refresh_items_combination_idx on public.refresh_items (combination_id);
+
+alter table public.refresh_items enable row level security;
+revoke all on public.refresh_items from anon, authenticated;
+grant all on public.refresh_items to service_role;
+
+-- The local date a firing at p_at runs for, or NULL when it should not run: before the local
+-- time of day, or the date already has its run.
+create or replace function public.daily_refresh_due(p_at timestamptz default now())
+returns date
+language sql stable security invoker set search_path = ''
+as $$
+  select local_at::date
+  from public.settings s,
+       lateral (select p_at at time zone s.daily_refresh_time_zone as local_at) l
+  where local_at::time >= s.daily_refresh_local_time
+    and not exists (select 1 from public.runs r
+                    where r.kind = 'daily_refresh' and r.run_date = local_at::date)
+$$;
+
+-- The next instant after p_after at which the local time of day comes in the zone (DST-correct:
+-- Postgres's zone rules decide the offset of that local date).
+create or replace function public.next_daily_refresh_at(p_after timestamptz default now())
+returns timestamptz
+language sql stable security invoker set search_path = ''
+as $$
+  select min(candidate)
+  from public.settings s,
+       lateral (select (p_after at time zone s.daily_refresh_time_zone)::date as today) d,
+       lateral (select ((today + k + s.daily_refresh_local_time) at time zone
+                        s.daily_refresh_time_zone) as candidate
+                from generate_series(0, 2) k) c
+  where candidate > p_after
+$$;
+
+-- The UTC times of day the local time falls on over a year (one per UTC offset the zone uses:
+-- 04:00 and 05:00 for 06:00 Europe/Berlin). pg_cron runs in UTC, so it fires at each of them
+-- and daily_refresh_due lets exactly one through per local date.
+create or replace function private.daily_refresh_utc_times()
+returns setof time
+language sql stable set search_path = ''
+as $$
+  select distinct (((d::date + s.daily_refresh_local_time) at time zone s.daily_refresh_time_zone)
+                   at time zone 'UTC')::time
+  from public.settings s,
+       generate_series(date_trunc('year', now()), date_trunc('year', now()) + interval '2 years',
+                       interval '1 day') d
+  order by 1
+$$;
+
+-- Starts the run of the local date of p_at: its runs row and its work items. Returns the run id,
+-- or NULL when the date has its run already (unless p_force: then that run starts over).
+create or replace function public.start_daily_refresh(
+  p_at timestamptz default now(),
+  p_force boolean default false,
+  p_triggered_by text default 'manual'
+) returns bigint
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  s public.settings;
+  local_date date;
+  run bigint;
+  total integer;
+  unbacked integer;
+begin
+  select * into s from public.settings;
+  local_date := (p_at at time zone s.daily_refresh_time_zone)::date;
+  insert into public.runs (kind, triggered_by, run_date, stats)
+  values ('daily_refresh', p_triggered_by, local_date,
+          jsonb_build_object('fired_at', p_at, 'time_zone', s.daily_refresh_time_zone,
+                             'local_time', s.daily_refresh_local_time))
+  on conflict (run_date) where kind = 'daily_refresh' do nothing
+  returning id into run;
+  if run is null then
+    if not p_force then
+      return null;
+    end if;
+    select id into run from public.runs where kind = 'daily_refresh' and run_date = local_date
+    for update;
+    delete from public.refresh_items where run_id = run;
+    update public.runs
+    set status = 'running', finished_at = null, error = null, progress_done = 0,
+        heartbeat_at = now(), triggered_by = p_triggered_by,
+        stats = jsonb_build_object('fired_at', p_at, 'forced_at', now(),
+                                   'time_zone', s.daily_refresh_time_zone,
+                                   'local_time', s.daily_refresh_local_time)
+    where id = run;
+  end if;
+
+  -- the seed's SELECT DISTINCT over active queries; a combination not backfilled yet is the
+  -- backfill's to fetch (counted, not refreshed)
+  insert into public.refresh_items (run_id, combination_id, users)
+  select run, bt.id, count(distinct q.user_id)
+  from public.user_search_queries q
+  join public.backfill_tracking bt on bt.combination_key = q.combination_key
+  where q.is_active and bt.state = 'backfilled'
+  group by bt.id;
+  get diagnostics total = row_count;
+  select count(distinct q.combination_key) into unbacked
+  from public.user_search_queries q
+  where q.is_active and not exists (select 1 from public.backfill_tracking bt
+                                    where bt.combination_key = q.combination_key
+                                      and bt.state = 'backfilled');
+  update public.runs
+  set progress_total = total,
+      stats = stats || jsonb_build_object('combinations_total', total,
+                                          'combinations_not_backfilled_yet', unbacked)
+  where id = run;
+  return run;
+end
+$$;
+
+-- Items for one invocation: pending (or claimed by a worker that died), most-shared first.
+-- Returns each with the combination and the window start: the last successful refresh, else
+-- the backfill's fetch time.
+create or replace function public.claim_refresh_items(
+  p_run_id bigint,
+  p_worker text,
+  p_limit integer default 1,
+  p_lease interval default interval '5 minutes'
+) returns table (
+  combination_id bigint,
+  title_keyword text,
+  location text,
+  ai_work_arrangement text,
+  ai_employment_type text,
+  ai_seniority text,
+  ai_industry text,
+  users integer,
+  since timestamptz,
+  attempts integer
+)
+language plpgsql volatile security invoker set search_path = ''
+as $$
+begin
+  update public.runs set heartbeat_at = now() where id = p_run_id and status = 'running';
+  if not found then
+    return;
+  end if;
+  return query
+  with claimed as (
+    update public.refresh_items i
+    set state = 'claimed', claimed_by = p_worker, claim_expires_at = now() + p_lease,
+        attempts = i.attempts + 1
+    where (i.run_id, i.combination_id) in (
+      select x.run_id, x.combination_id from public.refresh_items x
+      where x.run_id = p_run_id
+        and (x.state = 'pending' or (x.state = 'claimed' and x.claim_expires_at < now()))
+      order by x.users desc, x.combination_id
+      limit greatest(p_limit, 0)
+      for update skip locked
+    )
+    returning i.combination_id, i.users, i.attempts
+  )
+  select c.combination_id, bt.title_keyword, bt.location, bt.ai_work_arrangement::text,
+         bt.ai_employment_type::text, bt.ai_seniority::text, bt.ai_industry::text, c.users,
+         coalesce(bt.last_refreshed_at, bt.backfilled_date, now() - interval '1 day'),
+         c.attempts
+  from claimed c join public.backfill_tracking bt on bt.id = c.combination_id
+  order by c.users desc, c.combination_id;
+end
+$$;
+
+-- Records one item. p_state: 'done' (both providers fetched: the combination's
+-- last_refreshed_at moves to p_refreshed_until), 'failed' or 'skipped' (a budget or a stopped
+-- provider; the next run's window covers it). p_stats is added to the run's stats. Returns the
+-- state written, or 'lost' when the item is not p_worker's any more.
+create or replace function public.finish_refresh_item(
+  p_run_id bigint,
+  p_combination_id bigint,
+  p_worker text,
+  p_state text,
+  p_since timestamptz,
+  p_until timestamptz,
+  p_refreshed_until timestamptz,
+  p_stats jsonb default '{}'::jsonb,
+  p_error text default null
+) returns text
+language plpgsql volatile security invoker set search_path = ''
+as $$
+begin
+  if p_state not in ('done', 'failed', 'skipped') then
+    raise exception 'finish_refresh_item: state must be done, failed or skipped, not %', p_state
+      using errcode = '22023';
+  end if;
+  update public.refresh_items
+  set state = p_state, claimed_by = null, claim_expires_at = null, window_since = p_since,
+      window_until = p_until, stats = coalesce(p_stats, '{}'::jsonb), error = p_error,
+      finished_at = now()
+  where run_id = p_run_id and combination_id = p_combination_id
+    and state = 'claimed' and claimed_by = p_worker;
+  if not found then
+    return 'lost';
+  end if;
+  if p_state = 'done' then
+    update public.backfill_tracking t
+    set last_refreshed_at = greatest(coalesce(t.last_refreshed_at, '-infinity'), p_refreshed_until),
+        jobs_found = (select count(*) from public.combination_jobs c where c.combination_id = t.id)
+    where t.id = p_combination_id;
+  end if;
+  update public.runs
+  set stats = private.jsonb_add(stats, coalesce(p_stats, '{}'::jsonb)
+                                       || jsonb_build_object('combinations_' || p_state, 1)),
+      progress_done = progress_done + 1, heartbeat_at = now()
+  where id = p_run_id;
+  return p_state;
+end
+$$;
+
+-- Finishes the run when no item is pending or claimed: 'succeeded' (all done), 'partial' (some
+-- done), 'failed' (none done, some failed), with the reasons of what did not refresh. Returns
+-- the run's status ('running' while items are left).
+create or replace function public.settle_daily_refresh(p_run_id bigint) returns text
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  c record;
+  result text;
+begin
+  perform 1 from public.runs where id = p_run_id for update;
+  select count(*) filter (where state in ('pending', 'claimed')) as open,
+         count(*) filter (where state = 'done') as done,
+         count(*) filter (where state = 'failed') as failed,
+         count(*) filter (where state = 'skipped') as skipped,
+         string_agg(distinct error, '; ') filter (where state in ('failed', 'skipped')) as errors
+  into c from public.refresh_items where run_id = p_run_id;
+  if c.open > 0 then
+    return 'running';
+  end if;
+  update public.runs
+  set status = case when c.failed + c.skipped = 0 then 'succeeded'
+                    when c.done > 0 then 'partial'
+                    when c.failed > 0 then 'failed'
+                    else 'skipped' end,
+      finished_at = now(),
+      error = case when c.failed + c.skipped > 0
+                   then c.failed || ' combination(s) failed, ' || c.skipped
+                        || ' skipped (caught up in the next run''s window): ' || c.errors end,
+      stats = stats || jsonb_build_object('combinations_done', c.done,
+                                          'combinations_failed', c.failed,
+                                          'combinations_skipped', c.skipped)
+  where id = p_run_id and status = 'running'
+  returning status into result;
+  return coalesce(result, (select status from public.runs where id = p_run_id));
+end
+$$;
+
+-- What pg_cron runs: if a run is due, start it and wake p_fan_out invocations of daily-refresh
+-- (at most one per 5 items). Returns the run id, or NULL when nothing was due.
+create or replace function public.fire_daily_refresh(
+  p_at timestamptz default now(),
+  p_fan_out integer default 4
+) returns bigint
+language plpgsql volatile security definer set search_path = ''
+as $$
+declare
+  run bigint;
+  items integer;
+begin
+  if public.daily_refresh_due(p_at) is null then
+    return null;
+  end if;
+  run := public.start_daily_refresh(p_at, false, 'cron');
+  if run is null then
+    return null;
+  end if;
+  select count(*) into items from public.refresh_items where run_id = run;
+  if items = 0 then
+    perform public.settle_daily_refresh(run);
+    return run;
+  end if;
+  for i in 1 .. greatest(1, least(p_fan_out, ceil(items / 5.0)::integer)) loop
+    begin
+      perform private.invoke_edge_function('daily-refresh', jsonb_build_object('run_id', run),
+                                           10000);
+    exception when others then
+      raise warning 'Could not call daily-refresh for run %: %; the sweep will', run, sqlerrm;
+    end;
+  end loop;
+  return run;
+end
+$$;
+
+-- Wakes daily runs whose invocations were lost: running, items left, no heartbeat for
+-- p_quiet. Returns how many runs were woken.
+create or replace function private.resend_stalled_refreshes(
+  p_quiet interval default interval '2 minutes',
+  p_fan_out integer default 2
+) returns integer
+language plpgsql volatile security definer set search_path = ''
+as $$
+declare
+  woken integer := 0;
+  r record;
+begin
+  for r in
+    select u.id from public.runs u
+    where u.kind = 'daily_refresh' and u.status = 'running' and u.heartbeat_at < now() - p_quiet
+      and exists (select 1 from public.refresh_items i where i.run_id = u.id
+                  and (i.state = 'pending' or (i.state = 'claimed' and i.claim_expires_at < now())))
+  loop
+    for i in 1 .. p_fan_out loop
+      perform private.invoke_edge_function('daily-refresh', jsonb_build_object('run_id', r.id),
+                                           10000);
+    end loop;
+    update public.runs set heartbeat_at = now() where id = r.id;
+    woken := woken + 1;
+  end loop;
+  return woken;
+end
+$$;
+
+-- (Re)creates the pg_cron entries: one per UTC time the local time falls on. Called by this
+-- migration and whenever the settings' time or zone change. Returns the schedules made.
+create or replace function private.schedule_daily_refresh() returns setof text
+language plpgsql volatile security definer set search_path = ''
+as $$
+declare
+  t time;
+  job text;
+begin
+  if to_regnamespace('cron') is null then
+    raise notice 'pg_cron is not installed; the local runner schedules the daily refresh';
+    return;
+  end if;
+  for job in select jobname from cron.job where jobname like 'daily-refresh-%-utc' loop
+    perform cron.unschedule(job);
+  end loop;
+  for t in select * from private.daily_refresh_utc_times() loop
+    job := 'daily-refresh-' || to_char(t, 'HH24MI') || '-utc';
+    perform cron.schedule(job, extract(minute from t)::int || ' ' || extract(hour from t)::int
+                               || ' * * *', 'select public.fire_daily_refresh()');
+    return next job;
+  end loop;
+end
+$$;
+
+create or replace function private.reschedule_daily_refresh() returns trigger
+language plpgsql volatile security definer set search_path = ''
+as $$
+begin
+  perform private.schedule_daily_refresh();
+  return null;
+end
+$$;
+
+create trigger settings_reschedule_daily_refresh
+  after update of daily_refresh_local_time, daily_refresh_time_zone on public.settings
+  for each row execute function private.reschedule_daily_refresh();
+
+revoke execute on function public.daily_refresh_due(timestamptz),
+  public.next_daily_refresh_at(timestamptz),
+  private.daily_refresh_utc_times(),
+  public.start_daily_refresh(timestamptz, boolean, text),
+  public.claim_refresh_items(bigint, text, integer, interval),
+  public.finish_refresh_item(bigint, bigint, text, text, timestamptz, timestamptz, timestamptz,
+                             jsonb, text),
+  public.settle_daily_refresh(bigint),
+  public.fire_daily_refresh(timestamptz, integer),
+  private.resend_stalled_refreshes(interval, integer),
+  private.schedule_daily_refresh(),
+  private.reschedule_daily_refresh()
+  from public, anon, authenticated;
+grant execute on function public.daily_refresh_due(timestamptz),
+  public.next_daily_refresh_at(timestamptz),
+  private.daily_refresh_utc_times(),
+  public.start_daily_refresh(timestamptz, boolean, text),
+  public.claim_refresh_items(bigint, text, integer, interval),
+  public.finish_refresh_item(bigint, bigint, text, text, timestamptz, timestamptz, timestamptz,
+                             jsonb, text),
+  public.settle_daily_refresh(bigint),
+  public.fire_daily_refresh(timestamptz, integer),
+  private.resend_stalled_refreshes(interval, integer),
+  private.schedule_daily_refresh()
+  to service_role;
+
+do $$
+begin
+  if not exists (select 1 from pg_available_extensions where name = 'pg_cron') then
+    raise notice 'pg_cron is not available; the local runner schedules the daily refresh';
+    return;
+  end if;
+  begin
+    create extension if not exists pg_cron with schema pg_catalog;
+    perform private.schedule_daily_refresh();
+    perform cron.schedule('daily-refresh-sweep', '* * * * *',
+                          'select private.resend_stalled_refreshes()');
+  exception when others then
+    raise warning 'pg_cron could not schedule the daily refresh (%: %); schedule '
+      'select public.fire_daily_refresh() at the UTC times of select '
+      'private.daily_refresh_utc_times() by hand', sqlstate, sqlerrm;
+  end;
+end
+$$;
