@@ -133,6 +133,12 @@ export const envSchema = z.object({
   BACKFILL_MAX_COMBINATIONS: wholeInRange(1, 1000, 10),
   /** Attempts after which a failing combination fails its request (it stays retryable). */
   BACKFILL_MAX_ATTEMPTS: wholeInRange(1, 100, 5),
+  /** Most daily-refresh items (combinations) one invocation takes. */
+  REFRESH_MAX_ITEMS: wholeInRange(1, 10_000, 40),
+  /** Daily-refresh items in flight at once in one invocation (the rate limits pace the calls). */
+  REFRESH_CONCURRENCY: wholeInRange(1, 64, 4),
+  /** Wall-clock time one daily-refresh invocation starts new items in, in ms. */
+  REFRESH_TIME_BUDGET_MS: positive(100_000, "100000"),
   /** JSearch `country` for locations that name none (and for "remote"), ISO 3166-1 alpha-2. */
   JSEARCH_DEFAULT_COUNTRY: z.preprocess(
     emptyAsUndefined,

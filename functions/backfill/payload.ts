@@ -7,6 +7,7 @@
  * @module
  */
 import { z } from "zod";
+import { describePayloadIssues } from "../../shared/http/payload_errors.ts";
 
 /** A valid body. */
 export const backfillPayloadSchema = z.union([
@@ -40,21 +41,9 @@ export function parseBackfillPayload(body: unknown): BackfillPayload | { error: 
     }
     return { kind: "due" };
   }
-  const problems = new Set<string>();
-  for (const issue of parsed.error.issues) {
-    const nested = (issue as { errors?: { path: PropertyKey[]; message: string }[][] }).errors;
-    // a union reports each branch's issues; name the fields the caller actually sent
-    for (const branch of nested ?? [[issue]]) {
-      for (const inner of branch) {
-        const field = inner.path.join(".");
-        if (!field || (typeof body === "object" && body !== null && field.split(".")[0] in body)) {
-          problems.add(`${field || "body"} ${inner.message}`);
-        }
-      }
-    }
-  }
+  const problems = describePayloadIssues(parsed.error, body);
   return {
-    error: `Invalid backfill payload: ${[...problems].join("; ") || "unrecognised fields"}. ` +
+    error: `Invalid backfill payload: ${problems.join("; ") || "unrecognised fields"}. ` +
       'Send {"request_id": <id>}, {"user_id": "<uuid>", "days": <1-90>} or {}.',
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { Config } from "../config.ts";
 import type { Queryable } from "../db/postgres.ts";
+import { sqlBudgetLedger } from "../providers/budget.ts";
 import { createProviderSessions, sqlUsageLedger } from "../providers/mod.ts";
 import type { BackfillDeps } from "./run.ts";
 
@@ -17,7 +18,8 @@ export function backfillDepsFromConfig(
 ): BackfillDeps {
   return {
     sql,
-    sessions: () => createProviderSessions(config, { ledger: sqlUsageLedger(sql) }),
+    sessions: () =>
+      createProviderSessions(config, { ledger: sqlUsageLedger(sql), budget: sqlBudgetLedger(sql) }),
     maxCombinations: config.BACKFILL_MAX_COMBINATIONS,
     timeBudgetMs: config.BACKFILL_TIME_BUDGET_MS,
     maxAttempts: config.BACKFILL_MAX_ATTEMPTS,

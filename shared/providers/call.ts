@@ -32,6 +32,8 @@ export interface CallRequest<T> {
   params: Record<string, string>;
   /** Request credits a successful answer costs (JSearch bills multi-page calls ×2/×3). */
   credits: number;
+  /** Most records the answer can hold (Active Jobs DB bills each as a job credit). */
+  records?: number;
   /** Validates the JSON body; returns the value and the number of records it holds. */
   parse(body: unknown): { value: T; records: number };
   context: CallContext;
@@ -239,6 +241,25 @@ async function attemptOnce<T>(
   };
 }
 
+/** Reserves a call against the monthly budget; the reason to stop, or null to go on. */
+async function reserveBudget(
+  session: ProviderSession,
+  credits: number,
+  jobs: number,
+): Promise<string | null> {
+  if (!session.budget) return null;
+  const name = PROVIDER_NAMES[session.provider];
+  try {
+    if (await session.budget.reserve(session.provider, credits, jobs)) return null;
+    return `${name}'s monthly budget (public.settings) has no room for another call; it stops ` +
+      "for this run and the skipped work is caught up in a later window. Raise the budget in " +
+      "public.settings to go on now.";
+  } catch (error) {
+    return `${name}'s monthly budget could not be checked (${(error as Error).message}); no ` +
+      "call is made without it.";
+  }
+}
+
 /**
  * Makes the call, retrying what is worth retrying, and writes a ledger row per attempt.
  * Never throws for provider trouble; returns a {@link CallFailure} instead.
@@ -274,8 +295,27 @@ export async function callProvider<T>(
       }
       await session.sleep(delay);
     }
+    const reservedJobs = request.records ?? 0;
+    const refusal = await reserveBudget(session, request.credits, reservedJobs);
+    if (refusal) {
+      stopProvider(session, { outcome: "budget_exhausted", message: refusal });
+      return {
+        ok: false,
+        outcome: "budget_exhausted",
+        error: session.stopped!.message,
+        status: last?.status ?? null,
+        attempts,
+        credits,
+        skipped: attempts === 0,
+      };
+    }
     const started = performance.now();
     const attempt = await session.limiter.run(() => attemptOnce(session, request));
+    await session.budget?.release(
+      session.provider,
+      request.credits - attempt.credits,
+      Math.max(0, reservedJobs - attempt.records),
+    ).catch(() => {/* a release that fails only leaves the budget stricter */});
     attempts++;
     credits += attempt.credits;
     last = attempt;

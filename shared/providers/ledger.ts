@@ -14,6 +14,8 @@ export type CallOutcome =
   | "http_error"
   | "rate_limited"
   | "quota_exhausted"
+  /** Never written to api_usage: no call was made, the monthly budget in settings is spent. */
+  | "budget_exhausted"
   | "timeout"
   | "network_error"
   | "invalid_response";

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { BudgetLedger } from "./budget.ts";
 import type { Provider } from "../jobs/canonical_job.ts";
 import { createLimiter, type Limiter, sleep } from "./limiter.ts";
 import type { CallOutcome, UsageLedger } from "./ledger.ts";
@@ -48,6 +49,8 @@ export interface ProviderSession {
   limiter: Limiter;
   /** Set once the provider must not be called again in this run. */
   stopped: StopReason | null;
+  /** The monthly budget every call reserves against; null = only the plan's quota limits. */
+  budget: BudgetLedger | null;
   /** The latest quota the gateway reported. */
   quota: QuotaSnapshot | null;
   /** When the provider last answered 429 (ms, from `clock`). */
@@ -61,6 +64,8 @@ export interface ProviderSession {
 /** Options for {@link createProviderSession}. */
 export interface SessionOptions {
   ledger: UsageLedger;
+  /** Monthly budgets (public.settings); absent = none. */
+  budget?: BudgetLedger;
   /** How retry waits are spent (tests record them instead). The limiter always really waits. */
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;
@@ -84,6 +89,7 @@ export function createProviderSession(
       maxConcurrency: settings.maxConcurrency,
     }),
     stopped: null,
+    budget: options.budget ?? null,
     quota: null,
     lastThrottledAt: null,
     sleep: pause,

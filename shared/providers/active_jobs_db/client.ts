@@ -58,6 +58,7 @@ export async function fetchActiveJobsDb(
       endpoint,
       params: { ...params, offset: String(page * ACTIVE_JOBS_PAGE_SIZE) },
       credits: 1,
+      records: ACTIVE_JOBS_PAGE_SIZE,
       parse: parseActiveJobsPage,
       context: options.context ?? {},
     });

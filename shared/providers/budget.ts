@@ -1,0 +1,69 @@
+/**
+ * The monthly credit budgets of `public.settings`: every call reserves its credits (and, for
+ * Active Jobs DB, a page of job credits) before it is made, and gives back what it did not spend.
+ * The reservation is one atomic SQL update, so parallel invocations cannot overspend together.
+ *
+ * @module
+ */
+import type { Queryable } from "../db/postgres.ts";
+import { isolated } from "../db/postgres.ts";
+import type { Provider } from "../jobs/canonical_job.ts";
+
+/** Where budgets are kept. */
+export interface BudgetLedger {
+  /** Reserves a call's credits and jobs; false when the month's budget has no room for them. */
+  reserve(provider: Provider, credits: number, jobs: number): Promise<boolean>;
+  /** Gives back credits and jobs a call reserved and did not spend. */
+  release(provider: Provider, credits: number, jobs: number): Promise<void>;
+}
+
+/** The budgets in `public.settings`, reserved in `public.provider_budget_usage`. */
+export function sqlBudgetLedger(sql: Queryable): BudgetLedger {
+  return {
+    async reserve(provider, credits, jobs) {
+      const [{ ok }] = await isolated(
+        sql,
+        (q) =>
+          q`select public.reserve_provider_budget(${provider}, ${credits}::integer,
+                                                 ${jobs}::integer) as ok`,
+      );
+      return ok;
+    },
+    async release(provider, credits, jobs) {
+      if (credits <= 0 && jobs <= 0) return;
+      await isolated(
+        sql,
+        (q) =>
+          q`select public.release_provider_budget(${provider}, ${credits}::integer,
+                                                 ${jobs}::integer)`,
+      );
+    },
+  };
+}
+
+/** Budgets in memory (tests): credits and jobs per provider; absent = unlimited. */
+export function memoryBudgetLedger(
+  limits: Partial<Record<Provider, { credits?: number; jobs?: number }>>,
+): BudgetLedger & { used: Record<Provider, { credits: number; jobs: number }> } {
+  const used = {
+    jsearch: { credits: 0, jobs: 0 },
+    active_jobs_db: { credits: 0, jobs: 0 },
+  };
+  return {
+    used,
+    reserve(provider, credits, jobs) {
+      const limit = limits[provider] ?? {};
+      const next = { credits: used[provider].credits + credits, jobs: used[provider].jobs + jobs };
+      if (next.credits > (limit.credits ?? Infinity) || next.jobs > (limit.jobs ?? Infinity)) {
+        return Promise.resolve(false);
+      }
+      used[provider] = next;
+      return Promise.resolve(true);
+    },
+    release(provider, credits, jobs) {
+      used[provider].credits = Math.max(0, used[provider].credits - credits);
+      used[provider].jobs = Math.max(0, used[provider].jobs - jobs);
+      return Promise.resolve();
+    },
+  };
+}

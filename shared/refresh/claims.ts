@@ -1,0 +1,120 @@
+/**
+ * The daily refresh's SQL operations, one function each (migration `..._daily_refresh.sql` holds
+ * the rules): start a date's run, claim items, finish one, settle the run.
+ *
+ * @module
+ */
+import type { Queryable } from "../db/postgres.ts";
+import { postgresJson } from "../db/json.ts";
+import type { EmploymentType, Seniority, WorkArrangement } from "../jobs/canonical_job.ts";
+import type { JobSearch } from "../providers/types.ts";
+
+/** How a run was started (`runs.triggered_by`). */
+export type Trigger = "cron" | "cli" | "manual" | "test";
+
+/** A claimed work item: one combination of one run. */
+export interface RefreshItem {
+  combinationId: number;
+  search: JobSearch;
+  /** Active users sharing the combination (the priority). */
+  users: number;
+  /** Where the window starts: the last successful refresh. */
+  since: Date;
+  attempts: number;
+}
+
+/** How a claimed item ended. */
+export type ItemState = "done" | "failed" | "skipped";
+
+/** How long an item's claim lasts without being finished. */
+export const ITEM_LEASE_SECONDS = 300;
+
+/**
+ * Starts the run of the local date of `at` (default now): its row and work items. Returns the
+ * run id, or null when that date has its run (unless `force`).
+ */
+export async function startRun(
+  sql: Queryable,
+  options: { at?: Date; force?: boolean; triggeredBy?: Trigger } = {},
+): Promise<number | null> {
+  const [{ run }] = await sql`
+    select public.start_daily_refresh(${(options.at ?? new Date()).toISOString()}::timestamptz,
+      ${options.force ?? false}, ${options.triggeredBy ?? "manual"}) as run`;
+  return run === null ? null : Number(run);
+}
+
+/** The run of the local date of `at`, if any: id and status. */
+export async function runOfDate(
+  sql: Queryable,
+  at: Date,
+): Promise<{ id: number; status: string; runDate: string } | null> {
+  const [row] = await sql`
+    select u.id, u.status, u.run_date::text as run_date from public.runs u, public.settings s
+    where u.kind = 'daily_refresh'
+      and u.run_date = (${at.toISOString()}::timestamptz at time zone s.daily_refresh_time_zone)::date`;
+  return row ? { id: Number(row.id), status: row.status, runDate: row.run_date } : null;
+}
+
+/** The newest running daily run, if any. */
+export async function runningRun(sql: Queryable): Promise<number | null> {
+  const [row] = await sql`
+    select id from public.runs where kind = 'daily_refresh' and status = 'running'
+    order by id desc limit 1`;
+  return row ? Number(row.id) : null;
+}
+
+/** Claims up to `limit` items of the run, most-shared first. */
+export async function claimItems(
+  sql: Queryable,
+  runId: number,
+  worker: string,
+  limit = 1,
+): Promise<RefreshItem[]> {
+  const rows = await sql`
+    select * from public.claim_refresh_items(${runId}::bigint, ${worker}, ${limit}::integer,
+                                             make_interval(secs => ${ITEM_LEASE_SECONDS}))`;
+  return rows.map((row) => ({
+    combinationId: Number(row.combination_id),
+    search: {
+      titleKeyword: row.title_keyword,
+      location: row.location,
+      workArrangement: row.ai_work_arrangement as WorkArrangement | null,
+      employmentType: row.ai_employment_type as EmploymentType | null,
+      seniority: row.ai_seniority as Seniority | null,
+      industry: row.ai_industry,
+    },
+    users: row.users,
+    since: row.since,
+    attempts: row.attempts,
+  }));
+}
+
+/** Records an item; returns the state written, or "lost" when the claim expired. */
+export async function finishItem(
+  sql: Queryable,
+  runId: number,
+  item: RefreshItem,
+  worker: string,
+  outcome: {
+    state: ItemState;
+    since: Date;
+    until: Date;
+    refreshedUntil: Date;
+    stats: Record<string, unknown>;
+    error?: string;
+  },
+): Promise<ItemState | "lost"> {
+  const [{ state }] = await sql`
+    select public.finish_refresh_item(${runId}::bigint, ${item.combinationId}::bigint, ${worker},
+      ${outcome.state}, ${outcome.since.toISOString()}::timestamptz,
+      ${outcome.until.toISOString()}::timestamptz,
+      ${outcome.refreshedUntil.toISOString()}::timestamptz,
+      ${postgresJson(outcome.stats)}::text::jsonb, ${outcome.error ?? null}) as state`;
+  return state;
+}
+
+/** Finishes the run if no item is left; returns its status. */
+export async function settleRun(sql: Queryable, runId: number): Promise<string> {
+  const [{ status }] = await sql`select public.settle_daily_refresh(${runId}::bigint) as status`;
+  return status;
+}

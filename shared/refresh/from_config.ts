@@ -1,0 +1,29 @@
+/**
+ * The daily refresh's settings and provider sessions from the environment, for the Edge Function
+ * and the CLI alike. Every call is written to `api_usage` and reserved against the monthly
+ * budgets of `public.settings`.
+ *
+ * @module
+ */
+import type { Config } from "../config.ts";
+import type { Queryable } from "../db/postgres.ts";
+import { sqlBudgetLedger } from "../providers/budget.ts";
+import { createProviderSessions, sqlUsageLedger } from "../providers/mod.ts";
+import type { RefreshDeps } from "./run.ts";
+
+/** Builds {@link RefreshDeps}. */
+export function refreshDepsFromConfig(
+  config: Config,
+  sql: Queryable,
+  options: { log?: (line: string) => void } = {},
+): RefreshDeps {
+  return {
+    sql,
+    sessions: () =>
+      createProviderSessions(config, { ledger: sqlUsageLedger(sql), budget: sqlBudgetLedger(sql) }),
+    maxItems: config.REFRESH_MAX_ITEMS,
+    concurrency: config.REFRESH_CONCURRENCY,
+    timeBudgetMs: config.REFRESH_TIME_BUDGET_MS,
+    log: options.log ?? ((line) => console.log(line)),
+  };
+}
