@@ -10,6 +10,7 @@ import { MissingApiKeyError } from "../shared/providers/mod.ts";
 import { openLocalDatabase } from "../local/database.ts";
 import { type FlagSpec, parseFlags } from "./args.ts";
 import { backfillCommand, checkBackfillFlags } from "./backfill.ts";
+import { checkDailyFlags, dailyCommand } from "./daily.ts";
 import type { CommandContext } from "./context.ts";
 import { migrateCommand } from "./migrate.ts";
 
@@ -21,6 +22,11 @@ Commands:
   backfill [--user <uuid> [--days <1-90>]] [--json]
       Backfill a user's search combinations (each fetched once for everybody), over the last
       month or --days; without --user, every due backfill request.
+  daily --run-once [--at <ISO instant>] [--force] [--json]
+      Refresh every combination in use since its last refresh: the run of today's local date
+      (or --at's), once per date unless --force.
+  daily --schedule <HH:MM> [--tz <zone>]
+      Keep running and refresh every day at that local time (DST-correct), where pg_cron is not.
 
 Environment:
   DATABASE_URL       Postgres to use. Unset: embedded PGlite in PGLITE_DATA_DIR (.data/pglite).
@@ -39,6 +45,11 @@ const commands: Record<
     flags: { json: false, user: true, days: true },
     check: checkBackfillFlags,
     run: backfillCommand,
+  },
+  daily: {
+    flags: { json: false, "run-once": false, at: true, force: false, schedule: true, tz: true },
+    check: checkDailyFlags,
+    run: dailyCommand,
   },
 };
 

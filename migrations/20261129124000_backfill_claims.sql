@@ -28,7 +28,11 @@ alter table public.backfill_tracking
   -- the period the backfill fetched (days back); NULL for rows marked by the seed's function
   add column backfill_days integer check (backfill_days between 1 and 90),
   -- the request that completed the backfill; others that needed it count it as "skipped"
-  add column backfill_request_id bigint references public.backfill_requests (id) on delete set null;
+  add column backfill_request_id bigint references public.backfill_requests (id) on delete set null,
+  -- the request that claimed it last, and how often in a row: a request gives up on a
+  -- combination after its own attempts, not after other requests' ones
+  add column attempted_by_request bigint,
+  add column request_attempts integer not null default 0 check (request_attempts >= 0);
 
 comment on column public.backfill_tracking.providers_done is
   'Providers whose backfill of this combination is stored; a retry fetches only the others.';
@@ -40,7 +44,9 @@ alter table public.backfill_requests
   add column lease_expires_at timestamptz,
   -- a pending request is due from this time (waiting for another worker or a retry)
   add column not_before timestamptz not null default now(),
-  -- how often the sweep has sent it to the backfill function, and when last
+  -- times an invocation died holding it (its lease expired and another took it over)
+  add column interruptions integer not null default 0 check (interruptions >= 0),
+  -- how often the sweep has sent it since it was last taken, and when last
   add column sends integer not null default 0 check (sends >= 0),
   add column last_sent_at timestamptz,
   add constraint backfill_requests_running_is_leased
@@ -118,13 +124,13 @@ end
 $$;
 
 -- Takes a due request for this invocation (p_worker): a pending one whose time has come, or a
--- running one whose lease expired (its invocation died). Returns it, or nothing. A request
--- interrupted p_max_takes times fails instead of looping.
+-- running one whose lease expired (its invocation died: an interruption). Returns it, or
+-- nothing. A request interrupted p_max_interruptions times fails instead of looping.
 create or replace function public.take_backfill_request(
   p_worker text,
   p_request_id bigint default null,
-  p_lease interval default interval '3 minutes',
-  p_max_takes integer default 20
+  p_lease interval default interval '5 minutes',
+  p_max_interruptions integer default 5
 ) returns setof public.backfill_requests
 language plpgsql volatile security invoker set search_path = ''
 as $$
@@ -135,9 +141,13 @@ begin
   with gave_up as (
     update public.backfill_requests r
     set state = 'failed', finished_at = now(), claimed_by = null, lease_expires_at = null,
-        last_error = 'The backfill was interrupted ' || r.attempts || ' times without finishing; '
-                     || 'see the runs row for its progress, and ask again with request_backfill.'
-    where r.state = 'running' and r.lease_expires_at < now() and r.attempts >= p_max_takes
+        interruptions = r.interruptions + 1,
+        last_error = 'The backfill stopped without finishing ' || (r.interruptions + 1)
+                     || ' times (the invocation died or hit the Edge limits); see the runs row '
+                     || 'for its progress and the function logs, then ask again with '
+                     || 'request_backfill.'
+    where r.state = 'running' and r.lease_expires_at < now()
+      and r.interruptions + 1 >= p_max_interruptions
       and (p_request_id is null or r.id = p_request_id)
     returning r.run_id, r.last_error
   )
@@ -171,31 +181,65 @@ begin
   return query
   update public.backfill_requests r
   set state = 'running', claimed_by = p_worker, lease_expires_at = now() + p_lease,
-      attempts = r.attempts + 1, started_at = coalesce(r.started_at, now()), run_id = new_run
+      attempts = r.attempts + 1,
+      interruptions = r.interruptions + case when r.state = 'running' then 1 else 0 end,
+      sends = 0, started_at = coalesce(r.started_at, now()), run_id = new_run
   where r.id = req.id
   returning r.*;
 end
 $$;
 
+-- Puts a request this invocation could not work on back in line, with the reason (a missing
+-- key, a crash): pending again after p_retry_after. Returns false when it is not p_worker's.
+create or replace function public.release_backfill_request(
+  p_request_id bigint,
+  p_worker text,
+  p_error text,
+  p_retry_after interval default interval '5 minutes'
+) returns boolean
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  run bigint;
+begin
+  update public.backfill_requests
+  set state = 'pending', claimed_by = null, lease_expires_at = null,
+      not_before = now() + p_retry_after, last_error = p_error
+  where id = p_request_id and state = 'running' and claimed_by = p_worker
+  returning run_id into run;
+  if not found then
+    return false;
+  end if;
+  update public.runs set error = p_error, heartbeat_at = now() where id = run;
+  return true;
+end
+$$;
+
 -- Claims up to p_limit of the request's combinations for p_worker. Every active combination
 -- of the user gets its backfill_tracking row first ('pending'), in one order for all callers so
--- that concurrent registrations cannot deadlock. Returns the rows now claimed; nothing when the
--- request is not leased to p_worker any more.
+-- that concurrent registrations cannot deadlock. Claimable: pending; failed and due (unless this
+-- request already tried it p_max_attempts times); claimed by a worker that died; or backfilled
+-- over a shorter period than this request asks for (then both providers are fetched again, over
+-- the longer period). Returns the rows now claimed; nothing when the request is not leased to
+-- p_worker any more.
 create or replace function public.claim_backfill_combinations(
   p_request_id bigint,
   p_worker text,
   p_limit integer default 1,
-  p_lease interval default interval '5 minutes'
+  p_lease interval default interval '5 minutes',
+  p_max_attempts integer default 5
 ) returns setof public.backfill_tracking
 language plpgsql volatile security invoker set search_path = ''
 as $$
 declare
   req public.backfill_requests;
+  days integer;
 begin
   select * into req from public.backfill_requests where id = p_request_id;
   if not found or req.state <> 'running' or req.claimed_by is distinct from p_worker then
     return;
   end if;
+  days := coalesce(req.days, 30);
 
   insert into public.backfill_tracking (title_keyword, location, ai_work_arrangement,
     ai_employment_type, ai_seniority, ai_industry)
@@ -215,20 +259,26 @@ begin
   -- the claim renews the request's lease: this invocation is alive
   update public.backfill_requests
   set lease_expires_at = greatest(lease_expires_at, now() + p_lease)
-  where id = req.id;
+  where id = req.id and state = 'running' and claimed_by = p_worker;
   update public.runs set heartbeat_at = now() where id = req.run_id;
 
   return query
   update public.backfill_tracking bt
   set state = 'claimed', claimed_by = p_worker, claimed_at = now(),
       claim_expires_at = now() + p_lease, attempts = bt.attempts + 1,
-      backfill_days = coalesce(req.days, 30)
+      providers_done = case when bt.state = 'backfilled' then '{}' else bt.providers_done end,
+      request_attempts = case when bt.attempted_by_request = req.id
+                              then bt.request_attempts + 1 else 1 end,
+      attempted_by_request = req.id
   where bt.id in (
     select t.id from public.backfill_tracking t
     where t.combination_key in (select private.user_combination_keys(req.user_id))
       and (t.state = 'pending'
-           or (t.state = 'failed' and coalesce(t.next_attempt_at, '-infinity') <= now())
-           or (t.state = 'claimed' and t.claim_expires_at < now()))
+           or (t.state = 'failed' and coalesce(t.next_attempt_at, '-infinity') <= now()
+               and not (t.attempted_by_request = req.id
+                        and t.request_attempts >= p_max_attempts))
+           or (t.state = 'claimed' and t.claim_expires_at < now())
+           or (t.state = 'backfilled' and coalesce(t.backfill_days, 30) < days))
     order by t.id
     limit greatest(p_limit, 0)
     for update skip locked
@@ -238,7 +288,7 @@ end
 $$;
 
 -- Records how a claimed combination's backfill went. p_providers_done: the providers fetched to
--- the end in this attempt; p_credits_by_provider: credits this attempt spent, e.g.
+-- the end in this attempt, over p_days; p_credits_by_provider: credits this attempt spent, e.g.
 -- {"jsearch": 2, "active_jobs_db": 3}. Both providers done -> 'backfilled' (jobs_found counts the
 -- jobs linked to it); otherwise 'failed' with p_error, claimable again after a backoff of
 -- p_retry_base * 4^(attempts-1), at most 6 hours. Returns 'backfilled', 'failed', or 'lost'
@@ -251,6 +301,7 @@ create or replace function public.finish_backfill_combination(
   p_providers_done text[],
   p_credits_by_provider jsonb,
   p_fetched_until timestamptz,
+  p_days integer,
   p_error text default null,
   p_retry_base interval default interval '1 minute'
 ) returns text
@@ -276,6 +327,7 @@ begin
     update public.backfill_tracking t
     set state = 'backfilled', providers_done = done, backfilled_date = now(),
         backfill_request_id = p_request_id,
+        backfill_days = greatest(coalesce(t.backfill_days, 0), p_days),
         jobs_found = (select count(*) from public.combination_jobs c
                       where c.combination_id = t.id),
         credits_used = t.credits_used + spent,
@@ -317,11 +369,12 @@ $$;
 
 -- Decides what is left of a request after an invocation's work, and releases it:
 --   'continue'  combinations are claimable now: pending again at once, and a follow-up
---               invocation is queued (pg_net) when p_chain;
+--               invocation is queued (pg_net) when p_chain — or, when p_pause_until is given
+--               (a provider is stopped: quota, budget, key), pending from then, not chained;
 --   'waiting'   the rest is claimed by other workers, or failed and waiting for its retry time:
 --               pending again from then (the sweep wakes it);
---   'done'      every combination is backfilled;
---   'failed'    some combination failed p_max_attempts times; the rest is done;
+--   'done'      every combination is backfilled over (at least) the request's period;
+--   'failed'    this request tried some combination p_max_attempts times; the rest is done;
 --   'lost'      the request is not leased to p_worker any more.
 -- Every call writes the run's counts, so the runs row always shows where the request stands.
 create or replace function public.settle_backfill_request(
@@ -329,12 +382,15 @@ create or replace function public.settle_backfill_request(
   p_worker text,
   p_max_attempts integer default 5,
   p_poll interval default interval '15 seconds',
-  p_chain boolean default true
+  p_chain boolean default true,
+  p_pause_until timestamptz default null,
+  p_pause_reason text default null
 ) returns text
 language plpgsql volatile security invoker set search_path = ''
 as $$
 declare
   req public.backfill_requests;
+  days integer;
   c record;
   outcome text;
 begin
@@ -342,34 +398,40 @@ begin
   if not found or req.state <> 'running' or req.claimed_by is distinct from p_worker then
     return 'lost';
   end if;
+  days := coalesce(req.days, 30);
 
   select
     count(*)::integer as total,
-    count(*) filter (where bt.state = 'backfilled')::integer as backfilled,
-    count(*) filter (where bt.state = 'backfilled'
-                       and bt.backfill_request_id is distinct from req.id)::integer as skipped,
-    coalesce(sum(bt.credits_used) filter (
-      where bt.state = 'backfilled' and bt.backfill_request_id is distinct from req.id), 0)::integer
-      as saved,
-    count(*) filter (where bt.id is null or bt.state = 'pending'
-                       or (bt.state = 'claimed' and bt.claim_expires_at < now())
-                       or (bt.state = 'failed' and bt.attempts < p_max_attempts
-                           and coalesce(bt.next_attempt_at, '-infinity') <= now()))::integer
-      as claimable,
-    count(*) filter (where bt.state = 'claimed' and bt.claim_expires_at >= now())::integer
+    count(*) filter (where x.covered)::integer as backfilled,
+    count(*) filter (where x.covered
+                       and x.backfill_request_id is distinct from req.id)::integer as skipped,
+    coalesce(sum(x.credits_used) filter (
+      where x.covered and x.backfill_request_id is distinct from req.id), 0)::integer as saved,
+    count(*) filter (where x.id is null or x.state = 'pending'
+                       or (x.state = 'claimed' and x.claim_expires_at < now())
+                       or (x.state = 'failed' and not x.given_up
+                           and coalesce(x.next_attempt_at, '-infinity') <= now())
+                       or (x.state = 'backfilled' and not x.covered))::integer as claimable,
+    count(*) filter (where x.state = 'claimed' and x.claim_expires_at >= now())::integer
       as elsewhere,
-    count(*) filter (where bt.state = 'failed' and bt.attempts < p_max_attempts
-                       and bt.next_attempt_at > now())::integer as retry_later,
-    count(*) filter (where bt.state = 'failed' and bt.attempts >= p_max_attempts)::integer
-      as given_up,
-    min(bt.next_attempt_at) filter (where bt.state = 'failed' and bt.attempts < p_max_attempts
-                                      and bt.next_attempt_at > now()) as next_retry,
-    string_agg(bt.title_keyword || ' in ' || bt.location || ': ' || bt.last_error, '; '
-               order by bt.id) filter (where bt.state = 'failed' and bt.attempts >= p_max_attempts)
-      as failures
+    count(*) filter (where x.state = 'failed' and not x.given_up
+                       and x.next_attempt_at > now())::integer as retry_later,
+    count(*) filter (where x.given_up)::integer as given_up,
+    min(x.next_attempt_at) filter (where x.state = 'failed' and not x.given_up
+                                     and x.next_attempt_at > now()) as next_retry,
+    string_agg(x.title_keyword || ' in ' || x.location || ': ' || x.last_error, '; '
+               order by x.id) filter (where x.given_up) as failures,
+    string_agg(x.title_keyword || ' in ' || x.location || ': ' || x.last_error, '; '
+               order by x.id) filter (where x.state = 'failed' and not x.given_up) as retrying
   into c
-  from private.user_combination_keys(req.user_id) k(combination_key)
-  left join public.backfill_tracking bt on bt.combination_key = k.combination_key;
+  from (
+    select bt.*,
+           bt.state = 'backfilled' and coalesce(bt.backfill_days, 30) >= days as covered,
+           coalesce(bt.state = 'failed' and bt.attempted_by_request = req.id
+                    and bt.request_attempts >= p_max_attempts, false) as given_up
+    from private.user_combination_keys(req.user_id) k(combination_key)
+    left join public.backfill_tracking bt on bt.combination_key = k.combination_key
+  ) x;
 
   update public.runs
   set progress_total = c.total, progress_done = c.backfilled + c.given_up, heartbeat_at = now(),
@@ -382,7 +444,15 @@ begin
         'credits_saved', c.saved)
   where id = req.run_id;
 
-  if c.claimable > 0 then
+  if c.claimable > 0 and p_pause_until is not null then
+    outcome := 'continue';
+    update public.backfill_requests
+    set state = 'pending', not_before = p_pause_until, claimed_by = null, lease_expires_at = null,
+        last_error = 'Paused until ' || to_char(p_pause_until at time zone 'UTC',
+                                                'YYYY-MM-DD HH24:MI "UTC"')
+                     || ': ' || coalesce(p_pause_reason, 'a provider is stopped')
+    where id = req.id;
+  elsif c.claimable > 0 then
     outcome := 'continue';
     update public.backfill_requests
     set state = 'pending', not_before = now(), claimed_by = null, lease_expires_at = null
@@ -400,14 +470,7 @@ begin
     update public.backfill_requests
     set state = 'pending', claimed_by = null, lease_expires_at = null,
         not_before = least(case when c.elsewhere > 0 then now() + p_poll end, c.next_retry),
-        last_error = case when c.retry_later > 0
-                          then 'Waiting to retry: ' || (
-                            select string_agg(bt.title_keyword || ' in ' || bt.location || ': '
-                                              || bt.last_error, '; ' order by bt.id)
-                            from private.user_combination_keys(req.user_id) k(combination_key)
-                            join public.backfill_tracking bt on bt.combination_key = k.combination_key
-                            where bt.state = 'failed')
-                          end
+        last_error = case when c.retry_later > 0 then 'Waiting to retry: ' || c.retrying end
     where id = req.id;
   else
     outcome := case when c.given_up > 0 then 'failed' else 'done' end;
@@ -436,17 +499,19 @@ grant execute on function private.jsonb_add(jsonb, jsonb),
 
 revoke execute on function public.request_backfill(uuid, integer, text),
   public.take_backfill_request(text, bigint, interval, integer),
-  public.claim_backfill_combinations(bigint, text, integer, interval),
-  public.finish_backfill_combination(bigint, text, bigint, text[], jsonb, timestamptz, text,
-                                     interval),
+  public.release_backfill_request(bigint, text, text, interval),
+  public.claim_backfill_combinations(bigint, text, integer, interval, integer),
+  public.finish_backfill_combination(bigint, text, bigint, text[], jsonb, timestamptz, integer,
+                                     text, interval),
   public.record_backfill_progress(bigint, jsonb),
-  public.settle_backfill_request(bigint, text, integer, interval, boolean)
+  public.settle_backfill_request(bigint, text, integer, interval, boolean, timestamptz, text)
   from public, anon, authenticated;
 grant execute on function public.request_backfill(uuid, integer, text),
   public.take_backfill_request(text, bigint, interval, integer),
-  public.claim_backfill_combinations(bigint, text, integer, interval),
-  public.finish_backfill_combination(bigint, text, bigint, text[], jsonb, timestamptz, text,
-                                     interval),
+  public.release_backfill_request(bigint, text, text, interval),
+  public.claim_backfill_combinations(bigint, text, integer, interval, integer),
+  public.finish_backfill_combination(bigint, text, bigint, text[], jsonb, timestamptz, integer,
+                                     text, interval),
   public.record_backfill_progress(bigint, jsonb),
-  public.settle_backfill_request(bigint, text, integer, interval, boolean)
+  public.settle_backfill_request(bigint, text, integer, interval, boolean, timestamptz, text)
   to service_role;

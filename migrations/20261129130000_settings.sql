@@ -67,7 +67,7 @@ language plpgsql volatile security invoker set search_path = ''
 as $$
 declare
   s public.settings;
-  month date := date_trunc('month', now() at time zone 'UTC')::date;
+  this_month date := date_trunc('month', now() at time zone 'UTC')::date;
   budget_credits integer;
   budget_jobs integer;
   reserved boolean;
@@ -76,12 +76,12 @@ begin
   budget_credits := case p_provider when 'jsearch' then s.jsearch_monthly_credits
                                     else s.active_jobs_db_monthly_credits end;
   budget_jobs := case p_provider when 'active_jobs_db' then s.active_jobs_db_monthly_jobs end;
-  insert into public.provider_budget_usage (provider, month) values (p_provider, month)
+  insert into public.provider_budget_usage (provider, month) values (p_provider, this_month)
   on conflict do nothing;
   update public.provider_budget_usage u
   set credits = u.credits + greatest(p_credits, 0), jobs = u.jobs + greatest(p_jobs, 0),
       updated_at = now()
-  where u.provider = p_provider and u.month = month
+  where u.provider = p_provider and u.month = this_month
     and (budget_credits is null or u.credits + greatest(p_credits, 0) <= budget_credits)
     and (budget_jobs is null or u.jobs + greatest(p_jobs, 0) <= budget_jobs)
   returning true into reserved;

@@ -129,6 +129,11 @@ export const envSchema = z.object({
    * started late still finishes, so this stays well under the Edge limit of 150 s.
    */
   BACKFILL_TIME_BUDGET_MS: positive(90_000, "90000"),
+  /**
+   * No provider call runs past this many ms after an invocation starts (backfill, daily refresh):
+   * the hard stop inside Supabase's 150 s wall clock. What is cut off is fetched later.
+   */
+  FUNCTION_DEADLINE_MS: positive(140_000, "140000"),
   /** Most combinations one invocation backfills (Edge CPU: 2 s per invocation). */
   BACKFILL_MAX_COMBINATIONS: wholeInRange(1, 1000, 10),
   /** Attempts after which a failing combination fails its request (it stays retryable). */

@@ -60,12 +60,12 @@ Deno.test(
       const a = await take(tx, "worker-a", ana);
       const b = await take(tx, "worker-b", ben);
 
-      const first = await claimCombinations(tx, a, "worker-a", 10);
+      const first = await claimCombinations(tx, a, "worker-a", { limit: 10, maxAttempts: 3 });
       assert.deepEqual(first.map((c) => c.search.titleKeyword).sort(), [
         "data engineer",
         "ml engineer",
       ]);
-      const second = await claimCombinations(tx, b, "worker-b", 10);
+      const second = await claimCombinations(tx, b, "worker-b", { limit: 10, maxAttempts: 3 });
       assert.deepEqual(
         second.map((c) => c.search.titleKeyword),
         ["data analyst"],
@@ -90,7 +90,7 @@ Deno.test(
       const again = await takeRequest(tx, "worker-c", b.id);
       assert.ok(again);
       assert.deepEqual(
-        await claimCombinations(tx, again, "worker-c", 10),
+        await claimCombinations(tx, again, "worker-c", { limit: 10, maxAttempts: 3 }),
         [],
         "nothing left to fetch",
       );
@@ -222,7 +222,9 @@ Deno.test(
         } else {
           await tx`update public.backfill_requests set claimed_by = ${worker} where id = ${request.id}`;
         }
-        for (const claim of await claimCombinations(tx, request, worker, 10)) {
+        for (
+          const claim of await claimCombinations(tx, request, worker, { limit: 10, maxAttempts: 3 })
+        ) {
           const title = claim.search.titleKeyword;
           await finishCombination(
             tx,
@@ -308,13 +310,13 @@ Deno.test(
       assert.ok(await takeRequest(tx, "w1", id));
       assert.equal(await takeRequest(tx, "w2", id), null, "leased to w1");
       assert.equal(await takeRequest(tx, "w2"), null, "and not handed out as a due request");
-      await tx`update public.backfill_requests set attempts = 20, lease_expires_at = now() - interval '1 second' where id = ${id}`;
+      await tx`update public.backfill_requests set interruptions = 4, lease_expires_at = now() - interval '1 second' where id = ${id}`;
       assert.equal(await takeRequest(tx, "w3", id), null);
       const [req] =
         await tx`select r.state, r.last_error, u.status from public.backfill_requests r join public.runs u on u.id = r.run_id where r.id = ${id}`;
       assert.equal(req.state, "failed");
       assert.equal(req.status, "failed");
-      assert.match(req.last_error, /interrupted 20 times/);
+      assert.match(req.last_error, /stopped without finishing 5 times/);
     });
   },
 );
@@ -345,6 +347,161 @@ Deno.test(
       assert.equal(twice, 0, "at most once a minute");
       const [{ sends }] = await tx`select sends from public.backfill_requests where id = ${id}`;
       assert.equal(sends, 1);
+    });
+  },
+);
+
+Deno.test(
+  "backfill: a shorter period does not count as backfilled for a longer request",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      await tx`delete from public.backfill_requests`;
+      const ana = await userWith(tx, "ana@example.com", ["data engineer"]);
+      const ben = await userWith(tx, "ben@example.com", ["data engineer"]);
+      const short = await takeRequest(tx, "w1", await requestBackfill(tx, ana, 3));
+      const [c3] = await claimCombinations(tx, short!, "w1");
+      assert.equal(c3.days, 3);
+      assert.equal(await finishCombination(tx, c3, short!, "w1", bothDone), "backfilled");
+      assert.equal(await settleRequest(tx, short!, "w1", DONE), "done");
+
+      const month = await take(tx, "w2", ben);
+      const [c30] = await claimCombinations(tx, month, "w2");
+      assert.equal(c30?.id, c3.id, "three days do not cover a month: fetched again");
+      assert.equal(c30.days, 30);
+      assert.deepEqual(c30.providersDone, [], "both providers, over the longer period");
+      assert.equal(await finishCombination(tx, c30, month, "w2", bothDone), "backfilled");
+      assert.equal(await settleRequest(tx, month, "w2", DONE), "done");
+      const [row] =
+        await tx`select backfill_days from public.backfill_tracking where id = ${c3.id}`;
+      assert.equal(row.backfill_days, 30);
+      const [run] = await tx`select stats from public.runs where id = ${month.runId}`;
+      assert.equal(run.stats.combinations_skipped, 0);
+
+      const twoWeeks = await takeRequest(tx, "w3", await requestBackfill(tx, ana, 14));
+      assert.deepEqual(await claimCombinations(tx, twoWeeks!, "w3"), [], "a month covers 14 days");
+      assert.equal(await settleRequest(tx, twoWeeks!, "w3", DONE), "done");
+    });
+  },
+);
+
+Deno.test(
+  "backfill: waiting and continuing are not interruptions; only a lease that runs out is",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      await tx`delete from public.backfill_requests`;
+      const ana = await userWith(tx, "ana@example.com", ["data engineer"]);
+      const ben = await userWith(tx, "ben@example.com", ["data engineer"]);
+      const a = await take(tx, "wa", ana);
+      await claimCombinations(tx, a, "wa"); // ana's worker holds the combination
+      const id = await requestBackfill(tx, ben);
+      for (let poll = 0; poll < 8; poll++) {
+        await tx`update public.backfill_requests set not_before = now() where id = ${id}`;
+        const b = await takeRequest(tx, `wb${poll}`, id);
+        assert.equal(await settleRequest(tx, b!, `wb${poll}`, DONE), "waiting");
+      }
+      const [req] =
+        await tx`select state, attempts, interruptions from public.backfill_requests where id = ${id}`;
+      assert.deepEqual({ ...req }, { state: "pending", attempts: 8, interruptions: 0 });
+      await tx`update public.backfill_requests set not_before = now() where id = ${id}`;
+      await takeRequest(tx, "crashes", id);
+      await tx`update public.backfill_requests set lease_expires_at = now() - interval '1 second' where id = ${id}`;
+      assert.ok(await takeRequest(tx, "rescuer", id));
+      const [after] = await tx`select interruptions from public.backfill_requests where id = ${id}`;
+      assert.equal(after.interruptions, 1);
+    });
+  },
+);
+
+Deno.test(
+  "backfill: a combination another request gave up on is tried again for a new request",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      await tx`delete from public.backfill_requests`;
+      const ana = await userWith(tx, "ana@example.com", ["sre"]);
+      let request = await take(tx, "w0", ana);
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        const [claim] = await claimCombinations(tx, request, `w${attempt - 1}`, { maxAttempts: 3 });
+        await finishCombination(tx, claim, request, `w${attempt - 1}`, {
+          ...bothDone,
+          providersDone: [],
+          error: "JSearch: HTTP 503",
+        });
+        const settled = await settleRequest(tx, request, `w${attempt - 1}`, DONE);
+        if (attempt < 3) {
+          assert.equal(settled, "waiting");
+          await tx`update public.backfill_tracking set next_attempt_at = now() - interval '1 second'`;
+          await tx`update public.backfill_requests set not_before = now() where id = ${request.id}`;
+          request = (await takeRequest(tx, `w${attempt}`, request.id))!;
+        } else {
+          assert.equal(settled, "failed", "ana's request gives up after its 3 attempts");
+        }
+      }
+      await tx`update public.backfill_tracking set next_attempt_at = now() - interval '1 second'`;
+      const ben = await userWith(tx, "ben@example.com", ["sre"]);
+      const b = await take(tx, "wb", ben);
+      const [claim] = await claimCombinations(tx, b, "wb", { maxAttempts: 3 });
+      assert.ok(claim, "ben's request tries it once more instead of failing at once");
+      assert.equal(await finishCombination(tx, claim, b, "wb", bothDone), "backfilled");
+      assert.equal(await settleRequest(tx, b, "wb", DONE), "done");
+    });
+  },
+);
+
+Deno.test(
+  "backfill sweep: backs off, says what to check, and requeues failed combinations",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      await tx`delete from public.backfill_requests`;
+      await setFunctionSecrets(tx);
+      const ana = await userWith(tx, "ana@example.com", ["data engineer"]);
+      const id = await requestBackfill(tx, ana);
+      await tx`update public.backfill_requests set sends = 3, last_sent_at = now() - interval '5 minutes' where id = ${id}`;
+      const [{ n: early }] = await tx`select private.resend_due_backfills() as n`;
+      assert.equal(early, 0, "after 3 unanswered sends the next waits 8 minutes");
+      await tx`update public.backfill_requests set sends = 4, last_sent_at = now() - interval '20 minutes' where id = ${id}`;
+      const [{ n }] = await tx`select private.resend_due_backfills() as n`;
+      assert.equal(n, 1);
+      const [req] =
+        await tx`select sends, last_error from public.backfill_requests where id = ${id}`;
+      assert.equal(req.sends, 5);
+      assert.match(
+        req.last_error,
+        /has not taken this request after 5 calls: check that it is deployed, that its FUNCTIONS_SECRET/,
+      );
+      assert.ok(await takeRequest(tx, "w", id), "taken at last");
+      const [taken] = await tx`select sends from public.backfill_requests where id = ${id}`;
+      assert.equal(taken.sends, 0, "a take answers the sends");
+
+      // a failed combination whose request has ended gets a new request from the sweep
+      const [running] = await tx`select run_id from public.backfill_requests where id = ${id}`;
+      const request = {
+        id,
+        userId: ana,
+        days: null,
+        runId: Number(running.run_id),
+        requestedBy: "manual",
+        attempts: 1,
+      };
+      const [claim] = await claimCombinations(tx, request, "w");
+      await finishCombination(tx, claim, request, "w", {
+        ...bothDone,
+        providersDone: [],
+        error: "JSearch: HTTP 503",
+      });
+      await tx`update public.backfill_requests set state = 'failed', finished_at = now(), claimed_by = null, lease_expires_at = null where id = ${id}`;
+      await tx`update public.backfill_tracking set next_attempt_at = now() - interval '1 minute'`;
+      await tx`select private.resend_due_backfills()`;
+      const requeued =
+        await tx`select user_id, requested_by from public.backfill_requests where state = 'pending'`;
+      assert.deepEqual(requeued.map((r) => ({ ...r })), [{ user_id: ana, requested_by: "sweep" }]);
+      await tx`select private.resend_due_backfills()`;
+      const [{ open }] =
+        await tx`select count(*)::int as open from public.backfill_requests where state = 'pending'`;
+      assert.equal(open, 1, "one open request is enough");
     });
   },
 );

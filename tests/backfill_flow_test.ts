@@ -342,3 +342,34 @@ Deno.test(
     });
   },
 );
+
+Deno.test(
+  "a provider stopped for the run pauses the request instead of chaining invocations",
+  dbTest,
+  async () => {
+    await withStack(async (stack) => {
+      const { tx, providers } = stack;
+      const user = await createUser(tx, "ida@example.com");
+      for (const title of ["data engineer", "data analyst", "data scientist"]) {
+        await insertQuery(tx, user, { title_keyword: title, location: "berlin" });
+      }
+      providers.fakes.jsearch.inject({ kind: "status", status: 401 }, { path: "/search" });
+      const id = await requestBackfill(tx, user);
+      const deliveries = await deliverAll(tx);
+      assert.equal(
+        deliveries.filter((d) => d.url.endsWith("/backfill")).length,
+        1,
+        "one invocation: it stops at the rejected key and queues no next one",
+      );
+      assert.equal(providers.fakes.jsearch.requests.length, 1, "JSearch is asked once");
+      const states = await tx`select state from public.backfill_tracking order by id`;
+      assert.deepEqual(states.map((r) => r.state), ["failed", "pending", "pending"]);
+      const [request] = await tx`
+        select state, not_before > now() + interval '50 minutes' as paused, last_error
+        from public.backfill_requests where id = ${id}`;
+      assert.equal(request.state, "pending");
+      assert.ok(request.paused, "paused for an hour");
+      assert.match(request.last_error, /^Paused until .* UTC: JSearch/);
+    }, { env: { PROVIDER_MAX_RETRIES: "0" } });
+  },
+);

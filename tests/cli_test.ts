@@ -91,17 +91,18 @@ Deno.test("cli: backfill --user fetches a user's combinations once; asking again
       await database.close();
     }
 
-    const first = await jobs(["backfill", "--user", user, "--days", "14", "--json"], env);
+    const first = await jobs(["backfill", "--user", user, "--json"], env);
     assert.equal(first.code, 0, first.stderr);
     const [outcome] = JSON.parse(first.stdout).requests;
     assert.equal(outcome.settlement, "done");
-    assert.equal(outcome.stats.days, 14);
+    assert.equal(outcome.stats.days, 30);
     assert.equal(outcome.stats.combinations_backfilled, 1);
     assert.ok(outcome.stats.new_jobs > 0);
     const calls = fakes.jsearch.requests.length + fakes.activeJobsDb.requests.length;
     assert.ok(calls >= 2);
 
-    const again = await jobs(["backfill", "--user", user], env);
+    // two weeks are inside the month fetched: a partial backfill by hand costs nothing
+    const again = await jobs(["backfill", "--user", user, "--days", "14"], env);
     assert.equal(again.code, 0, again.stderr);
     assert.match(
       again.stdout,
@@ -112,6 +113,69 @@ Deno.test("cli: backfill --user fetches a user's combinations once; asking again
       fakes.jsearch.requests.length + fakes.activeJobsDb.requests.length,
       calls,
       "a combination backfilled before is not fetched again",
+    );
+  } finally {
+    await fakes.close();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("cli: daily checks its flags", async () => {
+  const neither = await jobs(["daily"]);
+  assert.equal(neither.code, 2);
+  assert.match(neither.stderr, /exactly one of --run-once or --schedule/);
+  const badTime = await jobs(["daily", "--schedule", "6am"]);
+  assert.equal(badTime.code, 2);
+  assert.match(badTime.stderr, /--schedule must be a local time such as 06:00/);
+  const badAt = await jobs(["daily", "--run-once", "--at", "tomorrow"]);
+  assert.equal(badAt.code, 2);
+  assert.match(badAt.stderr, /--at must be an ISO 8601 instant/);
+});
+
+Deno.test("cli: daily --run-once refreshes once per date; --force runs it again", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const fakes = await startProviderFakes();
+  try {
+    const env = {
+      PGLITE_DATA_DIR: dataDir,
+      RAPIDAPI_KEY: "test-key",
+      JSEARCH_BASE_URL: fakes.jsearch.url,
+      ACTIVE_JOBS_BASE_URL: fakes.activeJobsDb.url,
+    };
+    const database = await openLocalDatabase(loadConfig({ PGLITE_DATA_DIR: dataDir }));
+    try {
+      await prepareLocalDatabase(database.sql);
+      const [{ id }] = await database.sql`
+        insert into auth.users (id, email, aud, role) values
+          (gen_random_uuid(), 'daily@example.com', 'authenticated', 'authenticated') returning id`;
+      await database.sql`
+        insert into public.user_search_queries (user_id, title_keyword, location)
+        values (${id}, 'data engineer', 'berlin')`;
+      await database.sql`select public.mark_combination_backfilled('data engineer', 'berlin')`;
+      await database
+        .sql`update public.backfill_tracking set last_refreshed_at = now() - interval '1 day'`;
+    } finally {
+      await database.close();
+    }
+    const at = new Date().toISOString();
+    const first = await jobs(["daily", "--run-once", "--at", at, "--json"], env);
+    assert.equal(first.code, 0, first.stderr);
+    const outcome = JSON.parse(first.stdout);
+    assert.equal(outcome.status, "succeeded");
+    assert.deepEqual(outcome.items, { done: 1, failed: 0, skipped: 0, lost: 0 });
+    assert.equal(fakes.jsearch.requests.at(-1)?.params.date_posted, "today");
+    const calls = fakes.jsearch.requests.length;
+
+    const again = await jobs(["daily", "--run-once", "--at", at], env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /has run already \(run \d+: succeeded\); add --force/);
+    assert.equal(fakes.jsearch.requests.length, calls, "no second refresh");
+
+    const forced = await jobs(["daily", "--run-once", "--at", at, "--force"], env);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(
+      forced.stdout,
+      /Daily refresh \d{4}-\d\d-\d\d \(run \d+\): succeeded\n {2}combinations: 1 total, 1 refreshed/,
     );
   } finally {
     await fakes.close();

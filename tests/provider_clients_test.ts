@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createJobWorld } from "../local/fakes/mod.ts";
 import { fetchActiveJobsDb } from "../shared/providers/active_jobs_db/client.ts";
 import { fetchJSearch } from "../shared/providers/jsearch/client.ts";
+import { memoryBudgetLedger } from "../shared/providers/budget.ts";
 import { sqlUsageLedger } from "../shared/providers/ledger.ts";
 import { fetchAllProviders, fetchFrom } from "../shared/providers/mod.ts";
 import { createProviderSession } from "../shared/providers/session.ts";
@@ -426,4 +427,67 @@ Deno.test("a usage row that cannot be written never fails the call", dbTest, asy
       await h.close();
     }
   });
+});
+
+Deno.test("a monthly budget stops a provider before it is exceeded; the other goes on", async () => {
+  // JSearch may spend 3 credits (one 10-page call costs 2); Active Jobs DB 50 jobs (a page
+  // reserves 100)
+  const budget = memoryBudgetLedger({ jsearch: { credits: 3 }, active_jobs_db: { jobs: 50 } });
+  const h = await startProviderHarness({
+    jsearch: { plan: PRO },
+    activeJobsDb: { plan: ULTRA },
+    budget,
+  });
+  try {
+    const [jsearch, activeJobs] = await fetchAllProviders(h.sessions, berlin, lastDays(30));
+    assert.equal(jsearch.status, "partial", "the first call was paid, the second refused");
+    assert.equal(h.fakes.jsearch.requests.length, 1);
+    assert.equal(budget.used.jsearch.credits, 2);
+    assert.match(jsearch.error!, /JSearch's monthly budget \(public.settings\) has no room/);
+    assert.equal(h.sessions.jsearch.stopped?.outcome, "budget_exhausted");
+    assert.equal(activeJobs.status, "skipped", "a page could exceed 50 jobs: no call");
+    assert.equal(h.fakes.activeJobsDb.requests.length, 0);
+    // with room, the other provider is unaffected
+    const other = await fetchFrom(
+      "active_jobs_db",
+      {
+        ...h.sessions,
+        active_jobs_db: createProviderSession(
+          "active_jobs_db",
+          h.sessions.active_jobs_db.settings,
+          { ledger: h.sessions.active_jobs_db.ledger },
+        ),
+      },
+      berlin,
+      lastDays(7),
+    );
+    assert.equal(other.status, "ok");
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("no call runs past the invocation's deadline", async () => {
+  const h = await startProviderHarness({
+    jsearch: { plan: PRO },
+    env: { PROVIDER_TIMEOUT_MS: "20000" },
+  });
+  try {
+    const session = h.sessions.jsearch;
+    session.deadline = session.clock() + 500;
+    const late = await fetchJSearch(session, berlin, lastDays(1));
+    assert.equal(late.status, "failed");
+    assert.match(late.error!, /deadline came before this call/);
+    assert.equal(h.fakes.jsearch.requests.length, 0);
+
+    h.fakes.jsearch.inject({ kind: "latency", ms: 5000 });
+    session.deadline = session.clock() + 1500;
+    const started = Date.now();
+    const cut = await fetchJSearch(session, berlin, lastDays(1));
+    assert.ok(Date.now() - started < 4000, "the call is cut at the deadline, not at 20 s");
+    assert.equal(cut.status, "failed");
+    assert.match(cut.error!, /the invocation's deadline/);
+  } finally {
+    await h.close();
+  }
 });

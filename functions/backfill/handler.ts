@@ -50,7 +50,18 @@ export function createBackfillHandler(
       return Response.json({ accepted: true, request_id: requestId }, { status: 202 });
     }
     try {
-      return Response.json(await work, { status: 200 });
+      const outcome = await work;
+      const idle = requestId !== null && outcome.requests.length === 0;
+      return Response.json(
+        idle
+          ? {
+            ...outcome,
+            message: `Request ${requestId} is being worked on by another invocation or is not ` +
+              "due yet; see backfill_requests.not_before and last_error.",
+          }
+          : outcome,
+        { status: 200 },
+      );
     } catch (error) {
       return Response.json({
         error: `backfill failed: ${(error as Error).message}. Its claims expire and the sweep ` +

@@ -39,6 +39,9 @@ export interface ClaimedCombination {
 /** What {@link settleRequest} decided; see `public.settle_backfill_request`. */
 export type Settlement = "continue" | "waiting" | "done" | "failed" | "lost";
 
+/** The period of a request that names none: a month. */
+export const DEFAULT_DAYS = 30;
+
 /** How long a claim lasts without being finished (a worker that dies loses it after this). */
 export const CLAIM_LEASE_SECONDS = 300;
 
@@ -68,13 +71,14 @@ export async function claimCombinations(
   sql: Queryable,
   request: BackfillRequest,
   worker: string,
-  limit = 1,
+  options: { limit?: number; maxAttempts?: number } = {},
 ): Promise<ClaimedCombination[]> {
   const rows = await sql`
     select id, title_keyword, location, ai_work_arrangement, ai_employment_type, ai_seniority,
-           ai_industry, providers_done, attempts, backfill_days
-    from public.claim_backfill_combinations(${request.id}::bigint, ${worker}, ${limit}::integer,
-                                            make_interval(secs => ${CLAIM_LEASE_SECONDS}))`;
+           ai_industry, providers_done, attempts
+    from public.claim_backfill_combinations(${request.id}::bigint, ${worker},
+      ${options.limit ?? 1}::integer, make_interval(secs => ${CLAIM_LEASE_SECONDS}),
+      ${options.maxAttempts ?? 5}::integer)`;
   return rows.map((row) => ({
     id: Number(row.id),
     search: {
@@ -87,7 +91,7 @@ export async function claimCombinations(
     },
     providersDone: row.providers_done as Provider[],
     attempts: row.attempts,
-    days: row.backfill_days,
+    days: request.days ?? DEFAULT_DAYS,
   }));
 }
 
@@ -115,7 +119,7 @@ export async function finishCombination(
     select public.finish_backfill_combination(
       ${combination.id}::bigint, ${worker}, ${request.id}::bigint, ${result.providersDone}::text[],
       ${postgresJson(result.creditsByProvider)}::text::jsonb, ${result.fetchedUntil.toISOString()},
-      ${result.error ?? null}) as state`;
+      ${combination.days}::integer, ${result.error ?? null}) as state`;
   return state;
 }
 
@@ -135,12 +139,27 @@ export async function settleRequest(
   sql: Queryable,
   request: BackfillRequest,
   worker: string,
-  options: { maxAttempts: number; chain: boolean },
+  options: { maxAttempts: number; chain: boolean; pauseUntil?: Date; pauseReason?: string },
 ): Promise<Settlement> {
   const [{ outcome }] = await sql`
     select public.settle_backfill_request(${request.id}::bigint, ${worker},
-      ${options.maxAttempts}::integer, interval '15 seconds', ${options.chain}) as outcome`;
+      ${options.maxAttempts}::integer, interval '15 seconds', ${options.chain},
+      ${options.pauseUntil?.toISOString() ?? null}::timestamptz,
+      ${options.pauseReason ?? null}) as outcome`;
   return outcome;
+}
+
+/** Puts a request this invocation could not work on back in line, with the reason. */
+export async function releaseRequest(
+  sql: Queryable,
+  request: BackfillRequest,
+  worker: string,
+  error: string,
+  retryAfterSeconds = 300,
+): Promise<void> {
+  await sql`
+    select public.release_backfill_request(${request.id}::bigint, ${worker}, ${error},
+                                           make_interval(secs => ${retryAfterSeconds}))`;
 }
 
 /**

@@ -23,6 +23,7 @@ export function backfillDepsFromConfig(
     maxCombinations: config.BACKFILL_MAX_COMBINATIONS,
     timeBudgetMs: config.BACKFILL_TIME_BUDGET_MS,
     maxAttempts: config.BACKFILL_MAX_ATTEMPTS,
+    deadlineMs: config.FUNCTION_DEADLINE_MS,
     chain: options.chain,
     log: options.log ?? ((line) => console.log(line)),
   };

@@ -9,11 +9,13 @@
  */
 import type { Queryable } from "../db/postgres.ts";
 import type { ProviderSessions } from "../providers/mod.ts";
+import type { ProviderSession } from "../providers/session.ts";
 import {
   type BackfillRequest,
   claimCombinations,
   finishCombination,
   recordProgress,
+  releaseRequest,
   type Settlement,
   settleRequest,
   takeRequest,
@@ -31,6 +33,8 @@ export interface BackfillDeps {
   timeBudgetMs: number;
   /** Attempts after which a failing combination fails its request. */
   maxAttempts: number;
+  /** No provider call runs past this many ms after the invocation starts (none if absent). */
+  deadlineMs?: number;
   /** Queue the next invocation through pg_net when a request has more to do. */
   chain: boolean;
   now?: () => Date;
@@ -71,14 +75,33 @@ export interface BackfillInvocation {
   providerStopped?: string;
 }
 
-function stoppedProvider(sessions: ProviderSessions): string | undefined {
-  for (const session of [sessions.jsearch, sessions.active_jobs_db]) {
-    if (session.stopped) return `${session.provider}: ${session.stopped.message}`;
-  }
-  return undefined;
+function stoppedProvider(sessions: ProviderSessions): ProviderSession | undefined {
+  return [sessions.jsearch, sessions.active_jobs_db].find((session) => session.stopped);
 }
 
-/** Runs one invocation. Throws only when the database fails; claims then expire and are retaken. */
+/** Until when a stopped provider is not worth calling again, and why. */
+export function providerPause(
+  session: ProviderSession,
+  now: Date,
+): { until: Date; reason: string } {
+  const stop = session.stopped!;
+  const reason = stop.message;
+  if (stop.outcome === "budget_exhausted") {
+    // budgets are per calendar month (UTC)
+    return {
+      until: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)),
+      reason,
+    };
+  }
+  const reset = stop.outcome === "quota_exhausted" ? session.quota?.resetSeconds : null;
+  const seconds = reset && reset > 0 ? reset : 3600;
+  return { until: new Date(now.getTime() + seconds * 1000), reason };
+}
+
+/**
+ * Runs one invocation. Returns what it did; throws only when the database fails (claims then
+ * expire and are taken again).
+ */
 export async function runBackfill(
   deps: BackfillDeps,
   options: BackfillOptions = {},
@@ -87,26 +110,45 @@ export async function runBackfill(
   const clock = deps.clock ?? (() => Date.now());
   const log = deps.log ?? (() => {});
   const started = clock();
-  const sessions = deps.sessions();
   const invocation: BackfillInvocation = { worker, requests: [], attempted: 0 };
+  let sessions: ProviderSessions | null = null;
   const limit = (): string | undefined =>
     invocation.attempted >= deps.maxCombinations
       ? `the cap of ${deps.maxCombinations} combinations per invocation`
       : clock() - started >= deps.timeBudgetMs
       ? `the time budget of ${deps.timeBudgetMs} ms`
-      : stoppedProvider(sessions);
+      : sessions && stoppedProvider(sessions)
+      ? `${stoppedProvider(sessions)!.provider} is stopped: ${
+        stoppedProvider(sessions)!.stopped!.message
+      }`
+      : undefined;
 
-  while (!(invocation.stoppedBy = limit())) {
+  while (!limit()) {
     const request = await takeRequest(deps.sql, worker, options.requestId ?? null);
     if (!request) break;
-    const attempted = await backfillRequest(deps, sessions, request, worker, {
-      limit,
-      log,
-      count: () => invocation.attempted++,
-    });
+    let attempted: number;
+    try {
+      sessions ??= startSessions(deps);
+      attempted = await backfillRequest(deps, sessions, request, worker, {
+        limit,
+        log,
+        count: () => invocation.attempted++,
+      });
+    } catch (error) {
+      // a missing key, a bug, a database hiccup: the request says why and waits a little
+      const message = `The backfill could not run: ${(error as Error).message}`;
+      await releaseRequest(deps.sql, request, worker, message).catch(() => {});
+      log(`backfill request ${request.id}: ${message}`);
+      throw error;
+    }
+    const stopped = stoppedProvider(sessions);
+    // a pause is compared with the database clock, never with a test clock
+    const pause = stopped ? providerPause(stopped, new Date()) : undefined;
     const settlement = await settleRequest(deps.sql, request, worker, {
       maxAttempts: deps.maxAttempts,
       chain: deps.chain,
+      pauseUntil: pause?.until,
+      pauseReason: pause?.reason,
     });
     const [run] = await deps.sql`select status, stats from public.runs where id = ${request.runId}`;
     invocation.requests.push({
@@ -124,8 +166,19 @@ export async function runBackfill(
     );
     if (options.requestId != null) break;
   }
-  invocation.providerStopped = stoppedProvider(sessions);
+  invocation.stoppedBy = limit();
+  const stopped = sessions ? stoppedProvider(sessions) : undefined;
+  if (stopped) invocation.providerStopped = `${stopped.provider}: ${stopped.stopped!.message}`;
   return invocation;
+}
+
+/** Provider sessions for one invocation, with its hard deadline inside the Edge wall clock. */
+function startSessions(deps: BackfillDeps): ProviderSessions {
+  const sessions = deps.sessions();
+  for (const session of [sessions.jsearch, sessions.active_jobs_db]) {
+    session.deadline = deps.deadlineMs === undefined ? null : session.clock() + deps.deadlineMs;
+  }
+  return sessions;
 }
 
 async function backfillRequest(
@@ -138,7 +191,9 @@ async function backfillRequest(
   const { limit, log } = loop;
   let attempted = 0;
   while (!limit()) {
-    const [combination] = await claimCombinations(deps.sql, request, worker, 1);
+    const [combination] = await claimCombinations(deps.sql, request, worker, {
+      maxAttempts: deps.maxAttempts,
+    });
     if (!combination) break;
     attempted++;
     loop.count();

@@ -75,6 +75,9 @@ interface Attempt {
   records: number;
 }
 
+/** Less time than this before the deadline is not worth a call. */
+const MIN_CALL_MS = 1000;
+
 const PROVIDER_NAMES = { jsearch: "JSearch", active_jobs_db: "Active Jobs DB" } as const;
 
 function describeQuota(quota: QuotaSnapshot | null): string {
@@ -106,6 +109,9 @@ async function attemptOnce<T>(
   request: CallRequest<T>,
 ): Promise<Attempt & { value?: T }> {
   const name = PROVIDER_NAMES[session.provider];
+  const timeoutMs = session.deadline === null
+    ? session.settings.timeoutMs
+    : Math.max(1, Math.min(session.settings.timeoutMs, session.deadline - session.clock()));
   const url = new URL(session.settings.baseUrl.replace(/\/+$/, "") + request.endpoint);
   for (const [key, value] of Object.entries(request.params)) url.searchParams.set(key, value);
   let response: Response;
@@ -117,7 +123,7 @@ async function attemptOnce<T>(
         "X-RapidAPI-Host": session.settings.host,
         "Accept": "application/json",
       },
-      signal: AbortSignal.timeout(session.settings.timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     body = await response.text();
   } catch (error) {
@@ -127,7 +133,8 @@ async function attemptOnce<T>(
       outcome: timedOut ? "timeout" : "network_error",
       status: null,
       error: timedOut
-        ? `${name} did not answer ${request.endpoint} within ${session.settings.timeoutMs} ms`
+        ? `${name} did not answer ${request.endpoint} within ${timeoutMs} ms` +
+          (timeoutMs < session.settings.timeoutMs ? " (the invocation's deadline)" : "")
         : `Cannot reach ${name} at ${url.origin}: ${(error as Error).message}`,
       retryable: true,
       retryAfter: null,
@@ -283,8 +290,28 @@ export async function callProvider<T>(
         skipped: attempts === 0,
       };
     }
+    if (session.deadline !== null && session.clock() >= session.deadline - MIN_CALL_MS) {
+      return {
+        ok: false,
+        outcome: "timeout",
+        error: `${PROVIDER_NAMES[session.provider]}: the invocation's deadline came` +
+          (last ? ` while retrying (${last.error})` : " before this call") +
+          "; the rest is fetched by a later invocation",
+        status: last?.status ?? null,
+        attempts,
+        credits,
+        skipped: false,
+      };
+    }
     if (retry > 0 && last) {
       const delay = retryDelay(session, retry, last.retryAfter);
+      if (session.deadline !== null && session.clock() + delay >= session.deadline - MIN_CALL_MS) {
+        last = {
+          ...last,
+          error: `${last.error}; no retry: the invocation's deadline comes first`,
+        };
+        break;
+      }
       if (delay > session.settings.retry.maxDelayMs) {
         last = {
           ...last,

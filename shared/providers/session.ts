@@ -51,6 +51,11 @@ export interface ProviderSession {
   stopped: StopReason | null;
   /** The monthly budget every call reserves against; null = only the plan's quota limits. */
   budget: BudgetLedger | null;
+  /**
+   * No call runs past this instant (ms, on `clock`): the invocation's hard stop, inside the Edge
+   * wall clock. Null = none.
+   */
+  deadline: number | null;
   /** The latest quota the gateway reported. */
   quota: QuotaSnapshot | null;
   /** When the provider last answered 429 (ms, from `clock`). */
@@ -90,6 +95,7 @@ export function createProviderSession(
     }),
     stopped: null,
     budget: options.budget ?? null,
+    deadline: null,
     quota: null,
     lastThrottledAt: null,
     sleep: pause,

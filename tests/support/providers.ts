@@ -11,6 +11,7 @@ import {
 } from "../../local/fakes/mod.ts";
 import { loadConfig } from "../../shared/config.ts";
 import { createProviderSessions, type ProviderSessions } from "../../shared/providers/mod.ts";
+import type { BudgetLedger } from "../../shared/providers/budget.ts";
 import type { UsageEntry, UsageLedger } from "../../shared/providers/ledger.ts";
 
 /** A fixed clock for fakes and windows: Saturday 28 Nov 2026, 08:00 UTC. */
@@ -40,6 +41,8 @@ export interface HarnessOptions extends ProviderFakesOptions {
   ledger?: UsageLedger;
   /** The sessions' clock in ms (default: real time). */
   clock?: () => number;
+  /** Monthly budgets every call reserves against (default: none). */
+  budget?: BudgetLedger;
 }
 
 /** Starts both fakes on a fixed clock and sessions pointed at them. */
@@ -73,6 +76,7 @@ export async function startProviderHarness(options: HarnessOptions = {}): Promis
       return Promise.resolve();
     },
     clock: options.clock,
+    budget: options.budget,
   });
   return { fakes, sessions, entries, sleeps, close: () => fakes.close() };
 }

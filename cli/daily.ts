@@ -1,0 +1,130 @@
+/**
+ * `deno task jobs daily ...`: the seed's daily_job_cron.py interface.
+ *   --run-once [--at <ISO instant>] [--force] [--json]
+ *       refresh now: the run of the local date of now (or of --at); again only with --force
+ *   --schedule <HH:MM> [--tz <zone>]
+ *       a long-running scheduler (for the embedded database, which has no pg_cron): stores the
+ *       time and zone in public.settings, then refreshes every day at that local time
+ *
+ * @module
+ */
+import { prepareLocalDatabase } from "../local/database.ts";
+import type { Queryable } from "../shared/db/postgres.ts";
+import { runOfDate, startRun } from "../shared/refresh/claims.ts";
+import { refreshDepsFromConfig } from "../shared/refresh/from_config.ts";
+import { type RefreshDeps, type RefreshInvocation, runRefresh } from "../shared/refresh/run.ts";
+import { runScheduler } from "../shared/refresh/scheduler.ts";
+import type { CommandContext } from "./context.ts";
+
+/** What is wrong with the flags, before any database is opened; null when nothing is. */
+export function checkDailyFlags(flags: Record<string, string | true>): string | null {
+  const once = flags["run-once"] === true;
+  const schedule = flags.schedule;
+  if (once === (schedule !== undefined)) {
+    return "daily needs exactly one of --run-once or --schedule <HH:MM>.";
+  }
+  if (
+    schedule !== undefined && (schedule === true || !/^([01]\d|2[0-3]):[0-5]\d$/.test(schedule))
+  ) {
+    return "--schedule must be a local time such as 06:00.";
+  }
+  if (flags.tz !== undefined && (flags.tz === true || schedule === undefined)) {
+    return "--tz goes with --schedule and names a zone, such as Europe/Berlin.";
+  }
+  if (flags.at !== undefined && (flags.at === true || Number.isNaN(Date.parse(flags.at)))) {
+    return "--at must be an ISO 8601 instant such as 2026-11-30T05:00:00Z.";
+  }
+  if ((flags.at !== undefined || flags.force !== undefined) && !once) {
+    return "--at and --force go with --run-once.";
+  }
+  return null;
+}
+
+/** Drains a run with invocations one after another until it is finished; the last outcome. */
+export async function drainRun(deps: RefreshDeps, runId: number): Promise<RefreshInvocation> {
+  for (;;) {
+    const outcome = await runRefresh(deps, { runId });
+    if (!outcome) throw new Error(`Run ${runId} does not exist.`);
+    if (outcome.status !== "running") return outcome;
+    const took = Object.values(outcome.items).reduce((a, b) => a + b, 0);
+    // items claimed by another worker: wait for them (or for their claims to expire)
+    if (took === 0) await new Promise((resolve) => setTimeout(resolve, 5000));
+  }
+}
+
+/** The text report of a run. */
+export function describeRun(runDate: string, outcome: RefreshInvocation): string {
+  const s = outcome.stats as Record<string, number & Record<string, number>>;
+  const n = (value: unknown) => Number(value ?? 0);
+  const credits = s.credits_by_provider ?? {};
+  return [
+    `Daily refresh ${runDate} (run ${outcome.runId}): ${outcome.status}`,
+    `  combinations: ${n(s.combinations_total)} total, ${n(s.combinations_done)} refreshed, ` +
+    `${n(s.combinations_failed)} failed, ${n(s.combinations_skipped)} skipped, ` +
+    `${n(s.combinations_not_backfilled_yet)} waiting for their backfill`,
+    `  jobs: ${n(s.new_jobs)} new, ${n(s.merged_across_providers)} merged across providers, ` +
+    `${n(s.seen_again)} already stored`,
+    `  credits: JSearch ${n(credits.jsearch)}, Active Jobs DB ${n(credits.active_jobs_db)} ` +
+    `(+${n(s.job_credits?.active_jobs_db)} job credits)`,
+  ].join("\n");
+}
+
+async function runOnce(
+  sql: Queryable,
+  deps: RefreshDeps,
+  options: { at: Date; force: boolean; json: boolean },
+): Promise<number> {
+  const runId = await startRun(sql, { at: options.at, force: options.force, triggeredBy: "cli" });
+  const existing = await runOfDate(sql, options.at);
+  if (runId === null && existing && existing.status !== "running") {
+    const message = `The daily refresh of ${existing.runDate} has run already (run ` +
+      `${existing.id}: ${existing.status}); add --force to run it again.`;
+    console.log(
+      options.json
+        ? JSON.stringify({ run_id: existing.id, status: existing.status, message })
+        : message,
+    );
+    return 0;
+  }
+  const id = runId ?? existing!.id;
+  const outcome = await drainRun(deps, id);
+  console.log(
+    options.json ? JSON.stringify(outcome) : describeRun(existing?.runDate ?? "", outcome),
+  );
+  return outcome.status === "failed" ? 1 : 0;
+}
+
+/** Runs the command (flags checked by {@link checkDailyFlags}); returns the exit code. */
+export async function dailyCommand(context: CommandContext): Promise<number> {
+  const { config, database, flags, json } = context;
+  if (database.embedded) await prepareLocalDatabase(database.sql);
+  const log = json ? () => {} : (line: string) => console.error(line);
+  const deps = refreshDepsFromConfig(config, database.sql, { log });
+  if (flags["run-once"] === true) {
+    return await runOnce(database.sql, deps, {
+      at: flags.at === undefined ? new Date() : new Date(flags.at as string),
+      force: flags.force === true,
+      json,
+    });
+  }
+  await database.sql`update public.settings set daily_refresh_local_time = ${flags
+    .schedule as string}::time,
+    daily_refresh_time_zone = coalesce(${
+    (flags.tz as string | undefined) ?? null
+  }, daily_refresh_time_zone)`;
+  const stop = new AbortController();
+  Deno.addSignalListener("SIGINT", () => stop.abort());
+  console.error(
+    `Refreshing every day at ${flags.schedule} ${
+      flags.tz ?? "(zone from settings)"
+    }; Ctrl-C stops.`,
+  );
+  await runScheduler({
+    sql: database.sql,
+    log,
+    fire: async (at) => {
+      await runOnce(database.sql, deps, { at, force: false, json });
+    },
+  }, { signal: stop.signal });
+  return 0;
+}
