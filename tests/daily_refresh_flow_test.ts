@@ -15,10 +15,10 @@ import { createUser } from "./support/auth.ts";
 import { dbTest, withRollback } from "./support/database.ts";
 import { insertQuery } from "./support/fixtures.ts";
 import { setFunctionSecrets } from "./support/storage.ts";
-import { NOW, type ProviderHarness, startProviderHarness } from "./support/providers.ts";
+import { type ProviderHarness, startProviderHarness } from "./support/providers.ts";
 
 const HOUR = 3600_000;
-/** The morning after NOW (08:00 UTC): 06:00 Berlin on 29 November is 05:00 UTC. */
+/** The morning after the fakes' clock (28 Nov 08:00 UTC): 06:00 Berlin on 29 November is 05:00 UTC. */
 const FIRED = new Date("2026-11-29T05:00:00Z");
 
 interface Setup {
