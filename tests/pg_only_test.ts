@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { connectPostgres } from "../shared/db/postgres.ts";
 import { storeJobs } from "../shared/jobs/store.ts";
-import { dbTest, onRealPostgres, testDatabase } from "./support/database.ts";
+import { dbTest, onRealPostgres, testDatabase, withRollback } from "./support/database.ts";
+import { setFunctionSecrets } from "./support/storage.ts";
 import { canonicalJob } from "./support/jobs.ts";
 import { requestBackfill } from "../shared/backfill/claims.ts";
 import { runBackfill } from "../shared/backfill/run.ts";
@@ -184,6 +185,52 @@ Deno.test({
 });
 
 Deno.test({
+  name: "pg: the daily refresh fires from pg_cron at 04:00 and 05:00 UTC and calls its function",
+  ...realOnly,
+  fn: async () => {
+    await withRollback(async (tx) => {
+      const jobs = await tx<{ jobname: string; schedule: string; command: string }[]>`
+        select jobname, schedule, command from cron.job
+        where jobname like 'daily-refresh%' order by jobname`;
+      assert.deepEqual(jobs.map((j) => ({ ...j })), [
+        {
+          jobname: "daily-refresh-0400-utc",
+          schedule: "0 4 * * *",
+          command: "select public.fire_daily_refresh()",
+        },
+        {
+          jobname: "daily-refresh-0500-utc",
+          schedule: "0 5 * * *",
+          command: "select public.fire_daily_refresh()",
+        },
+        {
+          jobname: "daily-refresh-sweep",
+          schedule: "* * * * *",
+          command: "select private.resend_stalled_refreshes()",
+        },
+      ]);
+      // the cron command, at an instant when it is due, queues the call to the function
+      await tx`delete from public.runs where kind = 'daily_refresh'`;
+      await tx`delete from net.http_request_queue`;
+      await setFunctionSecrets(tx, "http://127.0.0.1:54321", "cron-secret");
+      const user = await createUser(tx, `cron-${crypto.randomUUID()}@example.com`);
+      await insertQuery(tx, user, { title_keyword: "data engineer", location: "berlin" });
+      await tx`select public.mark_combination_backfilled('data engineer', 'berlin')`;
+      const [{ run }] = await tx`select public.fire_daily_refresh('2026-11-30T05:00:00Z') as run`;
+      assert.ok(run);
+      const [call] = await tx`select url, headers from net.http_request_queue`;
+      assert.equal(call.url, "http://127.0.0.1:54321/functions/v1/daily-refresh");
+      assert.equal(call.headers["x-webhook-secret"], "cron-secret");
+      // moving the time in settings moves the cron entries
+      await tx`update public.settings set daily_refresh_local_time = '07:30'`;
+      const moved = await tx`select schedule from cron.job
+                             where jobname like 'daily-refresh-%-utc' order by jobname`;
+      assert.deepEqual(moved.map((j) => j.schedule), ["30 5 * * *", "30 6 * * *"]);
+    });
+  },
+});
+
+Deno.test({
   name: "pg: two CVs of one user finishing at once leave only the newer one's queries active",
   ...realOnly,
   fn: async () => {
@@ -248,6 +295,9 @@ Deno.test({
     const places = ["berlin", "hamburg", "munich"];
     const users: string[] = [];
     const combos = new Map<string, JobSearch>();
+    // every usage row this test writes comes after this one (the lone fetches have no run)
+    const [{ lastUsage }] =
+      await pool`select coalesce(max(id), 0) as "lastUsage" from public.api_usage`;
     try {
       await pool.begin(async (tx) => {
         for (let i = 0; i < 20; i++) {
@@ -324,9 +374,7 @@ Deno.test({
           join public.backfill_tracking bt on bt.id = cj.combination_id
           join public.user_search_queries q on q.combination_key = bt.combination_key
           where q.user_id = any(${users}))`;
-      await pool`
-        delete from public.api_usage where run_id in (
-          select run_id from public.backfill_requests where user_id = any(${users}))`;
+      await pool`delete from public.api_usage where id > ${lastUsage}`;
       await pool`
         delete from public.runs where id in (
           select run_id from public.backfill_requests where user_id = any(${users}))`;

@@ -24,23 +24,49 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Creates a limiter. */
+/** Slack added to the one-second window, for the network and timers between us and the gateway. */
+const WINDOW_MARGIN_MS = 30;
+
+/**
+ * Creates a limiter. Starts are decided one at a time from the starts that really happened: at
+ * least 1/rate apart, and never more than `requestsPerSecond` in any second (plus a small
+ * margin) — the rule RapidAPI's gateway applies. A timer that fires late therefore never lets
+ * the next start come early, which spacing by schedule alone would (and the gateway answers 429).
+ */
 export function createLimiter(options: LimiterOptions): Limiter {
   const pause = options.sleep ?? sleep;
   const now = options.now ?? (() => performance.now());
-  const interval = options.requestsPerSecond > 0 ? 1000 / options.requestsPerSecond : 0;
+  const rate = options.requestsPerSecond;
+  const interval = rate > 0 ? 1000 / rate : 0;
+  const perWindow = rate > 0 ? Math.max(1, Math.floor(rate)) : Infinity;
   const max = Math.max(1, Math.floor(options.maxConcurrency));
   let active = 0;
-  let nextStart = 0;
   const waiting: (() => void)[] = [];
+  const starts: number[] = [];
+  let turn: Promise<void> = Promise.resolve();
+
+  async function nextStart(): Promise<void> {
+    if (rate <= 0) return;
+    for (let round = 0; round < 1000; round++) {
+      const t = now();
+      const last = starts.at(-1) ?? -Infinity;
+      const windowStart = starts.length >= perWindow
+        ? starts[starts.length - perWindow]
+        : -Infinity;
+      const wait = Math.max(last + interval - t, windowStart + 1000 + WINDOW_MARGIN_MS - t);
+      if (wait <= 0) break;
+      await pause(wait);
+    }
+    starts.push(now());
+    if (starts.length > perWindow) starts.splice(0, starts.length - perWindow);
+  }
 
   async function acquire(): Promise<void> {
     if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
     else active++;
-    const start = Math.max(now(), nextStart);
-    nextStart = start + interval;
-    const wait = start - now();
-    if (wait > 0) await pause(wait);
+    const mine = turn.then(nextStart);
+    turn = mine;
+    await mine;
   }
 
   function release(): void {
