@@ -28,6 +28,8 @@ interface Owned {
   job: number;
   run: number;
   usage: number;
+  /** The month of the owner's provider_budget_usage row (made for them, like runs). */
+  month: string;
 }
 
 /** The statements of one table, aimed at rows that `o` owns (or that were made for `o`). */
@@ -119,6 +121,34 @@ const tables: Record<string, TableOps> = {
     update: (o) => `update public.api_usage set credits = 5 where id = ${o.usage} returning 1`,
     delete: (o) => `delete from public.api_usage where id = ${o.usage} returning 1`,
   },
+  refresh_items: {
+    select: (o) => `select 1 from public.refresh_items where run_id = ${o.run}`,
+    insert: (o) =>
+      `insert into public.refresh_items (run_id, combination_id, users)
+       values (${o.run}, ${o.tracking}, 1)
+       on conflict (run_id, combination_id) do update set users = 2 returning 1`,
+    update: (o) => `update public.refresh_items set users = 3 where run_id = ${o.run} returning 1`,
+    delete: (o) => `delete from public.refresh_items where run_id = ${o.run} returning 1`,
+  },
+  settings: {
+    select: () => `select 1 from public.settings`,
+    insert: () =>
+      `insert into public.settings (id) values (true)
+       on conflict (id) do update set jsearch_monthly_credits = 10 returning 1`,
+    update: () => `update public.settings set jsearch_monthly_credits = 20 returning 1`,
+    // the one row: delete it, and the savepoint puts it back
+    delete: () => `delete from public.settings returning 1`,
+  },
+  provider_budget_usage: {
+    select: (o) => `select 1 from public.provider_budget_usage where month = '${o.month}'`,
+    insert: (_o, n) =>
+      `insert into public.provider_budget_usage (provider, month)
+       values ('jsearch', date '1970-01-01' + ${n}) returning 1`,
+    update: (o) =>
+      `update public.provider_budget_usage set credits = 1 where month = '${o.month}' returning 1`,
+    delete: (o) =>
+      `delete from public.provider_budget_usage where month = '${o.month}' returning 1`,
+  },
   "storage.objects (bucket cvs)": {
     setup: `select set_config('storage.allow_delete_query', 'true', true)`,
     select: (o) =>
@@ -156,6 +186,9 @@ const ownerMay: Record<string, Op[]> = {
   backfill_requests: [],
   runs: [],
   api_usage: [],
+  refresh_items: [],
+  settings: [],
+  provider_budget_usage: [],
   "storage.objects (bucket cvs)": ["select", "insert", "update", "delete"],
   "storage.buckets": [],
 };
@@ -175,7 +208,11 @@ async function seedOwner(tx: TransactionSql, email: string, title: string): Prom
   const [usage] = await tx<{ id: number }[]>`
     insert into public.api_usage (run_id, provider, endpoint, outcome, credits)
     values (${run.id}, 'jsearch', '/search', 'ok', 1) returning id`;
-  return { user, cv, query, tracking, job, run: run.id, usage: usage.id };
+  await tx`insert into public.refresh_items (run_id, combination_id, users)
+           values (${run.id}, ${tracking}, 1)`;
+  const month = title === "data scientist" ? "1990-01-01" : "1991-01-01";
+  await tx`insert into public.provider_budget_usage (provider, month) values ('jsearch', ${month})`;
+  return { user, cv, query, tracking, job, run: run.id, usage: usage.id, month };
 }
 
 class Done extends Error {
@@ -252,7 +289,7 @@ Deno.test(
 );
 
 Deno.test(
-  "RLS: every public table has row level security, and anon holds no privilege on any",
+  "RLS: every public table has row level security; anon holds no privilege, users no service function",
   dbTest,
   async () => {
     await withRollback(async (tx) => {
@@ -278,6 +315,23 @@ Deno.test(
         sequencePrivileges.map((r) => `${r.rolname}:${r.relname}:${r.privilege}`),
         [],
       );
+      // every service function (claims, refresh, budgets, sweeps) is the service role's only;
+      // users may run just what their own rows' checks, defaults and policies need
+      const executable = await tx`
+        select r.rolname || ' ' || n.nspname || '.' || p.proname as grant
+        from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        cross join (values ('anon'), ('authenticated')) as r(rolname)
+        where n.nspname in ('public', 'private')
+          and has_function_privilege(r.rolname, p.oid, 'EXECUTE')
+        order by 1`;
+      assert.deepEqual(executable.map((r) => r.grant), [
+        "authenticated private.combination_key",
+        "authenticated private.feed_job_ids",
+        "authenticated private.is_normalized_label",
+        "authenticated private.normalize_label",
+        "authenticated private.touch_updated_at",
+        "authenticated private.uuid_or_null",
+      ]);
     });
   },
 );
