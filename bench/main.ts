@@ -12,11 +12,15 @@ import { startPgCluster } from "../local/pg_cluster.ts";
 import { type BenchResult, type BenchTarget, formatJsonLines, formatTable } from "./report.ts";
 import { benchUnbackedJoin } from "./unbacked_join.ts";
 import { benchJobUpsert } from "./job_upsert.ts";
+import { benchBackfillQuota } from "./backfill_quota.ts";
+import { benchDailyRefresh } from "./daily_refresh.ts";
 
 /** Every benchmark, in print order. */
 const benchmarks: ((target: BenchTarget) => Promise<BenchResult[]>)[] = [
   ({ sql }) => benchUnbackedJoin(sql),
   benchJobUpsert,
+  benchBackfillQuota,
+  benchDailyRefresh,
 ];
 
 async function pgBinariesInstalled(): Promise<boolean> {
