@@ -2,13 +2,15 @@
  * Daily refresh throughput (issue 6): 500 combinations refreshed against the provider fakes with
  * 200 ms latency and a 5 requests/s limit per provider, drained by parallel invocations that
  * share the rate limiters. The floor is the rate limit itself — requests ÷ rate for the busier
- * provider — and the wall time is printed against it (target: within 1.25×).
+ * provider — and the wall time is printed against it (target: within 1.25×). Each invocation has
+ * its own sessions, as on Edge; the rate limit holds across them through Postgres's rate slots.
  *
  * @module
  */
 import { startProviderFakes } from "../local/fakes/mod.ts";
 import { loadConfig } from "../shared/config.ts";
 import { connectPostgres, type Queryable } from "../shared/db/postgres.ts";
+import { sqlRatePacer } from "../shared/providers/budget.ts";
 import { createProviderSessions, memoryUsageLedger } from "../shared/providers/mod.ts";
 import { startRun } from "../shared/refresh/claims.ts";
 import { runRefresh } from "../shared/refresh/run.ts";
@@ -70,15 +72,17 @@ export async function benchDailyRefresh(target: BenchTarget): Promise<BenchResul
       JSEARCH_MAX_CONCURRENCY: "4",
       ACTIVE_JOBS_MAX_CONCURRENCY: "4",
     });
-    // one set of limiters for every invocation: the rate limit is the provider's, not ours
-    const sessions = createProviderSessions(config, { ledger: memoryUsageLedger() });
+    // every invocation has its own sessions, as on Edge; the shared rate slots in Postgres keep
+    // them together under the provider's limit
+    const sessions = () =>
+      createProviderSessions(config, { ledger: memoryUsageLedger(), pacer: sqlRatePacer(sql) });
     const runId = await startRun(sql, { force: true, triggeredBy: "test" });
     const started = performance.now();
     await Promise.all(Array.from({ length: target.embedded ? 1 : INVOCATIONS }, async () => {
       for (;;) {
         const outcome = await runRefresh({
           sql,
-          sessions: () => sessions,
+          sessions,
           maxItems: 1e6,
           concurrency: target.embedded ? 1 : 4,
           timeBudgetMs: 1e9,

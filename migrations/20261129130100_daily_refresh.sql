@@ -16,6 +16,14 @@
 --   next_daily_refresh_at        the next instant the local time comes (the local scheduler)
 -- ---------------------------------------------------------------------------
 
+-- Where each provider's part of a combination was last refreshed to: a provider that is stopped
+-- (spent budget) does not hold the other's window open. last_refreshed_at stays the earliest of
+-- them, the combination's own "refreshed up to".
+alter table public.backfill_tracking
+  add column provider_refreshed_at jsonb not null default '{}'::jsonb;
+comment on column public.backfill_tracking.provider_refreshed_at is
+  'Per provider, the instant its daily refresh last succeeded up to, e.g. {"jsearch": "..."}.';
+
 create table public.refresh_items (
   run_id bigint not null references public.runs (id) on delete cascade,
   combination_id bigint not null references public.backfill_tracking (id) on delete cascade,
@@ -121,6 +129,10 @@ begin
     end if;
     select id into run from public.runs where kind = 'daily_refresh' and run_date = local_date
     for update;
+    -- a run that is still going is joined, not restarted under its own workers
+    if exists (select 1 from public.runs where id = run and status = 'running') then
+      return run;
+    end if;
     delete from public.refresh_items where run_id = run;
     update public.runs
     set status = 'running', finished_at = null, error = null, progress_done = 0,
@@ -155,13 +167,15 @@ end
 $$;
 
 -- Items for one invocation: pending (or claimed by a worker that died), most-shared first.
--- Returns each with the combination and the window start: the last successful refresh, else
--- the backfill's fetch time.
+-- Returns each with the combination and, per provider, where its window starts: the provider's
+-- last successful refresh, else the combination's, else the backfill's fetch time. An item whose
+-- invocations died p_max_attempts times is failed with a message instead of being taken again.
 create or replace function public.claim_refresh_items(
   p_run_id bigint,
   p_worker text,
   p_limit integer default 1,
-  p_lease interval default interval '5 minutes'
+  p_lease interval default interval '5 minutes',
+  p_max_attempts integer default 3
 ) returns table (
   combination_id bigint,
   title_keyword text,
@@ -171,7 +185,8 @@ create or replace function public.claim_refresh_items(
   ai_seniority text,
   ai_industry text,
   users integer,
-  since timestamptz,
+  since_jsearch timestamptz,
+  since_active_jobs_db timestamptz,
   attempts integer
 )
 language plpgsql volatile security invoker set search_path = ''
@@ -181,6 +196,21 @@ begin
   if not found then
     return;
   end if;
+  with dead as (
+    update public.refresh_items i
+    set state = 'failed', claimed_by = null, claim_expires_at = null, finished_at = now(),
+        error = 'The refresh of this combination stopped without finishing ' || i.attempts
+                || ' times (the invocation died or hit the Edge limits); see the function logs'
+    where i.run_id = p_run_id and i.state = 'claimed' and i.claim_expires_at < now()
+      and i.attempts >= p_max_attempts
+    returning 1
+  )
+  update public.runs
+  set progress_done = progress_done + (select count(*) from dead),
+      stats = private.jsonb_add(stats, jsonb_build_object('combinations_failed',
+                                                          (select count(*) from dead)))
+  where id = p_run_id and exists (select 1 from dead);
+
   return query
   with claimed as (
     update public.refresh_items i
@@ -198,22 +228,28 @@ begin
   )
   select c.combination_id, bt.title_keyword, bt.location, bt.ai_work_arrangement::text,
          bt.ai_employment_type::text, bt.ai_seniority::text, bt.ai_industry::text, c.users,
-         coalesce(bt.last_refreshed_at, bt.backfilled_date, now() - interval '1 day'),
+         coalesce((bt.provider_refreshed_at ->> 'jsearch')::timestamptz, bt.last_refreshed_at,
+                  bt.backfilled_date, now() - interval '1 day'),
+         coalesce((bt.provider_refreshed_at ->> 'active_jobs_db')::timestamptz,
+                  bt.last_refreshed_at, bt.backfilled_date, now() - interval '1 day'),
          c.attempts
   from claimed c join public.backfill_tracking bt on bt.id = c.combination_id
   order by c.users desc, c.combination_id;
 end
 $$;
 
--- Records one item. p_state: 'done' (both providers fetched: the combination's
--- last_refreshed_at moves to p_refreshed_until), 'failed' or 'skipped' (a budget or a stopped
--- provider; the next run's window covers it). p_stats is added to the run's stats. Returns the
--- state written, or 'lost' when the item is not p_worker's any more.
+-- Records one item. p_state: 'done' (both providers fetched), 'failed' or 'skipped' (a budget or
+-- a stopped provider; the next run's window covers it). Each provider in p_providers_done moves
+-- its mark to p_refreshed_until; last_refreshed_at becomes the earlier of the two marks, so it
+-- moves only when both have. p_stats is added to the run's stats; p_error may also note what
+-- could not be fetched on a 'done' item. Returns the state written, or 'lost' when the item is
+-- not p_worker's any more.
 create or replace function public.finish_refresh_item(
   p_run_id bigint,
   p_combination_id bigint,
   p_worker text,
   p_state text,
+  p_providers_done text[],
   p_since timestamptz,
   p_until timestamptz,
   p_refreshed_until timestamptz,
@@ -222,6 +258,8 @@ create or replace function public.finish_refresh_item(
 ) returns text
 language plpgsql volatile security invoker set search_path = ''
 as $$
+declare
+  marks jsonb;
 begin
   if p_state not in ('done', 'failed', 'skipped') then
     raise exception 'finish_refresh_item: state must be done, failed or skipped, not %', p_state
@@ -236,9 +274,20 @@ begin
   if not found then
     return 'lost';
   end if;
-  if p_state = 'done' then
+  if cardinality(p_providers_done) > 0 then
+    select coalesce(jsonb_object_agg(p, to_jsonb(greatest(
+             coalesce((t.provider_refreshed_at ->> p)::timestamptz, '-infinity'),
+             p_refreshed_until))), '{}'::jsonb)
+    into marks
+    from public.backfill_tracking t, unnest(p_providers_done) p
+    where t.id = p_combination_id;
     update public.backfill_tracking t
-    set last_refreshed_at = greatest(coalesce(t.last_refreshed_at, '-infinity'), p_refreshed_until),
+    set provider_refreshed_at = t.provider_refreshed_at || marks,
+        last_refreshed_at = least(
+          coalesce(((t.provider_refreshed_at || marks) ->> 'jsearch')::timestamptz,
+                   t.last_refreshed_at),
+          coalesce(((t.provider_refreshed_at || marks) ->> 'active_jobs_db')::timestamptz,
+                   t.last_refreshed_at)),
         jobs_found = (select count(*) from public.combination_jobs c where c.combination_id = t.id)
     where t.id = p_combination_id;
   end if;
@@ -266,7 +315,8 @@ begin
          count(*) filter (where state = 'done') as done,
          count(*) filter (where state = 'failed') as failed,
          count(*) filter (where state = 'skipped') as skipped,
-         string_agg(distinct error, '; ') filter (where state in ('failed', 'skipped')) as errors
+         string_agg(distinct error, '; ') filter (where state in ('failed', 'skipped')) as errors,
+         string_agg(distinct error, '; ') filter (where state = 'done') as notes
   into c from public.refresh_items where run_id = p_run_id;
   if c.open > 0 then
     return 'running';
@@ -277,9 +327,11 @@ begin
                     when c.failed > 0 then 'failed'
                     else 'skipped' end,
       finished_at = now(),
-      error = case when c.failed + c.skipped > 0
-                   then c.failed || ' combination(s) failed, ' || c.skipped
-                        || ' skipped (caught up in the next run''s window): ' || c.errors end,
+      error = nullif(concat_ws('; ',
+                case when c.failed + c.skipped > 0
+                     then c.failed || ' combination(s) failed, ' || c.skipped
+                          || ' skipped (caught up in the next run''s window): ' || c.errors end,
+                case when c.notes is not null then 'Refreshed with gaps: ' || c.notes end), ''),
       stats = stats || jsonb_build_object('combinations_done', c.done,
                                           'combinations_failed', c.failed,
                                           'combinations_skipped', c.skipped)
@@ -325,8 +377,30 @@ begin
 end
 $$;
 
--- Wakes daily runs whose invocations were lost: running, items left, no heartbeat for
--- p_quiet. Returns how many runs were woken.
+-- Queues one more invocation of daily-refresh for a run that still has items nobody holds.
+-- An invocation that stops at its limits calls it, so a long run goes on at once instead of
+-- waiting for the sweep. Returns whether a call was queued.
+create or replace function public.continue_daily_refresh(p_run_id bigint) returns boolean
+language plpgsql volatile security definer set search_path = ''
+as $$
+begin
+  if not exists (select 1 from public.refresh_items i
+                 where i.run_id = p_run_id and i.state = 'pending') then
+    return false;
+  end if;
+  return private.invoke_edge_function('daily-refresh', jsonb_build_object('run_id', p_run_id),
+                                      10000) is not null;
+exception when others then
+  raise warning 'Could not queue the next daily-refresh invocation for run %: %; the sweep will',
+    p_run_id, sqlerrm;
+  return false;
+end
+$$;
+
+-- Wakes daily runs whose invocations were lost: running, no heartbeat for p_quiet, and items
+-- left (pending, or claimed by a worker that died) — or none left but never settled (the last
+-- invocation died between its last item and the settle): those are settled here. Returns how
+-- many runs were woken or settled.
 create or replace function private.resend_stalled_refreshes(
   p_quiet interval default interval '2 minutes',
   p_fan_out integer default 2
@@ -338,16 +412,21 @@ declare
   r record;
 begin
   for r in
-    select u.id from public.runs u
+    select u.id,
+           exists (select 1 from public.refresh_items i where i.run_id = u.id
+                   and (i.state = 'pending' or i.state = 'claimed')) as open
+    from public.runs u
     where u.kind = 'daily_refresh' and u.status = 'running' and u.heartbeat_at < now() - p_quiet
-      and exists (select 1 from public.refresh_items i where i.run_id = u.id
-                  and (i.state = 'pending' or (i.state = 'claimed' and i.claim_expires_at < now())))
   loop
-    for i in 1 .. p_fan_out loop
-      perform private.invoke_edge_function('daily-refresh', jsonb_build_object('run_id', r.id),
-                                           10000);
-    end loop;
-    update public.runs set heartbeat_at = now() where id = r.id;
+    if not r.open then
+      perform public.settle_daily_refresh(r.id);
+    else
+      for i in 1 .. p_fan_out loop
+        perform private.invoke_edge_function('daily-refresh', jsonb_build_object('run_id', r.id),
+                                             10000);
+      end loop;
+      update public.runs set heartbeat_at = now() where id = r.id;
+    end if;
     woken := woken + 1;
   end loop;
   return woken;
@@ -396,9 +475,10 @@ revoke execute on function public.daily_refresh_due(timestamptz),
   public.next_daily_refresh_at(timestamptz),
   private.daily_refresh_utc_times(),
   public.start_daily_refresh(timestamptz, boolean, text),
-  public.claim_refresh_items(bigint, text, integer, interval),
-  public.finish_refresh_item(bigint, bigint, text, text, timestamptz, timestamptz, timestamptz,
-                             jsonb, text),
+  public.claim_refresh_items(bigint, text, integer, interval, integer),
+  public.finish_refresh_item(bigint, bigint, text, text, text[], timestamptz, timestamptz,
+                             timestamptz, jsonb, text),
+  public.continue_daily_refresh(bigint),
   public.settle_daily_refresh(bigint),
   public.fire_daily_refresh(timestamptz, integer),
   private.resend_stalled_refreshes(interval, integer),
@@ -409,9 +489,10 @@ grant execute on function public.daily_refresh_due(timestamptz),
   public.next_daily_refresh_at(timestamptz),
   private.daily_refresh_utc_times(),
   public.start_daily_refresh(timestamptz, boolean, text),
-  public.claim_refresh_items(bigint, text, integer, interval),
-  public.finish_refresh_item(bigint, bigint, text, text, timestamptz, timestamptz, timestamptz,
-                             jsonb, text),
+  public.claim_refresh_items(bigint, text, integer, interval, integer),
+  public.finish_refresh_item(bigint, bigint, text, text, text[], timestamptz, timestamptz,
+                             timestamptz, jsonb, text),
+  public.continue_daily_refresh(bigint),
   public.settle_daily_refresh(bigint),
   public.fire_daily_refresh(timestamptz, integer),
   private.resend_stalled_refreshes(interval, integer),

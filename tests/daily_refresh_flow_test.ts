@@ -46,7 +46,8 @@ async function withRefresh(
         maxItems: 100,
         concurrency: 1,
         timeBudgetMs: 60_000,
-        now: () => FIRED,
+        // a few minutes after the firing, as in production: still a 24-hour window
+        now: () => new Date(FIRED.getTime() + 3 * 60_000),
       };
       await fn({ tx, h, deps });
     } finally {
@@ -202,6 +203,14 @@ Deno.test("daily refresh: a spent budget stops one provider, not the run", dbTes
       new Date(FIRED.getTime() - 24 * HOUR).toISOString(),
       "caught up tomorrow",
     );
+    const [marks] = await tx`select provider_refreshed_at as m from public.backfill_tracking
+                             where title_keyword = 'product manager'`;
+    assert.equal(
+      new Date(marks.m.active_jobs_db).toISOString(),
+      FIRED.toISOString(),
+      "Active Jobs DB's own window moved on: tomorrow it asks for 24 hours again",
+    );
+    assert.equal(marks.m.jsearch, undefined);
   });
 });
 
@@ -264,6 +273,82 @@ Deno.test(
       await tx`update public.runs set heartbeat_at = now() - interval '5 minutes' where id = ${run}`;
       const [{ woken }] = await tx`select private.resend_stalled_refreshes() as woken`;
       assert.equal(woken, 1);
+    });
+  },
+);
+
+Deno.test(
+  "daily refresh: staleness beyond a provider's reach is reported, not hidden",
+  dbTest,
+  async () => {
+    await withRefresh(async ({ tx, deps }) => {
+      await seed(tx, [{ title: "data engineer", place: "berlin", users: 1, hoursAgo: 20 * 24 }]);
+      const runId = await startRun(tx, { at: FIRED, triggeredBy: "test" });
+      const result = await runRefresh(deps, { runId: runId! });
+      assert.equal(result?.status, "succeeded", "everything that can be fetched was");
+      const [item] =
+        await tx`select state, error from public.refresh_items where run_id = ${runId}`;
+      assert.equal(item.state, "done");
+      assert.match(
+        item.error,
+        /Active Jobs DB reaches back 7 days; postings from 2026-11-09 to 2026-11-22 are missing for "data engineer" in "berlin"/,
+      );
+      const [run] = await tx`select error, stats from public.runs where id = ${runId}`;
+      assert.match(run.error, /^Refreshed with gaps: Active Jobs DB reaches back 7 days/);
+      assert.equal(run.stats.unrecoverable_gaps, 1);
+    });
+  },
+);
+
+Deno.test(
+  "daily refresh: lost invocations — items that keep dying fail, runs are settled, work is chained",
+  dbTest,
+  async () => {
+    await withRefresh(async ({ tx, deps }) => {
+      await seed(tx, [
+        { title: "data engineer", place: "berlin", users: 2, hoursAgo: 24 },
+        { title: "data analyst", place: "hamburg", users: 1, hoursAgo: 24 },
+      ]);
+      await setFunctionSecrets(tx, "http://127.0.0.1:54321", "s3cret");
+      const runId = (await startRun(tx, { at: FIRED, triggeredBy: "test" }))!;
+      assert.equal(
+        await startRun(tx, { at: FIRED, force: true, triggeredBy: "test" }),
+        runId,
+        "a forced start joins a run that is still going",
+      );
+      const [{ n: itemsBefore }] =
+        await tx`select count(*)::int as n from public.refresh_items where run_id = ${runId}`;
+      assert.equal(itemsBefore, 2, "and does not reset its items");
+
+      // one item per invocation: the invocation queues the next one itself
+      await tx`delete from net.http_request_queue`;
+      const first = await runRefresh({ ...deps, maxItems: 1, chain: true }, { runId });
+      assert.equal(first?.status, "running");
+      const queued = await tx`select url from net.http_request_queue`;
+      assert.deepEqual(queued.map((q) => q.url), [
+        "http://127.0.0.1:54321/functions/v1/daily-refresh",
+      ]);
+
+      // the other item's invocations die three times: it fails with a message
+      await tx`update public.refresh_items set state = 'claimed', claimed_by = 'dead',
+             claim_expires_at = now() - interval '1 second', attempts = 3
+             where run_id = ${runId} and state = 'pending'`;
+      const second = await runRefresh(deps, { runId });
+      assert.equal(second?.status, "partial");
+      const [dead] =
+        await tx`select state, error from public.refresh_items where run_id = ${runId} and attempts = 3`;
+      assert.equal(dead.state, "failed");
+      assert.match(dead.error, /stopped without finishing 3 times/);
+
+      // a run whose last invocation died before settling is settled by the sweep
+      const other =
+        (await startRun(tx, { at: new Date(FIRED.getTime() + 24 * HOUR), triggeredBy: "test" }))!;
+      await tx`update public.refresh_items set state = 'done' where run_id = ${other}`;
+      await tx`update public.runs set heartbeat_at = now() - interval '5 minutes' where id = ${other}`;
+      const [{ woken }] = await tx`select private.resend_stalled_refreshes() as woken`;
+      assert.equal(woken, 1);
+      const [settled] = await tx`select status from public.runs where id = ${other}`;
+      assert.equal(settled.status, "succeeded");
     });
   },
 );

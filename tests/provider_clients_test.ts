@@ -443,7 +443,10 @@ Deno.test("a monthly budget stops a provider before it is exceeded; the other go
     assert.equal(jsearch.status, "partial", "the first call was paid, the second refused");
     assert.equal(h.fakes.jsearch.requests.length, 1);
     assert.equal(budget.used.jsearch.credits, 2);
-    assert.match(jsearch.error!, /JSearch's monthly budget \(public.settings\) has no room/);
+    assert.match(
+      jsearch.error!,
+      /JSearch's monthly budget has no room for a call costing 2 credit\(s\); JSearch stops for this run .* raise jsearch_monthly_credits in public.settings/,
+    );
     assert.equal(h.sessions.jsearch.stopped?.outcome, "budget_exhausted");
     assert.equal(activeJobs.status, "skipped", "a page could exceed 50 jobs: no call");
     assert.equal(h.fakes.activeJobsDb.requests.length, 0);

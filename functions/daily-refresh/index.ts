@@ -15,7 +15,7 @@ if (!url) {
   );
 }
 const sql = connectPostgres(url, { max: 4, applicationName: "daily-refresh" });
-const deps = refreshDepsFromConfig(config, sql);
+const deps = refreshDepsFromConfig(config, sql, { chain: true });
 const runtime = (globalThis as { EdgeRuntime?: { waitUntil(p: Promise<unknown>): void } })
   .EdgeRuntime;
 

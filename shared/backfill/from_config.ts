@@ -6,7 +6,7 @@
  */
 import type { Config } from "../config.ts";
 import type { Queryable } from "../db/postgres.ts";
-import { sqlBudgetLedger } from "../providers/budget.ts";
+import { sqlBudgetLedger, sqlRatePacer } from "../providers/budget.ts";
 import { createProviderSessions, sqlUsageLedger } from "../providers/mod.ts";
 import type { BackfillDeps } from "./run.ts";
 
@@ -19,7 +19,11 @@ export function backfillDepsFromConfig(
   return {
     sql,
     sessions: () =>
-      createProviderSessions(config, { ledger: sqlUsageLedger(sql), budget: sqlBudgetLedger(sql) }),
+      createProviderSessions(config, {
+        ledger: sqlUsageLedger(sql),
+        budget: sqlBudgetLedger(sql),
+        pacer: sqlRatePacer(sql),
+      }),
     maxCombinations: config.BACKFILL_MAX_COMBINATIONS,
     timeBudgetMs: config.BACKFILL_TIME_BUDGET_MS,
     maxAttempts: config.BACKFILL_MAX_ATTEMPTS,

@@ -37,7 +37,8 @@ export async function fetchAndStore(
   deps: { sql: Queryable; sessions: ProviderSessions },
   request: {
     search: JobSearch;
-    window: FetchWindow;
+    /** One window for every provider, or one per provider. */
+    window: FetchWindow | Partial<Record<Provider, FetchWindow>>;
     providers: readonly Provider[];
     combinationId: number;
     runId: number;
@@ -45,9 +46,12 @@ export async function fetchAndStore(
 ): Promise<FetchAndStore> {
   const context = { runId: request.runId, combinationId: request.combinationId };
   const fetches = await Promise.all(
-    request.providers.map((provider) =>
-      fetchFrom(provider, deps.sessions, request.search, request.window, context)
-    ),
+    request.providers.map((provider) => {
+      const window = "since" in request.window
+        ? request.window as FetchWindow
+        : (request.window as Partial<Record<Provider, FetchWindow>>)[provider]!;
+      return fetchFrom(provider, deps.sessions, request.search, window, context);
+    }),
   );
   const errors = fetches.filter((fetch) => fetch.status !== "ok").map(describeFailure);
   const jobs = fetches.flatMap((fetch) => fetch.jobs);

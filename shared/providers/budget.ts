@@ -11,30 +11,33 @@ import type { Provider } from "../jobs/canonical_job.ts";
 
 /** Where budgets are kept. */
 export interface BudgetLedger {
-  /** Reserves a call's credits and jobs; false when the month's budget has no room for them. */
-  reserve(provider: Provider, credits: number, jobs: number): Promise<boolean>;
-  /** Gives back credits and jobs a call reserved and did not spend. */
-  release(provider: Provider, credits: number, jobs: number): Promise<void>;
+  /**
+   * Reserves a call's credits and jobs: the month (YYYY-MM-DD) they count in, or null when the
+   * month's budget has no room for them.
+   */
+  reserve(provider: Provider, credits: number, jobs: number): Promise<string | null>;
+  /** Gives back credits and jobs a call reserved in `month` and did not spend. */
+  release(provider: Provider, month: string, credits: number, jobs: number): Promise<void>;
 }
 
 /** The budgets in `public.settings`, reserved in `public.provider_budget_usage`. */
 export function sqlBudgetLedger(sql: Queryable): BudgetLedger {
   return {
     async reserve(provider, credits, jobs) {
-      const [{ ok }] = await isolated(
+      const [{ month }] = await isolated(
         sql,
         (q) =>
           q`select public.reserve_provider_budget(${provider}, ${credits}::integer,
-                                                 ${jobs}::integer) as ok`,
+                                                 ${jobs}::integer)::text as month`,
       );
-      return ok;
+      return month;
     },
-    async release(provider, credits, jobs) {
+    async release(provider, month, credits, jobs) {
       if (credits <= 0 && jobs <= 0) return;
       await isolated(
         sql,
         (q) =>
-          q`select public.release_provider_budget(${provider}, ${credits}::integer,
+          q`select public.release_provider_budget(${provider}, ${month}::date, ${credits}::integer,
                                                  ${jobs}::integer)`,
       );
     },
@@ -55,15 +58,31 @@ export function memoryBudgetLedger(
       const limit = limits[provider] ?? {};
       const next = { credits: used[provider].credits + credits, jobs: used[provider].jobs + jobs };
       if (next.credits > (limit.credits ?? Infinity) || next.jobs > (limit.jobs ?? Infinity)) {
-        return Promise.resolve(false);
+        return Promise.resolve(null);
       }
       used[provider] = next;
-      return Promise.resolve(true);
+      return Promise.resolve("memory");
     },
-    release(provider, credits, jobs) {
+    release(provider, _month, credits, jobs) {
       used[provider].credits = Math.max(0, used[provider].credits - credits);
       used[provider].jobs = Math.max(0, used[provider].jobs - jobs);
       return Promise.resolve();
     },
+  };
+}
+
+/**
+ * The providers' rate limits shared by every invocation (`public.take_provider_slot`): how long
+ * to wait for the next call slot, in ms.
+ */
+export function sqlRatePacer(
+  sql: Queryable,
+): (provider: Provider, intervalMs: number) => Promise<number> {
+  return async (provider, intervalMs) => {
+    const [{ wait }] = await isolated(
+      sql,
+      (q) => q`select public.take_provider_slot(${provider}, ${intervalMs}::float8) as wait`,
+    );
+    return Number(wait);
   };
 }

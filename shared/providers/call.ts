@@ -248,23 +248,49 @@ async function attemptOnce<T>(
   };
 }
 
-/** Reserves a call against the monthly budget; the reason to stop, or null to go on. */
+const BUDGET_COLUMNS = {
+  jsearch: "jsearch_monthly_credits",
+  active_jobs_db: "active_jobs_db_monthly_credits or active_jobs_db_monthly_jobs (a page " +
+    "reserves 100 jobs)",
+} as const;
+
+/** Reserves a call against the monthly budget: the month it counts in, or the reason to stop. */
 async function reserveBudget(
   session: ProviderSession,
   credits: number,
   jobs: number,
-): Promise<string | null> {
-  if (!session.budget) return null;
+): Promise<{ month: string | null } | { refusal: string }> {
+  if (!session.budget) return { month: null };
   const name = PROVIDER_NAMES[session.provider];
   try {
-    if (await session.budget.reserve(session.provider, credits, jobs)) return null;
-    return `${name}'s monthly budget (public.settings) has no room for another call; it stops ` +
-      "for this run and the skipped work is caught up in a later window. Raise the budget in " +
-      "public.settings to go on now.";
+    const month = await session.budget.reserve(session.provider, credits, jobs);
+    if (month) return { month };
+    return {
+      refusal: `${name}'s monthly budget has no room for a call costing ${credits} credit(s)` +
+        (jobs ? ` and up to ${jobs} jobs` : "") + `; ${name} stops for this run and what it ` +
+        `skips is caught up in a later window. To go on now, raise ` +
+        `${BUDGET_COLUMNS[session.provider]} in public.settings.`,
+    };
   } catch (error) {
-    return `${name}'s monthly budget could not be checked (${(error as Error).message}); no ` +
-      "call is made without it.";
+    return {
+      refusal: `${name}'s monthly budget could not be checked (${(error as Error).message}); ` +
+        "no call is made without it.",
+    };
   }
+}
+
+/** Slack per second of shared rate slots, in ms. */
+const PACER_MARGIN_MS = 50;
+
+/** Waits for the provider's next call slot shared by every invocation, if there is a pacer. */
+async function pace(session: ProviderSession): Promise<void> {
+  if (!session.pacer || session.settings.requestsPerSecond <= 0) return;
+  // slots a little wider than 1/rate: calls from several processes reach the gateway with
+  // some jitter, and its window counts arrivals
+  const interval = (1000 + PACER_MARGIN_MS) / session.settings.requestsPerSecond;
+  const wait = await session.pacer(session.provider, interval)
+    .catch(() => 0); // the local limiter still spaces this process's calls
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
 /**
@@ -323,9 +349,30 @@ export async function callProvider<T>(
       await session.sleep(delay);
     }
     const reservedJobs = request.records ?? 0;
-    const refusal = await reserveBudget(session, request.credits, reservedJobs);
-    if (refusal) {
-      stopProvider(session, { outcome: "budget_exhausted", message: refusal });
+    let refusal: string | null = null;
+    const started = performance.now();
+    // pace, then reserve just before the request leaves: a call queued behind the rate limit
+    // holds no budget
+    const attempt = await session.limiter.run(async () => {
+      await pace(session);
+      const reservation = await reserveBudget(session, request.credits, reservedJobs);
+      if ("refusal" in reservation) {
+        refusal = reservation.refusal;
+        return null;
+      }
+      const made = await attemptOnce(session, request);
+      if (reservation.month) {
+        await session.budget!.release(
+          session.provider,
+          reservation.month,
+          request.credits - made.credits,
+          Math.max(0, reservedJobs - made.records),
+        ).catch(() => {/* a release that fails only leaves the budget stricter */});
+      }
+      return made;
+    });
+    if (!attempt) {
+      stopProvider(session, { outcome: "budget_exhausted", message: refusal! });
       return {
         ok: false,
         outcome: "budget_exhausted",
@@ -336,13 +383,6 @@ export async function callProvider<T>(
         skipped: attempts === 0,
       };
     }
-    const started = performance.now();
-    const attempt = await session.limiter.run(() => attemptOnce(session, request));
-    await session.budget?.release(
-      session.provider,
-      request.credits - attempt.credits,
-      Math.max(0, reservedJobs - attempt.records),
-    ).catch(() => {/* a release that fails only leaves the budget stricter */});
     attempts++;
     credits += attempt.credits;
     last = attempt;

@@ -38,7 +38,9 @@ export function createLimiter(options: LimiterOptions): Limiter {
   const now = options.now ?? (() => performance.now());
   const rate = options.requestsPerSecond;
   const interval = rate > 0 ? 1000 / rate : 0;
-  const perWindow = rate > 0 ? Math.max(1, Math.floor(rate)) : Infinity;
+  // a fractional rate (2.5/s) allows the next whole number in a second; the spacing keeps the
+  // average at the rate
+  const perWindow = rate > 0 ? Math.max(1, Math.ceil(rate)) : Infinity;
   const max = Math.max(1, Math.floor(options.maxConcurrency));
   let active = 0;
   const waiting: (() => void)[] = [];

@@ -52,6 +52,11 @@ export interface ProviderSession {
   /** The monthly budget every call reserves against; null = only the plan's quota limits. */
   budget: BudgetLedger | null;
   /**
+   * The rate limit shared with other invocations: ms to wait for this call's slot. Null = only
+   * this process's limiter.
+   */
+  pacer: ((provider: Provider, intervalMs: number) => Promise<number>) | null;
+  /**
    * No call runs past this instant (ms, on `clock`): the invocation's hard stop, inside the Edge
    * wall clock. Null = none.
    */
@@ -71,6 +76,8 @@ export interface SessionOptions {
   ledger: UsageLedger;
   /** Monthly budgets (public.settings); absent = none. */
   budget?: BudgetLedger;
+  /** A rate limit shared by every invocation (public.take_provider_slot); absent = none. */
+  pacer?: (provider: Provider, intervalMs: number) => Promise<number>;
   /** How retry waits are spent (tests record them instead). The limiter always really waits. */
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;
@@ -95,6 +102,7 @@ export function createProviderSession(
     }),
     stopped: null,
     budget: options.budget ?? null,
+    pacer: options.pacer ?? null,
     deadline: null,
     quota: null,
     lastThrottledAt: null,

@@ -6,7 +6,12 @@
  */
 import type { Queryable } from "../db/postgres.ts";
 import { postgresJson } from "../db/json.ts";
-import type { EmploymentType, Seniority, WorkArrangement } from "../jobs/canonical_job.ts";
+import type {
+  EmploymentType,
+  Provider,
+  Seniority,
+  WorkArrangement,
+} from "../jobs/canonical_job.ts";
 import type { JobSearch } from "../providers/types.ts";
 
 /** How a run was started (`runs.triggered_by`). */
@@ -18,8 +23,8 @@ export interface RefreshItem {
   search: JobSearch;
   /** Active users sharing the combination (the priority). */
   users: number;
-  /** Where the window starts: the last successful refresh. */
-  since: Date;
+  /** Where each provider's window starts: its last successful refresh. */
+  since: Record<Provider, Date>;
   attempts: number;
 }
 
@@ -84,7 +89,7 @@ export async function claimItems(
       industry: row.ai_industry,
     },
     users: row.users,
-    since: row.since,
+    since: { jsearch: row.since_jsearch, active_jobs_db: row.since_active_jobs_db },
     attempts: row.attempts,
   }));
 }
@@ -97,6 +102,8 @@ export async function finishItem(
   worker: string,
   outcome: {
     state: ItemState;
+    /** Providers fetched to the end and stored: their marks move to `refreshedUntil`. */
+    providersDone: Provider[];
     since: Date;
     until: Date;
     refreshedUntil: Date;
@@ -106,7 +113,7 @@ export async function finishItem(
 ): Promise<ItemState | "lost"> {
   const [{ state }] = await sql`
     select public.finish_refresh_item(${runId}::bigint, ${item.combinationId}::bigint, ${worker},
-      ${outcome.state}, ${outcome.since.toISOString()}::timestamptz,
+      ${outcome.state}, ${outcome.providersDone}::text[], ${outcome.since.toISOString()}::timestamptz,
       ${outcome.until.toISOString()}::timestamptz,
       ${outcome.refreshedUntil.toISOString()}::timestamptz,
       ${postgresJson(outcome.stats)}::text::jsonb, ${outcome.error ?? null}) as state`;
@@ -117,4 +124,10 @@ export async function finishItem(
 export async function settleRun(sql: Queryable, runId: number): Promise<string> {
   const [{ status }] = await sql`select public.settle_daily_refresh(${runId}::bigint) as status`;
   return status;
+}
+
+/** Queues one more invocation for the run if items are left that nobody holds. */
+export async function continueRun(sql: Queryable, runId: number): Promise<boolean> {
+  const [{ queued }] = await sql`select public.continue_daily_refresh(${runId}::bigint) as queued`;
+  return queued;
 }

@@ -7,7 +7,7 @@
  */
 import type { Config } from "../config.ts";
 import type { Queryable } from "../db/postgres.ts";
-import { sqlBudgetLedger } from "../providers/budget.ts";
+import { sqlBudgetLedger, sqlRatePacer } from "../providers/budget.ts";
 import { createProviderSessions, sqlUsageLedger } from "../providers/mod.ts";
 import type { RefreshDeps } from "./run.ts";
 
@@ -15,15 +15,21 @@ import type { RefreshDeps } from "./run.ts";
 export function refreshDepsFromConfig(
   config: Config,
   sql: Queryable,
-  options: { log?: (line: string) => void } = {},
+  options: { log?: (line: string) => void; chain?: boolean } = {},
 ): RefreshDeps {
   return {
     sql,
     sessions: () =>
-      createProviderSessions(config, { ledger: sqlUsageLedger(sql), budget: sqlBudgetLedger(sql) }),
+      createProviderSessions(config, {
+        ledger: sqlUsageLedger(sql),
+        budget: sqlBudgetLedger(sql),
+        pacer: sqlRatePacer(sql),
+      }),
     maxItems: config.REFRESH_MAX_ITEMS,
     concurrency: config.REFRESH_CONCURRENCY,
     timeBudgetMs: config.REFRESH_TIME_BUDGET_MS,
+    deadlineMs: config.FUNCTION_DEADLINE_MS,
+    chain: options.chain ?? false,
     log: options.log ?? ((line) => console.log(line)),
   };
 }

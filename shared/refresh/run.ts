@@ -14,6 +14,7 @@ import { type FetchAndStore, fetchAndStore, usageDelta } from "../pipeline/fetch
 import type { ProviderSessions } from "../providers/mod.ts";
 import {
   claimItems,
+  continueRun,
   finishItem,
   type ItemState,
   type RefreshItem,
@@ -32,6 +33,10 @@ export interface RefreshDeps {
   concurrency: number;
   /** Wall-clock time in which new items are started, in ms. */
   timeBudgetMs: number;
+  /** No provider call runs past this many ms after the invocation starts (none if absent). */
+  deadlineMs?: number;
+  /** Queue the next invocation through pg_net when items are left (the Edge Function). */
+  chain?: boolean;
   now?: () => Date;
   clock?: () => number;
   log?: (line: string) => void;
@@ -60,6 +65,26 @@ function emptyStep(): FetchAndStore {
   };
 }
 
+/** How far back each provider can reach at all. */
+const REACH_MS: Record<Provider, number> = {
+  jsearch: 31 * 24 * 3600_000, // date_posted=month
+  active_jobs_db: 7 * 24 * 3600_000, // /active-ats-7d
+};
+
+/** How late after its firing an item may be fetched and still count as "at the firing". */
+const FIRING_TOLERANCE_MS = 2 * 3600_000;
+
+/**
+ * The window to ask a provider for. It ends at the run's firing time when the item is fetched
+ * soon after it (then a normal day is exactly 24 hours: JSearch `today`, Active Jobs DB
+ * `/active-ats-24h`; both endpoints count back from the call, so nothing is lost), else now.
+ */
+function windowFor(since: Date, firedAt: Date, now: Date) {
+  const late = now.getTime() - firedAt.getTime();
+  const until = late >= 0 && late <= FIRING_TOLERANCE_MS ? firedAt : now;
+  return { since: since < until ? since : new Date(until.getTime() - 60_000), until };
+}
+
 /** Refreshes one item; returns its state and what it adds to the run's stats. */
 async function refreshItem(
   deps: RefreshDeps,
@@ -69,14 +94,16 @@ async function refreshItem(
   item: RefreshItem,
   worker: string,
 ): Promise<ItemState | "lost"> {
-  const until = deps.now?.() ?? new Date();
-  const window = { since: item.since, until };
+  const now = deps.now?.() ?? new Date();
   const stoppedBefore = PROVIDERS.filter((provider) => sessions[provider].stopped);
   const providers = PROVIDERS.filter((provider) => !stoppedBefore.includes(provider));
+  const windows = Object.fromEntries(
+    PROVIDERS.map((provider) => [provider, windowFor(item.since[provider], firedAt, now)]),
+  ) as Record<Provider, { since: Date; until: Date }>;
   const step = providers.length > 0
     ? await fetchAndStore({ sql: deps.sql, sessions }, {
       search: item.search,
-      window,
+      window: windows,
       providers,
       combinationId: item.combinationId,
       runId,
@@ -88,6 +115,16 @@ async function refreshItem(
     ),
     ...step.errors,
   ];
+  // a combination stale beyond what a provider can reach back has a hole nobody can fill: say so
+  const gaps = step.providersDone.filter((provider) =>
+    now.getTime() - item.since[provider].getTime() > REACH_MS[provider]
+  );
+  const notes = gaps.map((provider) =>
+    `${NAMES[provider]} reaches back ${REACH_MS[provider] / 86_400_000} days; postings from ` +
+    `${item.since[provider].toISOString().slice(0, 10)} to ` +
+    `${new Date(now.getTime() - REACH_MS[provider]).toISOString().slice(0, 10)} are missing for ` +
+    `"${item.search.titleKeyword}" in "${item.search.location}"`
+  );
   const failed =
     step.fetches.some((fetch) => fetch.status === "failed" || fetch.status === "partial") ||
     step.errors.some((error) => error.startsWith("Storing"));
@@ -106,22 +143,25 @@ async function refreshItem(
       step.fetches.map((fetch) => [`${fetch.provider} ${fetch.window}`, 1]),
     ),
     skipped_providers: Object.fromEntries(skippedProviders.map((provider) => [provider, 1])),
+    unrecoverable_gaps: gaps.length,
   };
-  // the next window starts where this run was fired, not where this item happened to be
-  // fetched: consecutive daily runs then ask for 24 hours, whatever the order of items
-  const refreshedUntil = new Date(Math.min(until.getTime(), firedAt.getTime()));
+  // the next window starts where this run was fired (or where this fetch ended, if later than
+  // the tolerance): consecutive daily runs then ask for 24 hours, whatever the order of items
+  const refreshedUntil = windows.jsearch.until;
+  const problems = [...errors, ...notes];
   const written = await finishItem(deps.sql, runId, item, worker, {
     state,
-    since: item.since,
-    until,
+    providersDone: step.providersDone,
+    since: new Date(Math.min(...PROVIDERS.map((provider) => item.since[provider].getTime()))),
+    until: now,
     refreshedUntil,
     stats,
-    error: errors.length > 0 ? errors.join("; ") : undefined,
+    error: problems.length > 0 ? problems.join("; ") : undefined,
   });
   deps.log?.(
-    `refresh "${item.search.titleKeyword}" in "${item.search.location}" (${item.users} user(s)): ` +
-      `${written}, ${step.store.newJobs} new job(s)` +
-      (errors.length ? ` — ${errors.join("; ")}` : ""),
+    `refresh "${item.search.titleKeyword}" in "${item.search.location}" (${item.users} ` +
+      `user(s)): ${written}, ${step.store.newJobs} new job(s)` +
+      (problems.length ? ` — ${problems.join("; ")}` : ""),
   );
   return written;
 }
@@ -140,6 +180,9 @@ export async function runRefresh(
   const clock = deps.clock ?? (() => Date.now());
   const started = clock();
   const sessions = deps.sessions();
+  for (const session of [sessions.jsearch, sessions.active_jobs_db]) {
+    session.deadline = deps.deadlineMs === undefined ? null : session.clock() + deps.deadlineMs;
+  }
   const [run] = await deps.sql`select stats ->> 'fired_at' as fired_at from public.runs
                                where id = ${runId}`;
   const firedAt = run?.fired_at ? new Date(run.fired_at) : deps.now?.() ?? new Date();
@@ -155,6 +198,8 @@ export async function runRefresh(
   };
   await Promise.all(Array.from({ length: Math.max(1, deps.concurrency) }, lane));
   const status = await settleRun(deps.sql, runId);
+  // stopped at this invocation's limits with items left: the next one starts now
+  if (status === "running" && deps.chain) await continueRun(deps.sql, runId);
   const [after] = await deps.sql`select stats from public.runs where id = ${runId}`;
   return { worker, runId, items, status, stats: after?.stats ?? {} };
 }

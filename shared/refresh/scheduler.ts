@@ -60,7 +60,13 @@ export async function runScheduler(
     const now = clock();
     if (await isDue(deps.sql, now)) {
       log(`daily refresh due at ${now.toISOString()}`);
-      await deps.fire(now);
+      try {
+        await deps.fire(now);
+      } catch (error) {
+        // the run row says where it stopped; the scheduler lives on and the sweep or a
+        // --run-once picks the run up
+        log(`daily refresh at ${now.toISOString()} failed: ${(error as Error).message}`);
+      }
       firings++;
       continue;
     }
