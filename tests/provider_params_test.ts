@@ -217,3 +217,55 @@ Deno.test("the limiter caps concurrency and spaces call starts", async () => {
   // first, minus timer slack
   assert.ok(starts.at(-1)! - starts[0] >= 90, `spread ${starts.at(-1)! - starts[0]} ms`);
 });
+
+Deno.test("the limiter never starts more than the rate in any second, even when timers fire late", async () => {
+  let clock = 0;
+  let jitter = 0;
+  const limiter = createLimiter({
+    requestsPerSecond: 5,
+    maxConcurrency: 10,
+    now: () => clock,
+    // timers fire up to 45 ms late, unevenly (the clock moves when the timer fires)
+    sleep: (ms) =>
+      new Promise((resolve) =>
+        setTimeout(() => {
+          clock += ms + (jitter = (jitter + 17) % 46);
+          resolve();
+        }, 0)
+      ),
+  });
+  const starts: number[] = [];
+  await Promise.all(Array.from({ length: 30 }, () =>
+    limiter.run(() => {
+      starts.push(clock);
+      return Promise.resolve();
+    })));
+  for (let i = 0; i + 5 < starts.length; i++) {
+    assert.ok(
+      starts[i + 5] - starts[i] >= 1000,
+      `starts ${i}..${i + 5} within ${starts[i + 5] - starts[i]} ms`,
+    );
+  }
+  for (let i = 1; i < starts.length; i++) assert.ok(starts[i] - starts[i - 1] >= 200);
+  // and a fractional rate keeps its average
+  clock = 0;
+  const slow = createLimiter({
+    requestsPerSecond: 2.5,
+    maxConcurrency: 10,
+    now: () => clock,
+    sleep: (ms) =>
+      new Promise((resolve) =>
+        setTimeout(() => {
+          clock += ms;
+          resolve();
+        }, 0)
+      ),
+  });
+  const slowStarts: number[] = [];
+  await Promise.all(Array.from({ length: 11 }, () =>
+    slow.run(() => {
+      slowStarts.push(clock);
+      return Promise.resolve();
+    })));
+  assert.equal(slowStarts.at(-1)! - slowStarts[0], 4000, "10 intervals of 400 ms");
+});
