@@ -1,38 +1,14 @@
 /**
- * Acting as Supabase's roles inside a transaction, the way PostgREST and Storage do:
- * `set local role` plus the JWT claims in `request.jwt.claims`.
+ * Acting as Supabase's roles in tests (the stand-in lives in local/roles.ts).
  *
  * @module
  */
 import type { TransactionSql } from "../../shared/db/postgres.ts";
+import { createAuthUser } from "../../local/roles.ts";
 
-/** Who runs a statement. */
-export type Actor =
-  | { kind: "anon" }
-  | { kind: "user"; id: string }
-  | { kind: "service_role" };
+export { type Actor, actAs, actAsOwner } from "../../local/roles.ts";
 
 /** Creates an auth.users row and returns its id. */
-export async function createUser(tx: TransactionSql, email: string): Promise<string> {
-  const [row] = await tx<{ id: string }[]>`
-    insert into auth.users (id, email, aud, role, created_at, updated_at)
-    values (gen_random_uuid(), ${email}, 'authenticated', 'authenticated', now(), now())
-    returning id`;
-  return row.id;
-}
-
-/** Switches the rest of the transaction (or savepoint) to `actor`. */
-export async function actAs(tx: TransactionSql, actor: Actor): Promise<void> {
-  const claims = actor.kind === "user"
-    ? { sub: actor.id, role: "authenticated", aud: "authenticated" }
-    : { role: actor.kind };
-  const role = actor.kind === "user" ? "authenticated" : actor.kind;
-  await tx.unsafe(`set local role ${role}`);
-  await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
-}
-
-/** Back to the connecting superuser for the rest of the transaction. */
-export async function actAsOwner(tx: TransactionSql): Promise<void> {
-  await tx`reset role`;
-  await tx`select set_config('request.jwt.claims', '', true)`;
+export function createUser(tx: TransactionSql, email: string): Promise<string> {
+  return createAuthUser(tx, email);
 }

@@ -1,0 +1,238 @@
+/**
+ * `deno task demo`: the whole system on this machine in under a minute, with nothing but Deno.
+ *
+ *  1. an embedded Postgres (PGlite) in a fresh directory, the local Supabase stand-in, migrations;
+ *  2. fakes of JSearch, Active Jobs DB and Claude — unless RAPIDAPI_KEY / ANTHROPIC_API_KEY are
+ *     set, then those providers are real;
+ *  3. two users upload sample CVs the way production does: Storage's insert into
+ *     storage.objects fires the trigger, pg_net (the local worker) calls cv-ingest, Claude reads
+ *     the PDF, the queries and a backfill request are stored, which calls the backfill function;
+ *  4. the daily refresh once;
+ *  5. a report: queries per user, combinations backfilled and skipped, jobs stored, duplicates
+ *     merged across providers, credits used and saved, and each user's newest jobs.
+ *
+ * Exits non-zero if any stage failed.
+ *
+ * @module
+ */
+import { type Config, loadConfig } from "../shared/config.ts";
+import { startRun } from "../shared/refresh/claims.ts";
+import { refreshDepsFromConfig } from "../shared/refresh/from_config.ts";
+import { drainRun } from "../cli/daily.ts";
+import type { Sql } from "../shared/db/postgres.ts";
+import { openLocalDatabase, prepareLocalDatabase } from "./database.ts";
+import { startFakeAnthropic } from "./fakes/anthropic.ts";
+import { startProviderFakes } from "./fakes/mod.ts";
+import { createAuthUser } from "./roles.ts";
+import { startLocalStack } from "./stack.ts";
+import { diskObjectFiles } from "./storage/files.ts";
+
+const DEMO_KEY = "demo-key";
+// Lena first; Jonas searches data engineering in Berlin too, so part of his backfill is hers
+const USERS = [
+  { name: "Lena", email: "lena@example.com", sample: "senior-data-engineer-berlin.pdf" },
+  { name: "Jonas", email: "jonas@example.com", sample: "data-engineer-hamburg-berlin.pdf" },
+];
+
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+const say = (line: string) => console.log(`[${elapsed().padStart(6)}] ${line}`);
+
+/** The providers and Claude: fakes unless real keys are set. */
+async function startFakes(config: Config) {
+  const closers: (() => Promise<void>)[] = [];
+  const env: Record<string, string> = {};
+  if (!config.RAPIDAPI_KEY) {
+    // a paid plan: the free tiers (250 Active Jobs DB jobs a month) would run out mid-demo
+    const plan = { name: "PRO" as const, monthlyRequests: 100_000, monthlyJobs: 100_000 };
+    const fakes = await startProviderFakes({
+      jsearch: { plan, keys: [DEMO_KEY] },
+      activeJobsDb: { plan, keys: [DEMO_KEY] },
+    });
+    closers.push(() => fakes.close());
+    Object.assign(env, {
+      RAPIDAPI_KEY: DEMO_KEY,
+      JSEARCH_BASE_URL: fakes.jsearch.url,
+      ACTIVE_JOBS_BASE_URL: fakes.activeJobsDb.url,
+      JSEARCH_REQUESTS_PER_SECOND: "20",
+      ACTIVE_JOBS_REQUESTS_PER_SECOND: "20",
+    });
+    say("fakes of JSearch and Active Jobs DB started (RAPIDAPI_KEY is not set)");
+  } else {
+    say("JSearch and Active Jobs DB: the real APIs (RAPIDAPI_KEY is set)");
+  }
+  if (!config.ANTHROPIC_API_KEY) {
+    const claude = await startFakeAnthropic({ keys: [DEMO_KEY] });
+    closers.push(() => claude.close());
+    Object.assign(env, { ANTHROPIC_API_KEY: DEMO_KEY, ANTHROPIC_BASE_URL: claude.url });
+    say("fake of Claude started (ANTHROPIC_API_KEY is not set)");
+  } else {
+    say(`Claude: the real API, model ${config.ANTHROPIC_MODEL}`);
+  }
+  return { env, close: () => Promise.all(closers.map((close) => close())) };
+}
+
+interface UserOutcome {
+  name: string;
+  id: string;
+  queries: number;
+  cvStatus: string;
+  cvError: string | null;
+  request: string;
+  stats: Record<string, number & Record<string, number>>;
+}
+
+async function userOutcome(sql: Sql, name: string, id: string): Promise<UserOutcome> {
+  const [cv] = await sql`select status, error from public.cv_documents where user_id = ${id}
+                         order by created_at desc limit 1`;
+  const [{ queries }] = await sql`select count(*)::int as queries from public.user_search_queries
+                                  where user_id = ${id} and is_active`;
+  const [request] = await sql`select r.state, u.stats from public.backfill_requests r
+                              left join public.runs u on u.id = r.run_id
+                              where r.user_id = ${id} order by r.id desc limit 1`;
+  return {
+    name,
+    id,
+    queries,
+    cvStatus: cv?.status ?? "missing",
+    cvError: cv?.error ?? null,
+    request: request?.state ?? "missing",
+    stats: request?.stats ?? {},
+  };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows.map((row) =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ")
+  ).join("\n");
+}
+
+async function main(): Promise<number> {
+  const dataDir = await Deno.makeTempDir({ prefix: "job-feed-demo-" });
+  const base = loadConfig({ ...Deno.env.toObject(), DATABASE_URL: "", SUPABASE_DB_URL: "" });
+  const fakes = await startFakes(base);
+  const config = loadConfig({
+    ...Deno.env.toObject(),
+    DATABASE_URL: "",
+    SUPABASE_DB_URL: "",
+    PGLITE_DATA_DIR: `${dataDir}/pglite`,
+    ...fakes.env,
+  });
+  const database = await openLocalDatabase(config, { applicationName: "demo" });
+  const failures: string[] = [];
+  try {
+    const migrations = await prepareLocalDatabase(database.sql);
+    say(`embedded Postgres ready in ${dataDir}: ${migrations.applied.length} migrations applied`);
+    const stack = await startLocalStack({
+      sql: database.sql,
+      config,
+      files: diskObjectFiles(`${dataDir}/storage`),
+    });
+    say(`functions served at ${stack.url}/functions/v1/{cv-ingest,backfill,daily-refresh}`);
+    const outcomes: UserOutcome[] = [];
+    try {
+      for (const user of USERS) {
+        const id = await createAuthUser(database.sql, user.email);
+        const bytes = await Deno.readFile(new URL(`./samples/${user.sample}`, import.meta.url));
+        await stack.uploadCv(id, user.sample, bytes);
+        say(`${user.name} uploads ${user.sample} (Storage → trigger → pg_net → cv-ingest)`);
+        await stack.settle();
+        const outcome = await userOutcome(database.sql, user.name, id);
+        outcomes.push(outcome);
+        const s = outcome.stats;
+        say(
+          `${user.name}: CV ${outcome.cvStatus}, ${outcome.queries} queries; backfill ` +
+            `${outcome.request}: ${s.combinations_backfilled ?? 0} combinations fetched, ` +
+            `${s.combinations_skipped ?? 0} already backfilled, ${s.new_jobs ?? 0} new jobs, ` +
+            `${s.credits_used ?? 0} credits`,
+        );
+        if (outcome.cvStatus !== "parsed") {
+          failures.push(`${user.name}'s CV: ${outcome.cvStatus} ${outcome.cvError ?? ""}`);
+        }
+        if (outcome.request !== "done") {
+          failures.push(`${user.name}'s backfill: ${outcome.request}`);
+        }
+      }
+
+      const runId = await startRun(database.sql, { force: true, triggeredBy: "cli" });
+      const refresh = await drainRun(
+        refreshDepsFromConfig(config, database.sql, { log: (line) => say(`  ${line}`) }),
+        runId!,
+      );
+      const r = refresh.stats as Record<string, number & Record<string, number>>;
+      say(
+        `daily refresh: ${refresh.status}, ${r.combinations_done ?? 0} of ` +
+          `${r.combinations_total ?? 0} combinations, ${r.new_jobs ?? 0} new jobs, ` +
+          `${r.credits_used ?? 0} credits`,
+      );
+      if (refresh.status === "failed") failures.push("daily refresh failed");
+    } finally {
+      await stack.close();
+    }
+
+    const [store] = await database.sql`
+      select (select count(*)::int from public.jobs) as jobs,
+             (select count(*)::int from public.job_sources) as postings,
+             (select count(*)::int from (select job_id from public.job_sources group by job_id
+                                         having count(distinct provider) > 1) x) as both`;
+    console.log("\nReport");
+    console.log(table([
+      ["user", "queries", "backfilled", "skipped", "new jobs", "merged across", "credits", "saved"],
+      ...outcomes.map((o) => [
+        o.name,
+        String(o.queries),
+        String(o.stats.combinations_backfilled ?? 0),
+        String(o.stats.combinations_skipped ?? 0),
+        String(o.stats.new_jobs ?? 0),
+        String(o.stats.merged_across_providers ?? 0),
+        String(o.stats.credits_used ?? 0),
+        String(o.stats.credits_saved ?? 0),
+      ]),
+    ]));
+    console.log(
+      `\nJobs stored: ${store.jobs} from ${store.postings} provider postings; ${store.both} found ` +
+        "by both providers and stored once.",
+    );
+    for (const o of outcomes) {
+      const top = await database.sql`
+        select j.title, j.company, j.location_city, j.posted_at
+        from public.jobs j
+        where j.id in (select cj.job_id from public.user_search_queries q
+                       join public.backfill_tracking bt on bt.combination_key = q.combination_key
+                       join public.combination_jobs cj on cj.combination_id = bt.id
+                       where q.user_id = ${o.id} and q.is_active)
+        order by j.posted_at desc nulls last limit 5`;
+      console.log(`\nNewest jobs for ${o.name}:`);
+      for (const job of top) {
+        console.log(
+          `  ${job.title} — ${job.company ?? "?"}, ${job.location_city ?? "?"} ` +
+            `(${job.posted_at ? (job.posted_at as Date).toISOString().slice(0, 10) : "?"})`,
+        );
+      }
+    }
+    const [first, second] = outcomes;
+    if (first && second) {
+      console.log(
+        `\nCross-user dedup: ${second.name} cost ${second.stats.credits_used ?? 0} credits, ` +
+          `${first.name} ${first.stats.credits_used ?? 0}; ${
+            second.stats.combinations_skipped ?? 0
+          } ` +
+          `of ${second.name}'s combinations were already backfilled (saved ` +
+          `${second.stats.credits_saved ?? 0} credits).`,
+      );
+    }
+  } finally {
+    await database.close();
+    await fakes.close();
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  }
+  if (failures.length > 0) {
+    console.error(`\nThe demo failed: ${failures.join("; ")}`);
+    return 1;
+  }
+  console.log(`\nDone in ${elapsed()}.`);
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main());

@@ -1,0 +1,136 @@
+/**
+ * The local stand-in for a Supabase project's moving parts, on one database: the Edge Functions
+ * (cv-ingest, backfill, daily-refresh) served at `/functions/v1/<name>` with `waitUntil` as the
+ * Edge runtime has it, Storage's side of an upload (files + `storage.objects`), and pg_net's
+ * worker delivering what the database queued. The demo, `deno task start` and tests build on it.
+ *
+ * @module
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import { createBackfillHandler } from "../functions/backfill/handler.ts";
+import { createCvIngestHandler } from "../functions/cv-ingest/handler.ts";
+import { createDailyRefreshHandler } from "../functions/daily-refresh/handler.ts";
+import { requestBackfill } from "../shared/backfill/claims.ts";
+import { backfillDepsFromConfig } from "../shared/backfill/from_config.ts";
+import { runBackfill } from "../shared/backfill/run.ts";
+import type { Config } from "../shared/config.ts";
+import { ingestCv } from "../shared/cv/ingest.ts";
+import type { Sql } from "../shared/db/postgres.ts";
+import { runOfDate, startRun } from "../shared/refresh/claims.ts";
+import { refreshDepsFromConfig } from "../shared/refresh/from_config.ts";
+import { runRefresh } from "../shared/refresh/run.ts";
+import { type FunctionHandler, serveFunctions } from "./functions_server.ts";
+import { deliverQueuedRequests } from "./net_worker.ts";
+import type { ObjectFiles } from "./storage/files.ts";
+import { setFunctionSecrets, uploadLikeStorage } from "./storage/objects.ts";
+
+/** Options of {@link startLocalStack}. */
+export interface LocalStackOptions {
+  sql: Sql;
+  /** Provider and Claude settings (base URLs and keys: the fakes' or the real ones). */
+  config: Config;
+  files: ObjectFiles;
+  /** Port of the functions (Supabase's local layout uses 54321); 0 = a free one. */
+  port?: number;
+  /** The shared secret of database → function calls (Vault functions_secret). */
+  secret?: string;
+  /** Extra handlers served next to the functions (e.g. Storage endpoints). */
+  extra?: Record<string, FunctionHandler>;
+  log?: (line: string) => void;
+}
+
+/** A running stack. */
+export interface LocalStack {
+  /** Base URL, e.g. http://127.0.0.1:54321 (Vault project_url). */
+  url: string;
+  secret: string;
+  /** Uploads a CV the way Storage does: the file, then its storage.objects row (trigger fires). */
+  uploadCv(userId: string, fileName: string, bytes: Uint8Array): Promise<string>;
+  /** Delivers queued HTTP calls and waits for the work they start until nothing is left. */
+  settle(options?: { timeoutMs?: number }): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts the functions and sets the Vault secrets the database calls them with. */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const { sql, config, files } = options;
+  const log = options.log ?? (() => {});
+  const secret = options.secret ?? crypto.randomUUID();
+  const inFlight = new Set<Promise<unknown>>();
+  const waitUntil = (work: Promise<unknown>) => {
+    const tracked = work.catch((error) => log(`background work failed: ${error}`))
+      .finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
+  const claude = new Anthropic({
+    apiKey: config.ANTHROPIC_API_KEY,
+    baseURL: config.ANTHROPIC_BASE_URL,
+    maxRetries: config.ANTHROPIC_MAX_RETRIES,
+    timeout: config.ANTHROPIC_TIMEOUT_MS,
+  });
+  const backfillDeps = backfillDepsFromConfig(config, sql, { chain: true, log });
+  const refreshDeps = refreshDepsFromConfig(config, sql, { chain: true, log });
+  const server = serveFunctions({
+    ...options.extra,
+    "cv-ingest": createCvIngestHandler({
+      secret,
+      waitUntil,
+      log,
+      ingest: (id) =>
+        ingestCv({
+          sql,
+          storage: files,
+          claude,
+          model: config.ANTHROPIC_MODEL,
+          maxPages: config.CV_MAX_PAGES,
+          maxBytes: config.CV_MAX_BYTES,
+        }, id),
+    }),
+    backfill: createBackfillHandler({
+      secret,
+      waitUntil,
+      log,
+      requestBackfill: (userId, days) => requestBackfill(sql, userId, days),
+      backfill: (opts) => runBackfill(backfillDeps, opts),
+    }),
+    "daily-refresh": createDailyRefreshHandler({
+      secret,
+      waitUntil,
+      log,
+      start: (at, force) => startRun(sql, { at: at ?? undefined, force, triggeredBy: "manual" }),
+      runOf: (at) => runOfDate(sql, at ?? new Date()),
+      refresh: (runId) => runRefresh(refreshDeps, { runId }),
+    }),
+  }, { port: options.port ?? 0 });
+  await setFunctionSecrets(sql, server.url, secret);
+
+  return {
+    url: server.url,
+    secret,
+    async uploadCv(userId, fileName, bytes) {
+      const name = `${userId}/${fileName}`;
+      await files.put("cvs", name, bytes);
+      await sql.begin((tx) => uploadLikeStorage(tx, { userId, name, size: bytes.length }));
+      return name;
+    },
+    async settle({ timeoutMs = 120_000 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const delivered = await deliverQueuedRequests(sql);
+        if (inFlight.size > 0) await Promise.all([...inFlight]);
+        if (delivered.length === 0 && inFlight.size === 0) {
+          const [{ queued }] =
+            await sql`select count(*)::int as queued from net.http_request_queue`;
+          if (queued === 0) return;
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`The local stack did not settle in ${timeoutMs} ms.`);
+        }
+      }
+    },
+    async close() {
+      await Promise.allSettled([...inFlight]);
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Storage's side of an upload in Postgres, for the local stand-ins and tests. Uploads into bucket
+ * `cvs` the way Supabase Storage does it
+ * (shared/reference/supabase.md §1.5): a permission-test insert as the uploader, always rolled
+ * back, then the real `INSERT ... ON CONFLICT DO UPDATE` as service_role with the full metadata
+ * and a new version (a re-upload to the same path is an UPDATE).
+ *
+ * @module
+ */
+import type { Queryable, TransactionSql } from "../../shared/db/postgres.ts";
+import { actAs, actAsOwner } from "../roles.ts";
+
+class RolledBack extends Error {}
+
+/** Options for {@link uploadLikeStorage}. */
+export interface Upload {
+  /** The uploader (auth.users id). */
+  userId: string;
+  /** Object name inside the bucket, e.g. `<uid>/cv.pdf`. */
+  name: string;
+  size?: number;
+  /** Default: a new random version, as every Storage upload has. */
+  version?: string;
+}
+
+/** Runs both of Storage's inserts; returns the committed object's id and version. */
+export async function uploadLikeStorage(
+  tx: TransactionSql,
+  upload: Upload,
+): Promise<{ id: string; version: string }> {
+  const version = upload.version ?? crypto.randomUUID();
+  const size = upload.size ?? 48_213;
+  try {
+    await tx.savepoint(async (sp) => {
+      await actAs(sp, { kind: "user", id: upload.userId });
+      await sp`
+        insert into storage.objects (bucket_id, name, owner, owner_id, metadata, version)
+        values ('cvs', ${upload.name}, ${upload.userId}, ${upload.userId},
+          ${sp.json({ mimetype: "application/pdf", contentLength: size })}, '1')
+        on conflict (bucket_id, name) do update set metadata = excluded.metadata,
+          version = excluded.version`;
+      throw new RolledBack();
+    });
+  } catch (error) {
+    if (!(error instanceof RolledBack)) throw error;
+  }
+  const [row] = await tx.savepoint(async (sp) => {
+    await actAs(sp, { kind: "service_role" });
+    const rows = await sp<{ id: string; version: string }[]>`
+      insert into storage.objects (bucket_id, name, owner, owner_id, metadata, version)
+      values ('cvs', ${upload.name}, ${upload.userId}, ${upload.userId},
+        ${
+      sp.json({
+        eTag: `"${crypto.randomUUID().replaceAll("-", "")}"`,
+        size,
+        mimetype: "application/pdf",
+        cacheControl: "max-age=3600",
+        lastModified: new Date().toISOString(),
+        contentLength: size,
+        httpStatusCode: 200,
+      })
+    }, ${version})
+      on conflict (bucket_id, name) do update set metadata = excluded.metadata,
+        version = excluded.version, owner = excluded.owner, owner_id = excluded.owner_id
+      returning id, version`;
+    await actAsOwner(sp);
+    return rows;
+  });
+  return row;
+}
+
+/** Sets the Vault secrets the database uses to call Edge Functions. */
+export async function setFunctionSecrets(
+  tx: Queryable,
+  projectUrl = "http://127.0.0.1:54321",
+  secret = "test-functions-secret",
+): Promise<void> {
+  await tx`delete from vault.secrets where name in ('project_url', 'functions_secret')`;
+  await tx`select vault.create_secret(${projectUrl}, 'project_url')`;
+  await tx`select vault.create_secret(${secret}, 'functions_secret')`;
+}
