@@ -6,7 +6,7 @@
 import type { TransactionSql } from "../../shared/db/postgres.ts";
 import { createAuthUser } from "../../local/roles.ts";
 
-export { type Actor, actAs, actAsOwner } from "../../local/roles.ts";
+export { actAs, actAsOwner, type Actor } from "../../local/roles.ts";
 
 /** Creates an auth.users row and returns its id. */
 export function createUser(tx: TransactionSql, email: string): Promise<string> {
