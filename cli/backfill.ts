@@ -11,7 +11,7 @@ import { prepareLocalDatabase } from "../local/database.ts";
 import { requestBackfill } from "../shared/backfill/claims.ts";
 import { backfillDepsFromConfig } from "../shared/backfill/from_config.ts";
 import { type RequestOutcome, runBackfill } from "../shared/backfill/run.ts";
-import type { CommandContext } from "./context.ts";
+import { type CommandContext, requireUser, UsageError } from "./context.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -57,9 +57,13 @@ export async function backfillCommand(context: CommandContext): Promise<number> 
   if (database.embedded) await prepareLocalDatabase(database.sql);
   const log = json ? () => {} : (line: string) => console.error(line);
   const deps = backfillDepsFromConfig(config, database.sql, { chain: false, log });
+  if (user !== undefined) await requireUser(context, user);
   const requestId = user === undefined
     ? null
-    : await requestBackfill(database.sql, user, days, "cli");
+    : await requestBackfill(database.sql, user, days, "cli").catch((error) => {
+      // request_backfill says what to do (no queries yet, a bad period)
+      throw new UsageError((error as Error).message);
+    });
 
   // invocations one after another until the request (or every due one) stops moving
   const latest = new Map<number, RequestOutcome>();

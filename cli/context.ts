@@ -11,6 +11,30 @@ export interface CommandContext {
   config: Config;
   database: LocalDatabase;
   flags: Record<string, string | true>;
+  /** Arguments that are not flags (e.g. the file of `cv upload`). */
+  positionals: string[];
   /** `--json`: one JSON document on stdout instead of text. */
   json: boolean;
+}
+
+/** Thrown by a command for a bad argument the database revealed (exit 2, message as is). */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `value` looks like a user id. */
+export function isUuid(value: unknown): value is string {
+  return typeof value === "string" && UUID.test(value);
+}
+
+/** Fails with a clear message unless `--user` names an existing user. */
+export async function requireUser(context: CommandContext, id: string): Promise<void> {
+  const [row] = await context.database.sql`select email from auth.users where id = ${id}`;
+  if (!row) {
+    throw new UsageError(
+      `User ${id} does not exist. Create one with: deno task jobs user add --email <address>`,
+    );
+  }
 }

@@ -7,11 +7,15 @@
 import { ConfigError, loadConfig } from "../shared/config.ts";
 import { describeConnectionError } from "../shared/db/postgres.ts";
 import { MissingApiKeyError } from "../shared/providers/mod.ts";
-import { openLocalDatabase } from "../local/database.ts";
+import { openLocalDatabase, prepareLocalDatabase } from "../local/database.ts";
 import { type FlagSpec, parseFlags } from "./args.ts";
 import { backfillCommand, checkBackfillFlags } from "./backfill.ts";
 import { checkDailyFlags, dailyCommand } from "./daily.ts";
-import type { CommandContext } from "./context.ts";
+import { type CommandContext, UsageError } from "./context.ts";
+import { checkCvUploadFlags, cvUploadCommand } from "./cv.ts";
+import { checkFeedFlags, feedCommand } from "./feed.ts";
+import { statsCommand } from "./stats.ts";
+import { checkUserAddFlags, userAddCommand } from "./users.ts";
 import { migrateCommand } from "./migrate.ts";
 
 const usage = `Usage: deno task jobs <command> [options]
@@ -19,6 +23,11 @@ const usage = `Usage: deno task jobs <command> [options]
 Commands:
   migrate [--json]
       Apply pending migrations (and, on a local database, the Supabase stand-in).
+  user add --email <address> [--json]
+      Create a user (local databases); prints the id.
+  cv upload --user <id> <file.pdf> [--no-wait] [--json]
+      Upload a CV through Storage's path (local databases) and wait until it is parsed and
+      backfilled, unless --no-wait.
   backfill [--user <uuid> [--days <1-90>]] [--json]
       Backfill a user's search combinations (each fetched once for everybody), over the last
       month or --days; without --user, every due backfill request.
@@ -27,20 +36,36 @@ Commands:
       (or --at's), once per date unless --force.
   daily --schedule <HH:MM> [--tz <zone>]
       Keep running and refresh every day at that local time (DST-correct), where pg_cron is not.
+  stats [--json]
+      Tracking, backfill overlap and credits saved, quota per provider and month, recent runs.
+  feed --user <id> [--limit N] [--json]
+      The jobs a user's searches found, newest first.
 
 Environment:
   DATABASE_URL       Postgres to use. Unset: embedded PGlite in PGLITE_DATA_DIR (.data/pglite).
   RAPIDAPI_KEY       For backfill; JSEARCH_BASE_URL / ACTIVE_JOBS_BASE_URL point at the APIs.`;
 
-const commands: Record<
-  string,
-  {
-    flags: FlagSpec;
-    check?: (flags: Record<string, string | true>) => string | null;
-    run: (context: CommandContext) => Promise<number>;
-  }
-> = {
+interface Command {
+  flags: FlagSpec;
+  /** Positional arguments it takes. */
+  positionals?: number;
+  check?: (flags: Record<string, string | true>, positionals: string[]) => string | null;
+  run: (context: CommandContext) => Promise<number>;
+}
+
+const commands: Record<string, Command> = {
   migrate: { flags: { json: false }, run: migrateCommand },
+  "user add": {
+    flags: { json: false, email: true },
+    check: checkUserAddFlags,
+    run: userAddCommand,
+  },
+  "cv upload": {
+    flags: { json: false, user: true, "no-wait": false },
+    positionals: 1,
+    check: checkCvUploadFlags,
+    run: cvUploadCommand,
+  },
   backfill: {
     flags: { json: false, user: true, days: true },
     check: checkBackfillFlags,
@@ -51,26 +76,34 @@ const commands: Record<
     check: checkDailyFlags,
     run: dailyCommand,
   },
+  stats: { flags: { json: false }, run: statsCommand },
+  feed: {
+    flags: { json: false, user: true, limit: true },
+    check: checkFeedFlags,
+    run: feedCommand,
+  },
 };
 
 /** Runs the CLI; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const [name, ...rest] = args;
-  if (!name || name === "--help" || name === "help") {
+  if (!args[0] || args[0] === "--help" || args[0] === "help") {
     console.log(usage);
-    return name ? 0 : 2;
+    return args[0] ? 0 : 2;
   }
+  const twoWords = `${args[0]} ${args[1] ?? ""}`;
+  const name = twoWords in commands ? twoWords : args[0];
+  const rest = args.slice(name.split(" ").length);
   const command = commands[name];
   if (!command) {
-    console.error(`Unknown command "${name}".\n\n${usage}`);
+    console.error(`Unknown command "${args.slice(0, 2).join(" ")}".\n\n${usage}`);
     return 2;
   }
-  const parsed = parseFlags(rest, command.flags);
+  const parsed = parseFlags(rest, command.flags, command.positionals ?? 0);
   if ("error" in parsed) {
     console.error(`${parsed.error} for ${name}.\n\n${usage}`);
     return 2;
   }
-  const problem = command.check?.(parsed.flags);
+  const problem = command.check?.(parsed.flags, parsed.positionals);
   if (problem) {
     console.error(problem);
     return 2;
@@ -89,14 +122,17 @@ export async function main(args: string[]): Promise<number> {
   config.PGLITE_DATA_DIR ??= ".data/pglite";
   const database = await openLocalDatabase(config, { max: 4, applicationName: "job-feed-cli" });
   try {
+    // the embedded database is made ready on first use (migrate reports it step by step)
+    if (database.embedded && name !== "migrate") await prepareLocalDatabase(database.sql);
     return await command.run({
       config,
       database,
       flags: parsed.flags,
+      positionals: parsed.positionals,
       json: parsed.flags.json === true,
     });
   } catch (error) {
-    if (error instanceof MissingApiKeyError) {
+    if (error instanceof MissingApiKeyError || error instanceof UsageError) {
       console.error(error.message);
       return 2;
     }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { startProviderFakes } from "../local/fakes/mod.ts";
+import { startFakeAnthropic } from "../local/fakes/anthropic.ts";
 import { openLocalDatabase, prepareLocalDatabase } from "../local/database.ts";
 import { loadConfig } from "../shared/config.ts";
 
@@ -179,6 +180,79 @@ Deno.test("cli: daily --run-once refreshes once per date; --force runs it again"
     );
   } finally {
     await fakes.close();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("cli: user add, cv upload through Storage, stats and feed — and their errors", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const fakes = await startProviderFakes();
+  const claude = await startFakeAnthropic();
+  try {
+    const env = {
+      PGLITE_DATA_DIR: `${dataDir}/pglite`,
+      RAPIDAPI_KEY: "test-key",
+      JSEARCH_BASE_URL: fakes.jsearch.url,
+      ACTIVE_JOBS_BASE_URL: fakes.activeJobsDb.url,
+      ANTHROPIC_API_KEY: "test-key",
+      ANTHROPIC_BASE_URL: claude.url,
+    };
+    const badEmail = await jobs(["user", "add", "--email", "nobody"], env);
+    assert.equal(badEmail.code, 2);
+    assert.match(badEmail.stderr, /user add needs --email <address>/);
+    const added = await jobs(["user", "add", "--email", "lena@example.com", "--json"], env);
+    assert.equal(added.code, 0, added.stderr);
+    const { id } = JSON.parse(added.stdout);
+    const again = await jobs(["user", "add", "--email", "lena@example.com"], env);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, new RegExp(`exists already: ${id}`));
+
+    const sample =
+      new URL("../local/samples/senior-data-engineer-berlin.pdf", import.meta.url).pathname;
+    const ghost = crypto.randomUUID();
+    const noUser = await jobs(["cv", "upload", "--user", ghost, sample], env);
+    assert.equal(noUser.code, 2);
+    assert.match(noUser.stderr, new RegExp(`User ${ghost} does not exist`));
+    const noFile = await jobs(["cv", "upload", "--user", id, "/nowhere/cv.pdf"], env);
+    assert.equal(noFile.code, 2);
+    assert.match(noFile.stderr, /Cannot read \/nowhere\/cv.pdf/);
+
+    const uploaded = await jobs(["cv", "upload", "--user", id, sample, "--json"], env);
+    assert.equal(uploaded.code, 0, uploaded.stderr);
+    const cv = JSON.parse(uploaded.stdout);
+    assert.equal(cv.status, "parsed");
+    assert.match(cv.path, new RegExp(`^cvs/${id}/senior-data-engineer-berlin.pdf$`));
+    assert.ok(cv.queries.length >= 2);
+    assert.equal(cv.backfill.state, "done");
+    assert.ok(fakes.jsearch.requests.length > 0, "the backfill called the providers");
+
+    const stats = await jobs(["stats", "--json"], env);
+    assert.equal(stats.code, 0, stats.stderr);
+    const s = JSON.parse(stats.stdout);
+    assert.equal(s.tracking.backfilled, cv.queries.length);
+    assert.ok(
+      s.quota.some((q: { provider: string; credits: number }) =>
+        q.provider === "jsearch" && q.credits > 0
+      ),
+    );
+    assert.ok(
+      s.runs.some((r: { kind: string; status: string }) =>
+        r.kind === "backfill" && r.status === "succeeded"
+      ),
+    );
+
+    const feed = await jobs(["feed", "--user", id, "--limit", "3"], env);
+    assert.equal(feed.code, 0, feed.stderr);
+    assert.equal(feed.stdout.trim().split("\n").length, 3);
+    assert.match(feed.stdout, /^\d{4}-\d\d-\d\d {2}.+ — .+\[(jsearch|active_jobs_db)/);
+    const noFeed = await jobs(["feed", "--user", ghost], env);
+    assert.equal(noFeed.code, 2);
+    assert.match(noFeed.stderr, /does not exist/);
+    const badLimit = await jobs(["feed", "--user", id, "--limit", "0"], env);
+    assert.equal(badLimit.code, 2);
+  } finally {
+    await fakes.close();
+    await claude.close();
     await Deno.remove(dataDir, { recursive: true });
   }
 });

@@ -1,0 +1,67 @@
+/**
+ * `deno task jobs stats [--json]`: the analytics views — backfill overlap and credits saved,
+ * quota per provider and month against budget, the most shared combinations, recent runs.
+ *
+ * @module
+ */
+import type { CommandContext } from "./context.ts";
+
+/** Runs the command; returns the exit code. */
+export async function statsCommand(context: CommandContext): Promise<number> {
+  const { database, json } = context;
+  if (database.embedded) {
+    const { prepareLocalDatabase } = await import("../local/database.ts");
+    await prepareLocalDatabase(database.sql);
+  }
+  const sql = database.sql;
+  const [savings] = await sql`select * from public.backfill_savings`;
+  const quota = await sql`select * from public.quota_by_month order by month desc, provider`;
+  const popular = await sql`
+    select title_keyword, location, users, state, jobs_found from public.combination_popularity
+    order by users desc, title_keyword, location limit 10`;
+  const runs = await sql`
+    select id, kind, status, started_at, progress_done, progress_total, new_jobs, credits_used,
+           error from public.run_history order by id desc limit 10`;
+  const [tracking] = await sql`
+    select count(*)::int as combinations,
+           count(*) filter (where state = 'backfilled')::int as backfilled,
+           count(*) filter (where state = 'failed')::int as failed,
+           count(*) filter (where state in ('pending', 'claimed'))::int as in_progress
+    from public.backfill_tracking`;
+  if (json) {
+    console.log(JSON.stringify({ tracking, savings, quota, popular, runs }));
+    return 0;
+  }
+  console.log(
+    `Tracking: ${tracking.combinations} combinations, ${tracking.backfilled} backfilled, ` +
+      `${tracking.in_progress} in progress, ${tracking.failed} failed`,
+  );
+  console.log(
+    `Overlap: ${savings.user_combinations} user combinations → ${savings.combinations} fetched; ` +
+      `credits spent ${savings.credits_spent}, a per-user backfill would have spent ` +
+      `${savings.credits_naive}: saved ${savings.credits_saved} (${savings.savings_percent ?? 0}%)`,
+  );
+  console.log("Quota per provider and month:");
+  for (const q of quota) {
+    const budget = q.budget_credits === null ? "no budget" : `budget ${q.budget_credits}`;
+    console.log(
+      `  ${(q.month as Date).toISOString().slice(0, 7)} ${q.provider}: ${q.calls} calls ` +
+        `(${q.failed_calls} failed), ${q.credits} credits (${budget}), ${q.jobs_returned} jobs`,
+    );
+  }
+  console.log("Most shared combinations:");
+  for (const p of popular) {
+    console.log(
+      `  ${p.users} × ${p.title_keyword} in ${p.location} (${p.state}, ${p.jobs_found} jobs)`,
+    );
+  }
+  console.log("Recent runs:");
+  for (const r of runs) {
+    console.log(
+      `  #${r.id} ${r.kind} ${r.status} ${(r.started_at as Date).toISOString().slice(0, 16)} ` +
+        `${r.progress_done}/${r.progress_total ?? "?"}, ${r.new_jobs} new jobs, ` +
+        `${r.credits_used} credits${r.error ? ` — ${r.error}` : ""}`,
+    );
+  }
+  return 0;
+}
