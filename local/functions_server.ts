@@ -19,13 +19,20 @@ export interface FunctionsServer {
 /** Serves the handlers by name on `hostname:port` (port 0: a free one). */
 export function serveFunctions(
   handlers: Record<string, FunctionHandler>,
-  options: { hostname?: string; port?: number } = {},
+  options: {
+    hostname?: string;
+    port?: number;
+    /** Serves other paths (e.g. Storage's); undefined = not its path. */
+    other?: (req: Request) => Response | Promise<Response> | undefined;
+  } = {},
 ): FunctionsServer {
   const server = Deno.serve({
     hostname: options.hostname ?? "127.0.0.1",
     port: options.port ?? 0,
     onListen() {},
   }, (req) => {
+    const other = options.other?.(req);
+    if (other) return other;
     const match = new URL(req.url).pathname.match(/^\/functions\/v1\/([^/]+)\/?$/);
     const handler = match ? handlers[match[1]] : undefined;
     if (!handler) {

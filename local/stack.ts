@@ -19,7 +19,7 @@ import type { Sql } from "../shared/db/postgres.ts";
 import { runOfDate, startRun } from "../shared/refresh/claims.ts";
 import { refreshDepsFromConfig } from "../shared/refresh/from_config.ts";
 import { runRefresh } from "../shared/refresh/run.ts";
-import { type FunctionHandler, serveFunctions } from "./functions_server.ts";
+import { serveFunctions } from "./functions_server.ts";
 import { deliverQueuedRequests } from "./net_worker.ts";
 import type { ObjectFiles } from "./storage/files.ts";
 import { setFunctionSecrets, uploadLikeStorage } from "./storage/objects.ts";
@@ -34,8 +34,8 @@ export interface LocalStackOptions {
   port?: number;
   /** The shared secret of database → function calls (Vault functions_secret). */
   secret?: string;
-  /** Extra handlers served next to the functions (e.g. Storage endpoints). */
-  extra?: Record<string, FunctionHandler>;
+  /** Other paths served next to the functions (e.g. Storage's endpoints). */
+  other?: (req: Request) => Response | Promise<Response> | undefined;
   log?: (line: string) => void;
 }
 
@@ -71,7 +71,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const backfillDeps = backfillDepsFromConfig(config, sql, { chain: true, log });
   const refreshDeps = refreshDepsFromConfig(config, sql, { chain: true, log });
   const server = serveFunctions({
-    ...options.extra,
     "cv-ingest": createCvIngestHandler({
       secret,
       waitUntil,
@@ -101,7 +100,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       runOf: (at) => runOfDate(sql, at ?? new Date()),
       refresh: (runId) => runRefresh(refreshDeps, { runId }),
     }),
-  }, { port: options.port ?? 0 });
+  }, { port: options.port ?? 0, other: options.other });
   await setFunctionSecrets(sql, server.url, secret);
 
   return {

@@ -8,52 +8,78 @@
  * @module
  */
 import type { Queryable, TransactionSql } from "../../shared/db/postgres.ts";
-import { actAs, actAsOwner } from "../roles.ts";
+import { actAs, actAsOwner, type Actor } from "../roles.ts";
 
 class RolledBack extends Error {}
 
 /** Options for {@link uploadLikeStorage}. */
 export interface Upload {
-  /** The uploader (auth.users id). */
-  userId: string;
+  /**
+   * The uploader (auth.users id): owner and owner_id, and the JWT `sub` of the test insert. Null
+   * for an upload with the service key (Storage leaves the owner empty then).
+   */
+  userId: string | null;
   /** Object name inside the bucket, e.g. `<uid>/cv.pdf`. */
   name: string;
   size?: number;
   /** Default: a new random version, as every Storage upload has. */
   version?: string;
+  /** Default application/pdf. */
+  mimetype?: string;
+  /** Who the permission test runs as (default the uploader as `authenticated`). */
+  actor?: Actor;
+  /** `x-upsert`: a re-upload to the same path replaces it (default true). */
+  upsert?: boolean;
+  /** Default `cvs`. */
+  bucket?: string;
+  /** Runs between the permission test and the real insert (Storage writes the file there). */
+  beforeCommit?: () => Promise<void>;
 }
 
-/** Runs both of Storage's inserts; returns the committed object's id and version. */
+/**
+ * Runs both of Storage's inserts; returns the committed object's id and version. A permission
+ * test refused by RLS raises 42501; an existing object without upsert raises 23505.
+ */
 export async function uploadLikeStorage(
   tx: TransactionSql,
   upload: Upload,
 ): Promise<{ id: string; version: string }> {
   const version = upload.version ?? crypto.randomUUID();
   const size = upload.size ?? 48_213;
+  const mimetype = upload.mimetype ?? "application/pdf";
+  const bucket = upload.bucket ?? "cvs";
+  const upsert = upload.upsert ?? true;
   try {
     await tx.savepoint(async (sp) => {
-      await actAs(sp, { kind: "user", id: upload.userId });
-      await sp`
-        insert into storage.objects (bucket_id, name, owner, owner_id, metadata, version)
-        values ('cvs', ${upload.name}, ${upload.userId}, ${upload.userId},
-          ${sp.json({ mimetype: "application/pdf", contentLength: size })}, '1')
-        on conflict (bucket_id, name) do update set metadata = excluded.metadata,
-          version = excluded.version`;
+      await actAs(sp, upload.actor ?? { kind: "user", id: upload.userId! });
+      const metadata = sp.json({ mimetype, contentLength: size });
+      if (upsert) {
+        await sp`
+          insert into storage.objects (bucket_id, name, owner, owner_id, metadata, version)
+          values (${bucket}, ${upload.name}, ${upload.userId}, ${upload.userId}, ${metadata}, '1')
+          on conflict (bucket_id, name) do update set metadata = excluded.metadata,
+            version = excluded.version`;
+      } else {
+        await sp`
+          insert into storage.objects (bucket_id, name, owner, owner_id, metadata, version)
+          values (${bucket}, ${upload.name}, ${upload.userId}, ${upload.userId}, ${metadata}, '1')`;
+      }
       throw new RolledBack();
     });
   } catch (error) {
     if (!(error instanceof RolledBack)) throw error;
   }
+  await upload.beforeCommit?.();
   const [row] = await tx.savepoint(async (sp) => {
     await actAs(sp, { kind: "service_role" });
     const rows = await sp<{ id: string; version: string }[]>`
       insert into storage.objects (bucket_id, name, owner, owner_id, metadata, version)
-      values ('cvs', ${upload.name}, ${upload.userId}, ${upload.userId},
+      values (${bucket}, ${upload.name}, ${upload.userId}, ${upload.userId},
         ${
       sp.json({
         eTag: `"${crypto.randomUUID().replaceAll("-", "")}"`,
         size,
-        mimetype: "application/pdf",
+        mimetype,
         cacheControl: "max-age=3600",
         lastModified: new Date().toISOString(),
         contentLength: size,

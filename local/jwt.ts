@@ -1,0 +1,105 @@
+/**
+ * The local stand-in's JWTs, signed HS256 with a shared secret as the Supabase CLI's local stack
+ * does (its default secret, unless LOCAL_JWT_SECRET is set): the anon and service_role keys, and
+ * user access tokens. Never used against a real project.
+ *
+ * @module
+ */
+
+/** The Supabase CLI's default local JWT secret. */
+export const DEFAULT_LOCAL_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long";
+
+/** The claims the local Storage and functions read. */
+export interface JwtClaims {
+  role: string;
+  sub?: string;
+  aud?: string;
+  exp?: number;
+  iss?: string;
+  email?: string;
+  [claim: string]: unknown;
+}
+
+const encoder = new TextEncoder();
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
+function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
+  const b64 = text.replaceAll("-", "+").replaceAll("_", "/").padEnd(
+    Math.ceil(text.length / 4) * 4,
+    "=",
+  );
+  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+}
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey(
+    "raw",
+    encoder.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    [
+      "sign",
+      "verify",
+    ],
+  );
+}
+
+/** Signs `claims` (HS256). */
+export async function signJwt(
+  claims: JwtClaims,
+  secret = DEFAULT_LOCAL_JWT_SECRET,
+): Promise<string> {
+  const header = base64url(encoder.encode(JSON.stringify({ alg: "HS256", typ: "JWT" })));
+  const payload = base64url(encoder.encode(JSON.stringify(claims)));
+  const signature = await crypto.subtle.sign(
+    "HMAC",
+    await hmacKey(secret),
+    encoder.encode(`${header}.${payload}`),
+  );
+  return `${header}.${payload}.${base64url(new Uint8Array(signature))}`;
+}
+
+/** The claims of a valid, unexpired HS256 token; throws with the reason otherwise. */
+export async function verifyJwt(
+  token: string,
+  secret = DEFAULT_LOCAL_JWT_SECRET,
+): Promise<JwtClaims> {
+  const [header, payload, signature] = token.split(".");
+  if (!header || !payload || !signature) throw new Error("invalid JWT: not three parts");
+  const valid = await crypto.subtle.verify(
+    "HMAC",
+    await hmacKey(secret),
+    fromBase64url(signature),
+    encoder.encode(`${header}.${payload}`),
+  );
+  if (!valid) throw new Error("invalid signature");
+  const claims = JSON.parse(new TextDecoder().decode(fromBase64url(payload))) as JwtClaims;
+  if (typeof claims.exp === "number" && claims.exp * 1000 < Date.now()) {
+    throw new Error("jwt expired");
+  }
+  if (typeof claims.role !== "string") throw new Error("invalid JWT: no role claim");
+  return claims;
+}
+
+/** The local project's API keys (what `supabase start` prints). */
+export async function localKeys(secret = DEFAULT_LOCAL_JWT_SECRET) {
+  const exp = Math.floor(Date.now() / 1000) + 10 * 365 * 24 * 3600;
+  return {
+    anonKey: await signJwt({ role: "anon", iss: "supabase-demo", exp }, secret),
+    serviceRoleKey: await signJwt({ role: "service_role", iss: "supabase-demo", exp }, secret),
+  };
+}
+
+/** An access token for user `sub` (what signing in returns), valid for an hour. */
+export function userAccessToken(sub: string, secret = DEFAULT_LOCAL_JWT_SECRET): Promise<string> {
+  return signJwt({
+    sub,
+    role: "authenticated",
+    aud: "authenticated",
+    exp: Math.floor(Date.now() / 1000) + 3600,
+  }, secret);
+}

@@ -1,0 +1,149 @@
+/**
+ * `deno task start`: a local stand-in for `supabase start` + `supabase functions serve`, without
+ * Docker. On http://localhost:54321 (LOCAL_PORT):
+ *
+ *   /functions/v1/<name>        cv-ingest, backfill, daily-refresh (Edge Functions; waitUntil)
+ *   /storage/v1/object/cvs/...  Storage's object endpoints supabase-js uploads and downloads with
+ *                               (JWT checked, permission test under RLS, then the real insert)
+ *
+ * and in this process:
+ *   pg_net's worker      delivers what the database queued with net.http_post, every 250 ms
+ *   pg_cron's jobs       the daily refresh at its local time (DST-correct) and the three sweeps
+ *
+ * The embedded Postgres persists in PGLITE_DATA_DIR (.data/pglite), Storage's files next to it;
+ * with DATABASE_URL it runs against that Postgres. Providers and Claude are the local fakes
+ * unless RAPIDAPI_KEY / ANTHROPIC_API_KEY are set. Ctrl-C stops it.
+ *
+ * @module
+ */
+import { loadConfig } from "../shared/config.ts";
+import { runScheduler } from "../shared/refresh/scheduler.ts";
+import { openLocalDatabase, prepareLocalDatabase } from "./database.ts";
+import { startFakeAnthropic } from "./fakes/anthropic.ts";
+import { startProviderFakes } from "./fakes/mod.ts";
+import { DEFAULT_LOCAL_JWT_SECRET, localKeys } from "./jwt.ts";
+import { deliverQueuedRequests } from "./net_worker.ts";
+import { startLocalStack } from "./stack.ts";
+import { diskObjectFiles } from "./storage/files.ts";
+import { createStorageHandler } from "./storage/server.ts";
+
+const FAKE_KEY = "local-key";
+
+/** The sweeps pg_cron runs on Supabase, with their periods in ms. */
+const SWEEPS: [string, number][] = [
+  ["select private.resend_stalled_cv_ingests()", 5 * 60_000],
+  ["select private.resend_due_backfills()", 60_000],
+  ["select private.resend_stalled_refreshes()", 60_000],
+];
+
+async function main(): Promise<number> {
+  const env = Deno.env.toObject();
+  const base = loadConfig(env);
+  const closers: (() => Promise<unknown>)[] = [];
+  const fakeEnv: Record<string, string> = {};
+  if (!base.RAPIDAPI_KEY) {
+    const plan = { name: "PRO" as const, monthlyRequests: 100_000, monthlyJobs: 100_000 };
+    const fakes = await startProviderFakes({
+      jsearch: { plan, keys: [FAKE_KEY] },
+      activeJobsDb: { plan, keys: [FAKE_KEY] },
+    });
+    closers.push(() => fakes.close());
+    Object.assign(fakeEnv, {
+      RAPIDAPI_KEY: FAKE_KEY,
+      JSEARCH_BASE_URL: fakes.jsearch.url,
+      ACTIVE_JOBS_BASE_URL: fakes.activeJobsDb.url,
+    });
+  }
+  if (!base.ANTHROPIC_API_KEY) {
+    const claude = await startFakeAnthropic({ keys: [FAKE_KEY] });
+    closers.push(() => claude.close());
+    Object.assign(fakeEnv, { ANTHROPIC_API_KEY: FAKE_KEY, ANTHROPIC_BASE_URL: claude.url });
+  }
+  const config = loadConfig({ ...env, ...fakeEnv });
+  config.PGLITE_DATA_DIR ??= ".data/pglite";
+  const database = await openLocalDatabase(config, { max: 4, applicationName: "local-start" });
+  closers.unshift(() => database.close());
+  const stop = new AbortController();
+  try {
+    const migrations = await prepareLocalDatabase(database.sql);
+    const jwtSecret = env.LOCAL_JWT_SECRET || DEFAULT_LOCAL_JWT_SECRET;
+    const files = diskObjectFiles(`${config.PGLITE_DATA_DIR}/../storage`);
+    const stack = await startLocalStack({
+      sql: database.sql,
+      config,
+      files,
+      port: Number(env.LOCAL_PORT ?? 54321),
+      secret: config.FUNCTIONS_SECRET,
+      other: createStorageHandler({ sql: database.sql, files, jwtSecret }),
+      log: (line) => console.log(line),
+    });
+    closers.unshift(() => stack.close());
+    const keys = await localKeys(jwtSecret);
+    console.log([
+      `Local stand-in running (${migrations.applied.length} new migrations applied).`,
+      `  API URL:          ${stack.url}`,
+      `  Functions:        ${stack.url}/functions/v1/{cv-ingest,backfill,daily-refresh}`,
+      `  Storage:          ${stack.url}/storage/v1/object/cvs/<user id>/<file>.pdf`,
+      `  Database:         ${
+        database.embedded ? `embedded PGlite in ${config.PGLITE_DATA_DIR}` : "DATABASE_URL"
+      }`,
+      `  Providers:        ${fakeEnv.RAPIDAPI_KEY ? "local fakes" : "real (RAPIDAPI_KEY)"}; ` +
+      `Claude: ${fakeEnv.ANTHROPIC_API_KEY ? "local fake" : "real (ANTHROPIC_API_KEY)"}`,
+      `  anon key:         ${keys.anonKey}`,
+      `  service_role key: ${keys.serviceRoleKey}`,
+      `  JWT secret:       ${
+        jwtSecret === DEFAULT_LOCAL_JWT_SECRET ? "the Supabase CLI's default" : "LOCAL_JWT_SECRET"
+      }`,
+      "Ready.",
+    ].join("\n"));
+
+    Deno.addSignalListener("SIGINT", () => stop.abort());
+    Deno.addSignalListener("SIGTERM", () => stop.abort());
+    const loops = [
+      // pg_net's worker
+      (async () => {
+        while (!stop.signal.aborted) {
+          const delivered = await deliverQueuedRequests(database.sql).catch((error) => {
+            console.error(`net worker: ${error}`);
+            return [];
+          });
+          if (delivered.length === 0) await sleep(250, stop.signal);
+        }
+      })(),
+      // pg_cron: the daily refresh, and the sweeps
+      runScheduler({
+        sql: database.sql,
+        log: (line) => console.log(line),
+        fire: async (at) => {
+          await database.sql`select public.fire_daily_refresh(${at.toISOString()}::timestamptz)`;
+        },
+      }, { signal: stop.signal }),
+      ...SWEEPS.map(async ([command, period]) => {
+        while (!stop.signal.aborted) {
+          await sleep(period, stop.signal);
+          if (!stop.signal.aborted) {
+            await database.sql.unsafe(command).catch((error) =>
+              console.error(`${command}: ${error}`)
+            );
+          }
+        }
+      }),
+    ];
+    await Promise.all(loops);
+    return 0;
+  } finally {
+    for (const close of closers) await close().catch(() => {});
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
+if (import.meta.main) Deno.exit(await main());

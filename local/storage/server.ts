@@ -1,0 +1,165 @@
+/**
+ * The Storage object endpoints supabase-js uses, for the local stand-in (`deno task start`):
+ *
+ *   POST /storage/v1/object/<bucket>/<path>   upload (`x-upsert: true` replaces)
+ *   PUT  /storage/v1/object/<bucket>/<path>   update (replace)
+ *   GET  /storage/v1/object/<bucket>/<path>   download (also /object/authenticated/...)
+ *
+ * Like Supabase Storage they check the caller's JWT, run the permission test as the caller's role
+ * (so the bucket's RLS policies decide), keep the bucket's size and type limits, write the file,
+ * then do the real insert as service_role — the two inserts the CV trigger is built for. Bodies
+ * may be raw bytes or the multipart form supabase-js sends for a Blob.
+ *
+ * @module
+ */
+import type { Sql } from "../../shared/db/postgres.ts";
+import { verifyJwt } from "../jwt.ts";
+import { actAs, type Actor } from "../roles.ts";
+import type { ObjectFiles } from "./files.ts";
+import { uploadLikeStorage } from "./objects.ts";
+
+/** Storage's error body: an HTTP status and {statusCode, error, message}. */
+function storageError(status: number, error: string, message: string): Response {
+  return Response.json({ statusCode: String(status), error, message }, { status });
+}
+
+async function callerOf(req: Request, secret: string): Promise<Actor | Response> {
+  const header = req.headers.get("authorization") ?? "";
+  const token = header.replace(/^Bearer\s+/i, "") || req.headers.get("apikey") || "";
+  if (!token) {
+    return storageError(
+      400,
+      "Missing authorization header",
+      "headers must have required property 'authorization'",
+    );
+  }
+  try {
+    const claims = await verifyJwt(token, secret);
+    if (claims.role === "service_role") return { kind: "service_role" };
+    if (claims.role === "authenticated" && typeof claims.sub === "string") {
+      return { kind: "user", id: claims.sub };
+    }
+    return { kind: "anon" };
+  } catch (error) {
+    return storageError(400, "Unauthorized", (error as Error).message);
+  }
+}
+
+function indexOf(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
+  outer: for (let i = from; i <= haystack.length - needle.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/**
+ * The file part of a multipart body. Parsed by hand: supabase-js names the part "" (its
+ * FormData key), which Deno's `formData()` drops.
+ */
+function multipartFile(body: Uint8Array, boundary: string): { bytes: Uint8Array; type: string } {
+  const encoder = new TextEncoder();
+  const delimiter = encoder.encode(`--${boundary}`);
+  const headerEnd = encoder.encode("\r\n\r\n");
+  let at = indexOf(body, delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length + 2; // past the delimiter and its CRLF
+    const next = indexOf(body, delimiter, start);
+    if (next < 0) break;
+    const split = indexOf(body, headerEnd, start);
+    if (split > 0 && split < next) {
+      const headers = new TextDecoder().decode(body.subarray(start, split));
+      if (/filename=/i.test(headers)) {
+        const type = /content-type:\s*([^\r\n;]+)/i.exec(headers)?.[1]?.trim();
+        return {
+          bytes: body.slice(split + headerEnd.length, next - 2), // the part's trailing CRLF
+          type: type || "application/octet-stream",
+        };
+      }
+    }
+    at = next;
+  }
+  return { bytes: new Uint8Array(), type: "application/octet-stream" };
+}
+
+async function bodyOf(req: Request): Promise<{ bytes: Uint8Array; type: string }> {
+  const type = req.headers.get("content-type") ?? "application/octet-stream";
+  const bytes = new Uint8Array(await req.arrayBuffer());
+  const boundary = /^multipart\/form-data;.*boundary=("?)([^";]+)\1/i.exec(type)?.[2];
+  if (boundary) return multipartFile(bytes, boundary);
+  return { bytes, type: type.split(";")[0].trim() };
+}
+
+/** The request handler for `/storage/v1/...`; undefined for other paths. */
+export function createStorageHandler(
+  options: { sql: Sql; files: ObjectFiles; jwtSecret: string },
+): (req: Request) => Promise<Response> | undefined {
+  const { sql, files } = options;
+  return (req) => {
+    const url = new URL(req.url);
+    const match = url.pathname.match(/^\/storage\/v1\/object\/(?:authenticated\/)?([^/]+)\/(.+)$/);
+    if (!match) return undefined;
+    const bucketId = decodeURIComponent(match[1]);
+    const name = match[2].split("/").map(decodeURIComponent).join("/");
+    return handle(req, bucketId, name);
+  };
+
+  async function handle(req: Request, bucketId: string, name: string): Promise<Response> {
+    const caller = await callerOf(req, options.jwtSecret);
+    if (caller instanceof Response) return caller;
+    const [bucket] = await sql`
+      select id, file_size_limit, allowed_mime_types from storage.buckets where id = ${bucketId}`;
+    if (!bucket) return storageError(404, "Bucket not found", "Bucket not found");
+
+    if (req.method === "GET") {
+      const visible = await sql.begin(async (tx) => {
+        await actAs(tx, caller);
+        return await tx`select 1 from storage.objects where bucket_id = ${bucketId} and name = ${name}`;
+      });
+      if (visible.length === 0) return storageError(404, "not_found", "Object not found");
+      try {
+        const bytes = await files.download(bucketId, name);
+        return new Response(bytes as Uint8Array<ArrayBuffer>, {
+          headers: { "content-type": "application/pdf" },
+        });
+      } catch {
+        return storageError(404, "not_found", "Object not found");
+      }
+    }
+    if (req.method !== "POST" && req.method !== "PUT") {
+      return storageError(405, "Method not allowed", `${req.method} is not supported here`);
+    }
+    const { bytes, type } = await bodyOf(req);
+    if (bucket.file_size_limit !== null && bytes.length > Number(bucket.file_size_limit)) {
+      return storageError(413, "Payload too large", "The object exceeded the maximum allowed size");
+    }
+    if (bucket.allowed_mime_types && !(bucket.allowed_mime_types as string[]).includes(type)) {
+      return storageError(415, "invalid_mime_type", `mime type ${type} is not supported`);
+    }
+    const owner = caller.kind === "user" ? caller.id : null;
+    try {
+      const row = await sql.begin(async (tx) => {
+        // the permission test (rolled back) decides; the file is written before the real insert
+        const uploaded = await uploadLikeStorage(tx, {
+          userId: owner ?? "00000000-0000-0000-0000-000000000000",
+          name,
+          bucket: bucketId,
+          size: bytes.length,
+          mimetype: type,
+          actor: caller,
+          upsert: req.method === "PUT" || req.headers.get("x-upsert") === "true",
+          beforeCommit: () => files.put(bucketId, name, bytes),
+        });
+        return uploaded;
+      });
+      return Response.json({ Id: row.id, Key: `${bucketId}/${name}` });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === "42501") {
+        return storageError(403, "Unauthorized", "new row violates row-level security policy");
+      }
+      if (code === "23505") return storageError(409, "Duplicate", "The resource already exists");
+      throw error;
+    }
+  }
+}
