@@ -12,7 +12,7 @@ import { createAuthUser } from "../local/roles.ts";
 import { connectPostgres } from "../shared/db/postgres.ts";
 import { dbTest, onRealPostgres, testDatabase } from "./support/database.ts";
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
@@ -40,7 +40,7 @@ Deno.test({
     await admin.unsafe(`create database ${name}`);
     const scratchUrl = url.replace(/\/([^/?]+)(\?|$)/, `/${name}$2`);
     const sql = connectPostgres(scratchUrl, { max: 2 });
-    const port = await freePort();
+    const port = freePort();
     let runner: Deno.ChildProcess | undefined;
     try {
       await prepareLocalDatabase(sql);
