@@ -256,3 +256,39 @@ Deno.test("cli: user add, cv upload through Storage, stats and feed — and thei
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+Deno.test("cli: daily --schedule stores the time, fires a due date at once, and stops on Ctrl-C", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", cli, "daily", "--schedule", "00:00", "--tz", "Europe/Berlin"],
+      env: { DATABASE_URL: "", PGLITE_DATA_DIR: `${dataDir}/pglite`, RAPIDAPI_KEY: "unused" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const chunks: string[] = [];
+    const read = async (stream: ReadableStream<Uint8Array>) => {
+      for await (const chunk of stream.pipeThrough(new TextDecoderStream())) chunks.push(chunk);
+    };
+    const reading = Promise.all([read(child.stdout), read(child.stderr)]);
+    const deadline = Date.now() + 60_000;
+    while (!/next daily refresh at/.test(chunks.join("")) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    child.kill("SIGINT");
+    const status = await child.status;
+    await reading;
+    const output = chunks.join("");
+    assert.match(output, /Refreshing every day at 00:00 Europe\/Berlin/);
+    assert.match(output, /daily refresh due at /, "today's 00:00 has passed: it runs at once");
+    assert.match(output, /Daily refresh \d{4}-\d\d-\d\d \(run \d+\): succeeded/);
+    assert.match(
+      output,
+      /next daily refresh at \d{4}-\d\d-\d\dT2[23]:00:00.000Z/,
+      "midnight in Berlin",
+    );
+    assert.equal(status.code, 0);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
