@@ -48,6 +48,18 @@ export async function cvUploadCommand(context: CommandContext): Promise<number> 
     );
   }
   await requireUser(context, user);
+  if (context.flags["no-wait"] !== true) {
+    const missing = [
+      config.ANTHROPIC_API_KEY ? null : "ANTHROPIC_API_KEY (Claude reads the CV)",
+      config.RAPIDAPI_KEY ? null : "RAPIDAPI_KEY (the backfill calls the job APIs)",
+    ].filter(Boolean);
+    if (missing.length > 0) {
+      throw new UsageError(
+        `cv upload needs ${missing.join(" and ")}; for the local fakes set ANTHROPIC_BASE_URL, ` +
+          "JSEARCH_BASE_URL and ACTIVE_JOBS_BASE_URL too, or run deno task demo.",
+      );
+    }
+  }
   const fileName = path.split("/").at(-1)!;
   const stack = await startLocalStack({
     sql: database.sql,
@@ -86,7 +98,8 @@ export async function cvUploadCommand(context: CommandContext): Promise<number> 
         );
       }
     }
-    return cv.status === "failed" || request?.state === "failed" ? 1 : 0;
+    if (context.flags["no-wait"] === true) return 0;
+    return cv.status === "parsed" && request?.state === "done" ? 0 : 1;
   } finally {
     await stack.close();
   }

@@ -14,7 +14,7 @@ import { runOfDate, startRun } from "../shared/refresh/claims.ts";
 import { refreshDepsFromConfig } from "../shared/refresh/from_config.ts";
 import { type RefreshDeps, type RefreshInvocation, runRefresh } from "../shared/refresh/run.ts";
 import { runScheduler } from "../shared/refresh/scheduler.ts";
-import type { CommandContext } from "./context.ts";
+import { type CommandContext, UsageError } from "./context.ts";
 
 /** What is wrong with the flags, before any database is opened; null when nothing is. */
 export function checkDailyFlags(flags: Record<string, string | true>): string | null {
@@ -111,7 +111,11 @@ export async function dailyCommand(context: CommandContext): Promise<number> {
     .schedule as string}::time,
     daily_refresh_time_zone = coalesce(${
     (flags.tz as string | undefined) ?? null
-  }, daily_refresh_time_zone)`;
+  }, daily_refresh_time_zone)`
+    .catch((error) => {
+      // the settings trigger names a zone it does not know, and the fix
+      throw new UsageError((error as Error).message);
+    });
   const stop = new AbortController();
   Deno.addSignalListener("SIGINT", () => stop.abort());
   console.error(

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from "../shared/config.ts";
 import { describeConnectionError } from "../shared/db/postgres.ts";
 import { MissingApiKeyError } from "../shared/providers/mod.ts";
 import { openLocalDatabase, prepareLocalDatabase } from "../local/database.ts";
+import { DataDirInUseError } from "../local/embedded_postgres.ts";
 import { type FlagSpec, parseFlags } from "./args.ts";
 import { backfillCommand, checkBackfillFlags } from "./backfill.ts";
 import { checkDailyFlags, dailyCommand } from "./daily.ts";
@@ -120,7 +121,17 @@ export async function main(args: string[]): Promise<number> {
     throw error;
   }
   config.PGLITE_DATA_DIR ??= ".data/pglite";
-  const database = await openLocalDatabase(config, { max: 4, applicationName: "job-feed-cli" });
+  let database;
+  try {
+    database = await openLocalDatabase(config, { max: 4, applicationName: "job-feed-cli" });
+  } catch (error) {
+    console.error(
+      error instanceof DataDirInUseError
+        ? error.message
+        : `Cannot open the database: ${(error as Error).message}`,
+    );
+    return error instanceof DataDirInUseError ? 2 : 1;
+  }
   try {
     // the embedded database is made ready on first use (migrate reports it step by step)
     if (database.embedded && name !== "migrate") await prepareLocalDatabase(database.sql);

@@ -124,10 +124,12 @@ async function main(): Promise<number> {
   try {
     const migrations = await prepareLocalDatabase(database.sql);
     say(`embedded Postgres ready in ${dataDir}: ${migrations.applied.length} migrations applied`);
+    const functionLog: string[] = [];
     const stack = await startLocalStack({
       sql: database.sql,
       config,
       files: diskObjectFiles(`${dataDir}/storage`),
+      log: (line) => functionLog.push(line),
     });
     say(`functions served at ${stack.url}/functions/v1/{cv-ingest,backfill,daily-refresh}`);
     const outcomes: UserOutcome[] = [];
@@ -166,7 +168,12 @@ async function main(): Promise<number> {
           `${r.combinations_total ?? 0} combinations, ${r.new_jobs ?? 0} new jobs, ` +
           `${r.credits_used ?? 0} credits`,
       );
-      if (refresh.status === "failed") failures.push("daily refresh failed");
+      if (refresh.status !== "succeeded") {
+        failures.push(`daily refresh ${refresh.status}: ${JSON.stringify(refresh.stats)}`);
+      }
+      if (failures.length > 0) {
+        console.error("\nWhat the functions logged:\n" + functionLog.slice(-20).join("\n"));
+      }
     } finally {
       await stack.close();
     }

@@ -51,6 +51,24 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
+/** Whether a URL points at this machine (or the local Supabase stack's internal host). */
+function isLocalUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return [
+      "localhost",
+      "127.0.0.1",
+      "::1",
+      "[::1]",
+      "api.supabase.internal",
+      "kong",
+      "host.docker.internal",
+    ].includes(host);
+  } catch {
+    return false;
+  }
+}
+
 /** Starts the functions and sets the Vault secrets the database calls them with. */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { sql, config, files } = options;
@@ -101,6 +119,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       refresh: (runId) => runRefresh(refreshDeps, { runId }),
     }),
   }, { port: options.port ?? 0, other: options.other });
+  // the database calls these functions through Vault's project_url: never take over a database
+  // that calls a real project's functions, and give the previous values back on close
+  const [previous] = await sql`
+    select (select decrypted_secret from vault.decrypted_secrets where name = 'project_url'
+            order by created_at desc limit 1) as url,
+           (select decrypted_secret from vault.decrypted_secrets where name = 'functions_secret'
+            order by created_at desc limit 1) as secret`;
+  if (previous?.url && !isLocalUrl(previous.url)) {
+    await server.close();
+    throw new Error(
+      `This database's Vault project_url is ${previous.url}: it belongs to a Supabase project, ` +
+        "whose calls the local stand-in would take over. Run local tools against a local " +
+        "database only.",
+    );
+  }
   await setFunctionSecrets(sql, server.url, secret);
 
   return {
@@ -130,6 +163,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     async close() {
       await Promise.allSettled([...inFlight]);
       await server.close();
+      if (previous?.url && previous?.secret) {
+        await setFunctionSecrets(sql, previous.url, previous.secret).catch(() => {});
+      }
     },
   };
 }

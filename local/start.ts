@@ -5,6 +5,7 @@
  *   /functions/v1/<name>        cv-ingest, backfill, daily-refresh (Edge Functions; waitUntil)
  *   /storage/v1/object/cvs/...  Storage's object endpoints supabase-js uploads and downloads with
  *                               (JWT checked, permission test under RLS, then the real insert)
+ *   /auth/v1/...                sign-up, password sign-in and the current user (local JWTs)
  *
  * and in this process:
  *   pg_net's worker      delivers what the database queued with net.http_post, every 250 ms
@@ -26,6 +27,7 @@ import { deliverQueuedRequests } from "./net_worker.ts";
 import { startLocalStack } from "./stack.ts";
 import { diskObjectFiles } from "./storage/files.ts";
 import { createStorageHandler } from "./storage/server.ts";
+import { createAuthHandler } from "./auth/server.ts";
 
 const FAKE_KEY = "local-key";
 
@@ -68,13 +70,15 @@ async function main(): Promise<number> {
     const migrations = await prepareLocalDatabase(database.sql);
     const jwtSecret = env.LOCAL_JWT_SECRET || DEFAULT_LOCAL_JWT_SECRET;
     const files = diskObjectFiles(`${config.PGLITE_DATA_DIR}/../storage`);
+    const storage = createStorageHandler({ sql: database.sql, files, jwtSecret });
+    const auth = createAuthHandler({ sql: database.sql, jwtSecret });
     const stack = await startLocalStack({
       sql: database.sql,
       config,
       files,
       port: Number(env.LOCAL_PORT ?? 54321),
       secret: config.FUNCTIONS_SECRET,
-      other: createStorageHandler({ sql: database.sql, files, jwtSecret }),
+      other: (req) => storage(req) ?? auth(req),
       log: (line) => console.log(line),
     });
     closers.unshift(() => stack.close());
@@ -84,6 +88,7 @@ async function main(): Promise<number> {
       `  API URL:          ${stack.url}`,
       `  Functions:        ${stack.url}/functions/v1/{cv-ingest,backfill,daily-refresh}`,
       `  Storage:          ${stack.url}/storage/v1/object/cvs/<user id>/<file>.pdf`,
+      `  Auth:             ${stack.url}/auth/v1/{signup,token?grant_type=password,user}`,
       `  Database:         ${
         database.embedded ? `embedded PGlite in ${config.PGLITE_DATA_DIR}` : "DATABASE_URL"
       }`,
@@ -97,8 +102,15 @@ async function main(): Promise<number> {
       "Ready.",
     ].join("\n"));
 
-    Deno.addSignalListener("SIGINT", () => stop.abort());
-    Deno.addSignalListener("SIGTERM", () => stop.abort());
+    // the first Ctrl-C stops the loops and waits (at most 10 s) for work in flight; the second
+    // one exits at once
+    const onSignal = () => {
+      if (stop.signal.aborted) Deno.exit(130);
+      console.log("Stopping (Ctrl-C again to quit at once)...");
+      stop.abort();
+    };
+    Deno.addSignalListener("SIGINT", onSignal);
+    Deno.addSignalListener("SIGTERM", onSignal);
     const loops = [
       // pg_net's worker
       (async () => {
@@ -132,7 +144,10 @@ async function main(): Promise<number> {
     await Promise.all(loops);
     return 0;
   } finally {
-    for (const close of closers) await close().catch(() => {});
+    const closing = (async () => {
+      for (const close of closers) await close().catch(() => {});
+    })();
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 10_000))]);
   }
 }
 
@@ -146,4 +161,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-if (import.meta.main) Deno.exit(await main());
+if (import.meta.main) {
+  try {
+    Deno.exit(await main());
+  } catch (error) {
+    // a port in use, a database that is not there, a data directory another process holds
+    console.error(`deno task start: ${(error as Error).message}`);
+    Deno.exit(1);
+  }
+}

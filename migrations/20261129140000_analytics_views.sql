@@ -73,7 +73,7 @@ select u.provider,
        (array_agg(u.quota_jobs_remaining order by u.called_at desc)
           filter (where u.quota_jobs_remaining is not null))[1] as plan_jobs_left
 from public.api_usage u
-cross join public.settings s
+left join public.settings s on true
 group by u.provider, date_trunc('month', u.called_at at time zone 'UTC'), s.jsearch_monthly_credits,
          s.active_jobs_db_monthly_credits, s.active_jobs_db_monthly_jobs;
 

@@ -15,7 +15,10 @@ import { deliverQueuedRequests } from "../local/net_worker.ts";
 import { requestBackfill } from "../shared/backfill/claims.ts";
 import { runBackfill } from "../shared/backfill/run.ts";
 import { ingestCv } from "../shared/cv/ingest.ts";
-import type { TransactionSql } from "../shared/db/postgres.ts";
+import type { Sql, TransactionSql } from "../shared/db/postgres.ts";
+import { loadConfig } from "../shared/config.ts";
+import { startLocalStack } from "../local/stack.ts";
+import { memoryObjectFiles } from "../local/storage/files.ts";
 import { sqlUsageLedger } from "../shared/providers/ledger.ts";
 import { createUser } from "./support/auth.ts";
 import { dbTest, withRollback } from "./support/database.ts";
@@ -371,5 +374,27 @@ Deno.test(
       assert.ok(request.paused, "paused for an hour");
       assert.match(request.last_error, /^Paused until .* UTC: JSearch/);
     }, { env: { PROVIDER_MAX_RETRIES: "0" } });
+  },
+);
+
+Deno.test(
+  "the local stack never takes over a database that calls a real project",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      await setFunctionSecrets(tx, "https://abcdefgh.supabase.co", "prod-secret");
+      await assert.rejects(
+        () =>
+          startLocalStack({
+            sql: tx as unknown as Sql,
+            config: loadConfig({}),
+            files: memoryObjectFiles(),
+          }),
+        /Vault project_url is https:\/\/abcdefgh.supabase.co: it belongs to a Supabase project/,
+      );
+      const [{ url }] = await tx`select decrypted_secret as url from vault.decrypted_secrets
+                               where name = 'project_url'`;
+      assert.equal(url, "https://abcdefgh.supabase.co", "untouched");
+    });
   },
 );

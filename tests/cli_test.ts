@@ -288,7 +288,27 @@ Deno.test("cli: daily --schedule stores the time, fires a due date at once, and 
       "midnight in Berlin",
     );
     assert.equal(status.code, 0);
+    const badZone = await jobs(["daily", "--schedule", "06:00", "--tz", "Mars/Base"], {
+      PGLITE_DATA_DIR: `${dataDir}/pglite`,
+    });
+    assert.equal(badZone.code, 2);
+    assert.match(badZone.stderr, /Unknown time zone "Mars\/Base"/);
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }
+});
+
+Deno.test("cli: an embedded database another process holds is refused by name, not corrupted", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const database = await openLocalDatabase(loadConfig({ PGLITE_DATA_DIR: `${dataDir}/pglite` }));
+  try {
+    const blocked = await jobs(["stats"], { PGLITE_DATA_DIR: `${dataDir}/pglite` });
+    assert.equal(blocked.code, 2);
+    assert.match(blocked.stderr, new RegExp(`in use by process ${Deno.pid}`));
+  } finally {
+    await database.close();
+  }
+  const after = await jobs(["stats", "--json"], { PGLITE_DATA_DIR: `${dataDir}/pglite` });
+  assert.equal(after.code, 0, after.stderr);
+  await Deno.remove(dataDir, { recursive: true });
 });

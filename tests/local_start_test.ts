@@ -7,8 +7,7 @@
 import assert from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
 import { prepareLocalDatabase } from "../local/database.ts";
-import { localKeys, userAccessToken } from "../local/jwt.ts";
-import { createAuthUser } from "../local/roles.ts";
+import { localKeys } from "../local/jwt.ts";
 import { connectPostgres } from "../shared/db/postgres.ts";
 import { dbTest, onRealPostgres, testDatabase } from "./support/database.ts";
 
@@ -72,11 +71,23 @@ Deno.test({
 
       const apiUrl = `http://127.0.0.1:${port}`;
       const { anonKey } = await localKeys();
-      const user = await createAuthUser(sql, "ada@example.com");
+      // sign up through the local Auth, as an app does
       const client = createClient(apiUrl, anonKey, {
         auth: { persistSession: false, autoRefreshToken: false },
-        global: { headers: { Authorization: `Bearer ${await userAccessToken(user)}` } },
       });
+      const signUp = await client.auth.signUp({ email: "ada@example.com", password: "s3cret-pw" });
+      assert.equal(signUp.error, null, signUp.error?.message);
+      const user = signUp.data.user!.id;
+      const wrong = await client.auth.signInWithPassword({
+        email: "ada@example.com",
+        password: "nope-nope",
+      });
+      assert.match(wrong.error?.message ?? "", /Invalid login credentials/);
+      const signIn = await client.auth.signInWithPassword({
+        email: "ada@example.com",
+        password: "s3cret-pw",
+      });
+      assert.equal(signIn.data.user?.id, user);
       const pdf = await Deno.readFile(
         new URL("../local/samples/senior-data-engineer-berlin.pdf", import.meta.url),
       );
@@ -88,6 +99,8 @@ Deno.test({
       );
       assert.ok(refused.error, "another user's folder is refused by RLS");
       assert.match(refused.error.message, /row-level security/, JSON.stringify(refused.error));
+      // Storage answers 400 with the real status in the body
+      assert.equal((refused.error as unknown as { statusCode: string }).statusCode, "403");
       const notPdf = await client.storage.from("cvs").upload(
         `${user}/notes.txt`,
         new Blob(["hello"], { type: "text/plain" }),

@@ -315,6 +315,12 @@ Deno.test(
         sequencePrivileges.map((r) => `${r.rolname}:${r.relname}:${r.privilege}`),
         [],
       );
+      // the analytics views are the service role's too
+      const readableViews = await tx`
+        select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and c.relkind = 'v'
+          and has_table_privilege('authenticated', c.oid, 'SELECT')`;
+      assert.deepEqual(readableViews.map((r) => r.relname), []);
       // every service function (claims, refresh, budgets, sweeps) is the service role's only;
       // users may run just what their own rows' checks, defaults and policies need
       const executable = await tx`

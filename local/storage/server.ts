@@ -18,9 +18,14 @@ import { actAs, type Actor } from "../roles.ts";
 import type { ObjectFiles } from "./files.ts";
 import { uploadLikeStorage } from "./objects.ts";
 
-/** Storage's error body: an HTTP status and {statusCode, error, message}. */
-function storageError(status: number, error: string, message: string): Response {
-  return Response.json({ statusCode: String(status), error, message }, { status });
+/**
+ * Storage's error answer: HTTP 400 for every error but a 500 (as supabase/storage does), the real
+ * status in the body's `statusCode`, with a `code`, `error` and `message`.
+ */
+function storageError(status: number, code: string, error: string, message: string): Response {
+  return Response.json({ statusCode: String(status), code, error, message }, {
+    status: status === 500 ? 500 : 400,
+  });
 }
 
 async function callerOf(req: Request, secret: string): Promise<Actor | Response> {
@@ -29,6 +34,7 @@ async function callerOf(req: Request, secret: string): Promise<Actor | Response>
   if (!token) {
     return storageError(
       400,
+      "InvalidJWT",
       "Missing authorization header",
       "headers must have required property 'authorization'",
     );
@@ -41,7 +47,7 @@ async function callerOf(req: Request, secret: string): Promise<Actor | Response>
     }
     return { kind: "anon" };
   } catch (error) {
-    return storageError(400, "Unauthorized", (error as Error).message);
+    return storageError(400, "InvalidJWT", "Unauthorized", (error as Error).message);
   }
 }
 
@@ -97,10 +103,31 @@ export function createStorageHandler(
   const { sql, files } = options;
   return (req) => {
     const url = new URL(req.url);
+    if (!url.pathname.startsWith("/storage/v1/")) return undefined;
     const match = url.pathname.match(/^\/storage\/v1\/object\/(?:authenticated\/)?([^/]+)\/(.+)$/);
-    if (!match) return undefined;
-    const bucketId = decodeURIComponent(match[1]);
-    const name = match[2].split("/").map(decodeURIComponent).join("/");
+    // list, info, sign, move, copy, remove, buckets: not in the local stand-in
+    if (!match || ["list", "info", "sign", "move", "copy", "public"].includes(match[1])) {
+      return Promise.resolve(storageError(
+        404,
+        "NotSupported",
+        "Not supported",
+        `${req.method} ${url.pathname} is not served by the local Storage stand-in (it serves ` +
+          "object upload, update and download)",
+      ));
+    }
+    let bucketId: string;
+    let name: string;
+    try {
+      bucketId = decodeURIComponent(match[1]);
+      name = match[2].split("/").map(decodeURIComponent).join("/");
+    } catch {
+      return Promise.resolve(storageError(400, "InvalidKey", "Invalid key", "Invalid key"));
+    }
+    if (name.split("/").some((part) => part === "" || part === "." || part === "..")) {
+      return Promise.resolve(
+        storageError(400, "InvalidKey", "Invalid key", `Invalid key: ${name}`),
+      );
+    }
     return handle(req, bucketId, name);
   };
 
@@ -109,39 +136,57 @@ export function createStorageHandler(
     if (caller instanceof Response) return caller;
     const [bucket] = await sql`
       select id, file_size_limit, allowed_mime_types from storage.buckets where id = ${bucketId}`;
-    if (!bucket) return storageError(404, "Bucket not found", "Bucket not found");
+    if (!bucket) return storageError(404, "NoSuchBucket", "Bucket not found", "Bucket not found");
 
     if (req.method === "GET") {
       const visible = await sql.begin(async (tx) => {
         await actAs(tx, caller);
-        return await tx`select 1 from storage.objects where bucket_id = ${bucketId} and name = ${name}`;
+        return await tx`select metadata ->> 'mimetype' as mimetype from storage.objects
+                         where bucket_id = ${bucketId} and name = ${name}`;
       });
-      if (visible.length === 0) return storageError(404, "not_found", "Object not found");
+      if (visible.length === 0) {
+        return storageError(404, "NoSuchKey", "not_found", "Object not found");
+      }
       try {
         const bytes = await files.download(bucketId, name);
         return new Response(bytes as Uint8Array<ArrayBuffer>, {
           headers: { "content-type": "application/pdf" },
         });
       } catch {
-        return storageError(404, "not_found", "Object not found");
+        return storageError(404, "NoSuchKey", "not_found", "Object not found");
       }
     }
     if (req.method !== "POST" && req.method !== "PUT") {
-      return storageError(405, "Method not allowed", `${req.method} is not supported here`);
+      return storageError(
+        405,
+        "MethodNotAllowed",
+        "Method not allowed",
+        `${req.method} is not supported by the local Storage`,
+      );
     }
     const { bytes, type } = await bodyOf(req);
     if (bucket.file_size_limit !== null && bytes.length > Number(bucket.file_size_limit)) {
-      return storageError(413, "Payload too large", "The object exceeded the maximum allowed size");
+      return storageError(
+        413,
+        "EntityTooLarge",
+        "Payload too large",
+        "The object exceeded the maximum allowed size",
+      );
     }
     if (bucket.allowed_mime_types && !(bucket.allowed_mime_types as string[]).includes(type)) {
-      return storageError(415, "invalid_mime_type", `mime type ${type} is not supported`);
+      return storageError(
+        415,
+        "InvalidMimeType",
+        "invalid_mime_type",
+        `mime type ${type} is not supported`,
+      );
     }
     const owner = caller.kind === "user" ? caller.id : null;
     try {
       const row = await sql.begin(async (tx) => {
         // the permission test (rolled back) decides; the file is written before the real insert
         const uploaded = await uploadLikeStorage(tx, {
-          userId: owner ?? "00000000-0000-0000-0000-000000000000",
+          userId: owner,
           name,
           bucket: bucketId,
           size: bytes.length,
@@ -156,9 +201,16 @@ export function createStorageHandler(
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === "42501") {
-        return storageError(403, "Unauthorized", "new row violates row-level security policy");
+        return storageError(
+          403,
+          "AccessDenied",
+          "Unauthorized",
+          "new row violates row-level security policy",
+        );
       }
-      if (code === "23505") return storageError(409, "Duplicate", "The resource already exists");
+      if (code === "23505") {
+        return storageError(409, "KeyAlreadyExists", "Duplicate", "The resource already exists");
+      }
       throw error;
     }
   }
