@@ -21,8 +21,7 @@ import { refreshDepsFromConfig } from "../shared/refresh/from_config.ts";
 import { drainRun } from "../cli/daily.ts";
 import type { Sql } from "../shared/db/postgres.ts";
 import { openLocalDatabase, prepareLocalDatabase } from "./database.ts";
-import { startFakeAnthropic } from "./fakes/anthropic.ts";
-import { startProviderFakes } from "./fakes/mod.ts";
+import { startFakesUnlessKeys } from "./fakes_unless_keys.ts";
 import { createAuthUser } from "./roles.ts";
 import { startLocalStack } from "./stack.ts";
 import { diskObjectFiles } from "./storage/files.ts";
@@ -40,36 +39,18 @@ const say = (line: string) => console.log(`[${elapsed().padStart(6)}] ${line}`);
 
 /** The providers and Claude: fakes unless real keys are set. */
 async function startFakes(config: Config) {
-  const closers: (() => Promise<void>)[] = [];
-  const env: Record<string, string> = {};
-  if (!config.RAPIDAPI_KEY) {
-    // a paid plan: the free tiers (250 Active Jobs DB jobs a month) would run out mid-demo
-    const plan = { name: "PRO" as const, monthlyRequests: 100_000, monthlyJobs: 100_000 };
-    const fakes = await startProviderFakes({
-      jsearch: { plan, keys: [DEMO_KEY] },
-      activeJobsDb: { plan, keys: [DEMO_KEY] },
-    });
-    closers.push(() => fakes.close());
-    Object.assign(env, {
-      RAPIDAPI_KEY: DEMO_KEY,
-      JSEARCH_BASE_URL: fakes.jsearch.url,
-      ACTIVE_JOBS_BASE_URL: fakes.activeJobsDb.url,
-      JSEARCH_REQUESTS_PER_SECOND: "20",
-      ACTIVE_JOBS_REQUESTS_PER_SECOND: "20",
-    });
-    say("fakes of JSearch and Active Jobs DB started (RAPIDAPI_KEY is not set)");
-  } else {
-    say("JSearch and Active Jobs DB: the real APIs (RAPIDAPI_KEY is set)");
-  }
-  if (!config.ANTHROPIC_API_KEY) {
-    const claude = await startFakeAnthropic({ keys: [DEMO_KEY] });
-    closers.push(() => claude.close());
-    Object.assign(env, { ANTHROPIC_API_KEY: DEMO_KEY, ANTHROPIC_BASE_URL: claude.url });
-    say("fake of Claude started (ANTHROPIC_API_KEY is not set)");
-  } else {
-    say(`Claude: the real API, model ${config.ANTHROPIC_MODEL}`);
-  }
-  return { env, close: () => Promise.all(closers.map((close) => close())) };
+  const apis = await startFakesUnlessKeys(config, { key: DEMO_KEY, requestsPerSecond: 20 });
+  say(
+    apis.providers === "fakes"
+      ? "fakes of JSearch and Active Jobs DB started (RAPIDAPI_KEY is not set)"
+      : "JSearch and Active Jobs DB: the real APIs (RAPIDAPI_KEY is set)",
+  );
+  say(
+    apis.claude === "fake"
+      ? "fake of Claude started (ANTHROPIC_API_KEY is not set)"
+      : `Claude: the real API, model ${config.ANTHROPIC_MODEL}`,
+  );
+  return apis;
 }
 
 interface UserOutcome {

@@ -20,8 +20,7 @@
 import { loadConfig } from "../shared/config.ts";
 import { runScheduler } from "../shared/refresh/scheduler.ts";
 import { openLocalDatabase, prepareLocalDatabase } from "./database.ts";
-import { startFakeAnthropic } from "./fakes/anthropic.ts";
-import { startProviderFakes } from "./fakes/mod.ts";
+import { startFakesUnlessKeys } from "./fakes_unless_keys.ts";
 import { DEFAULT_LOCAL_JWT_SECRET, localKeys } from "./jwt.ts";
 import { deliverQueuedRequests } from "./net_worker.ts";
 import { startLocalStack } from "./stack.ts";
@@ -42,25 +41,9 @@ async function main(): Promise<number> {
   const env = Deno.env.toObject();
   const base = loadConfig(env);
   const closers: (() => Promise<unknown>)[] = [];
-  const fakeEnv: Record<string, string> = {};
-  if (!base.RAPIDAPI_KEY) {
-    const plan = { name: "PRO" as const, monthlyRequests: 100_000, monthlyJobs: 100_000 };
-    const fakes = await startProviderFakes({
-      jsearch: { plan, keys: [FAKE_KEY] },
-      activeJobsDb: { plan, keys: [FAKE_KEY] },
-    });
-    closers.push(() => fakes.close());
-    Object.assign(fakeEnv, {
-      RAPIDAPI_KEY: FAKE_KEY,
-      JSEARCH_BASE_URL: fakes.jsearch.url,
-      ACTIVE_JOBS_BASE_URL: fakes.activeJobsDb.url,
-    });
-  }
-  if (!base.ANTHROPIC_API_KEY) {
-    const claude = await startFakeAnthropic({ keys: [FAKE_KEY] });
-    closers.push(() => claude.close());
-    Object.assign(fakeEnv, { ANTHROPIC_API_KEY: FAKE_KEY, ANTHROPIC_BASE_URL: claude.url });
-  }
+  const apis = await startFakesUnlessKeys(base, { key: FAKE_KEY });
+  closers.push(() => apis.close());
+  const fakeEnv = apis.env;
   const config = loadConfig({ ...env, ...fakeEnv });
   config.PGLITE_DATA_DIR ??= ".data/pglite";
   const database = await openLocalDatabase(config, { max: 4, applicationName: "local-start" });
@@ -92,8 +75,10 @@ async function main(): Promise<number> {
       `  Database:         ${
         database.embedded ? `embedded PGlite in ${config.PGLITE_DATA_DIR}` : "DATABASE_URL"
       }`,
-      `  Providers:        ${fakeEnv.RAPIDAPI_KEY ? "local fakes" : "real (RAPIDAPI_KEY)"}; ` +
-      `Claude: ${fakeEnv.ANTHROPIC_API_KEY ? "local fake" : "real (ANTHROPIC_API_KEY)"}`,
+      `  Providers:        ${
+        apis.providers === "fakes" ? "local fakes" : "real (RAPIDAPI_KEY)"
+      }; ` +
+      `Claude: ${apis.claude === "fake" ? "local fake" : "real (ANTHROPIC_API_KEY)"}`,
       `  anon key:         ${keys.anonKey}`,
       `  service_role key: ${keys.serviceRoleKey}`,
       `  JWT secret:       ${

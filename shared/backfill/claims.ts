@@ -6,13 +6,8 @@
  */
 import type { Queryable } from "../db/postgres.ts";
 import { postgresJson } from "../db/json.ts";
-import type {
-  EmploymentType,
-  Provider,
-  Seniority,
-  WorkArrangement,
-} from "../jobs/canonical_job.ts";
-import type { JobSearch } from "../providers/types.ts";
+import type { Provider } from "../jobs/canonical_job.ts";
+import { type CombinationColumns, type JobSearch, searchFromRow } from "../providers/types.ts";
 
 /** A `backfill_requests` row as the backfill uses it. */
 export interface BackfillRequest {
@@ -81,14 +76,7 @@ export async function claimCombinations(
       ${options.maxAttempts ?? 5}::integer)`;
   return rows.map((row) => ({
     id: Number(row.id),
-    search: {
-      titleKeyword: row.title_keyword,
-      location: row.location,
-      workArrangement: row.ai_work_arrangement as WorkArrangement | null,
-      employmentType: row.ai_employment_type as EmploymentType | null,
-      seniority: row.ai_seniority as Seniority | null,
-      industry: row.ai_industry,
-    },
+    search: searchFromRow(row as unknown as CombinationColumns),
     providersDone: row.providers_done as Provider[],
     attempts: row.attempts,
     days: request.days ?? DEFAULT_DAYS,

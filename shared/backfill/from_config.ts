@@ -6,8 +6,7 @@
  */
 import type { Config } from "../config.ts";
 import type { Queryable } from "../db/postgres.ts";
-import { sqlBudgetLedger, sqlRatePacer } from "../providers/budget.ts";
-import { createProviderSessions, sqlUsageLedger } from "../providers/mod.ts";
+import { databaseBackedSessions } from "../providers/database_sessions.ts";
 import type { BackfillDeps } from "./run.ts";
 
 /** Builds {@link BackfillDeps}; provider calls are written to `api_usage` through `sql`. */
@@ -18,12 +17,7 @@ export function backfillDepsFromConfig(
 ): BackfillDeps {
   return {
     sql,
-    sessions: () =>
-      createProviderSessions(config, {
-        ledger: sqlUsageLedger(sql),
-        budget: sqlBudgetLedger(sql),
-        pacer: sqlRatePacer(sql),
-      }),
+    sessions: () => databaseBackedSessions(config, sql),
     maxCombinations: config.BACKFILL_MAX_COMBINATIONS,
     timeBudgetMs: config.BACKFILL_TIME_BUDGET_MS,
     maxAttempts: config.BACKFILL_MAX_ATTEMPTS,

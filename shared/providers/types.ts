@@ -86,3 +86,25 @@ export function startFetch(provider: Provider, window: string): ProviderFetch {
 export function countRejection(rejected: Record<string, number>, reason: string): void {
   rejected[reason] = (rejected[reason] ?? 0) + 1;
 }
+
+/** A combination's columns as SQL returns them (`backfill_tracking`, claim functions). */
+export interface CombinationColumns {
+  title_keyword: string;
+  location: string;
+  ai_work_arrangement: string | null;
+  ai_employment_type: string | null;
+  ai_seniority: string | null;
+  ai_industry: string | null;
+}
+
+/** The search a combination row stands for. */
+export function searchFromRow(row: CombinationColumns): JobSearch {
+  return {
+    titleKeyword: row.title_keyword,
+    location: row.location,
+    workArrangement: row.ai_work_arrangement as WorkArrangement | null,
+    employmentType: row.ai_employment_type as EmploymentType | null,
+    seniority: row.ai_seniority as Seniority | null,
+    industry: row.ai_industry,
+  };
+}

@@ -6,13 +6,8 @@
  */
 import type { Queryable } from "../db/postgres.ts";
 import { postgresJson } from "../db/json.ts";
-import type {
-  EmploymentType,
-  Provider,
-  Seniority,
-  WorkArrangement,
-} from "../jobs/canonical_job.ts";
-import type { JobSearch } from "../providers/types.ts";
+import type { Provider } from "../jobs/canonical_job.ts";
+import { type CombinationColumns, type JobSearch, searchFromRow } from "../providers/types.ts";
 
 /** How a run was started (`runs.triggered_by`). */
 export type Trigger = "cron" | "cli" | "manual" | "test";
@@ -80,14 +75,7 @@ export async function claimItems(
                                              make_interval(secs => ${ITEM_LEASE_SECONDS}))`;
   return rows.map((row) => ({
     combinationId: Number(row.combination_id),
-    search: {
-      titleKeyword: row.title_keyword,
-      location: row.location,
-      workArrangement: row.ai_work_arrangement as WorkArrangement | null,
-      employmentType: row.ai_employment_type as EmploymentType | null,
-      seniority: row.ai_seniority as Seniority | null,
-      industry: row.ai_industry,
-    },
+    search: searchFromRow(row as unknown as CombinationColumns),
     users: row.users,
     since: { jsearch: row.since_jsearch, active_jobs_db: row.since_active_jobs_db },
     attempts: row.attempts,

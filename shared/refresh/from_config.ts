@@ -7,8 +7,7 @@
  */
 import type { Config } from "../config.ts";
 import type { Queryable } from "../db/postgres.ts";
-import { sqlBudgetLedger, sqlRatePacer } from "../providers/budget.ts";
-import { createProviderSessions, sqlUsageLedger } from "../providers/mod.ts";
+import { databaseBackedSessions } from "../providers/database_sessions.ts";
 import type { RefreshDeps } from "./run.ts";
 
 /** Builds {@link RefreshDeps}. */
@@ -19,12 +18,7 @@ export function refreshDepsFromConfig(
 ): RefreshDeps {
   return {
     sql,
-    sessions: () =>
-      createProviderSessions(config, {
-        ledger: sqlUsageLedger(sql),
-        budget: sqlBudgetLedger(sql),
-        pacer: sqlRatePacer(sql),
-      }),
+    sessions: () => databaseBackedSessions(config, sql),
     maxItems: config.REFRESH_MAX_ITEMS,
     concurrency: config.REFRESH_CONCURRENCY,
     timeBudgetMs: config.REFRESH_TIME_BUDGET_MS,
