@@ -30,6 +30,8 @@ interface Owned {
   usage: number;
   /** The month of the owner's provider_budget_usage row (made for them, like runs). */
   month: string;
+  /** A second job in the owner's feed, which the owner has hidden. */
+  hiddenJob: number;
 }
 
 /** The statements of one table, aimed at rows that `o` owns (or that were made for `o`). */
@@ -149,6 +151,32 @@ const tables: Record<string, TableOps> = {
     delete: (o) =>
       `delete from public.provider_budget_usage where month = '${o.month}' returning 1`,
   },
+  hidden_jobs: {
+    select: (o) => `select 1 from public.hidden_jobs where user_id = '${o.user}'`,
+    insert: (o) =>
+      `insert into public.hidden_jobs (user_id, job_id) values ('${o.user}', ${o.job}) returning 1`,
+    update: (o) =>
+      `update public.hidden_jobs set hidden_at = now() where user_id = '${o.user}' returning 1`,
+    delete: (o) => `delete from public.hidden_jobs where user_id = '${o.user}' returning 1`,
+  },
+  hidden_companies: {
+    select: (o) => `select 1 from public.hidden_companies where user_id = '${o.user}'`,
+    insert: (o, n) =>
+      `insert into public.hidden_companies (user_id, company) values ('${o.user}', 'Co ${n}')
+       returning 1`,
+    update: (o) =>
+      `update public.hidden_companies set hidden_at = now() where user_id = '${o.user}' returning 1`,
+    delete: (o) => `delete from public.hidden_companies where user_id = '${o.user}' returning 1`,
+  },
+  feed_visits: {
+    select: (o) => `select 1 from public.feed_visits where user_id = '${o.user}'`,
+    insert: (o) =>
+      `insert into public.feed_visits (user_id) values ('${o.user}')
+       on conflict (user_id) do update set last_visit_at = now() returning 1`,
+    update: (o) =>
+      `update public.feed_visits set last_visit_at = now() where user_id = '${o.user}' returning 1`,
+    delete: (o) => `delete from public.feed_visits where user_id = '${o.user}' returning 1`,
+  },
   "storage.objects (bucket cvs)": {
     setup: `select set_config('storage.allow_delete_query', 'true', true)`,
     select: (o) =>
@@ -189,6 +217,9 @@ const ownerMay: Record<string, Op[]> = {
   refresh_items: [],
   settings: [],
   provider_budget_usage: [],
+  hidden_jobs: ["select", "insert", "delete"],
+  hidden_companies: ["select", "insert", "delete"],
+  feed_visits: ["select"],
   "storage.objects (bucket cvs)": ["select", "insert", "update", "delete"],
   "storage.buckets": [],
 };
@@ -212,7 +243,11 @@ async function seedOwner(tx: TransactionSql, email: string, title: string): Prom
            values (${run.id}, ${tracking}, 1)`;
   const month = title === "data scientist" ? "1990-01-01" : "1991-01-01";
   await tx`insert into public.provider_budget_usage (provider, month) values ('jsearch', ${month})`;
-  return { user, cv, query, tracking, job, run: run.id, usage: usage.id, month };
+  const hiddenJob = await insertJobFor(tx, tracking, `${title} (hidden)`);
+  await tx`insert into public.hidden_jobs (user_id, job_id) values (${user}, ${hiddenJob})`;
+  await tx`insert into public.hidden_companies (user_id, company) values (${user}, 'Seeded Co')`;
+  await tx`insert into public.feed_visits (user_id) values (${user})`;
+  return { user, cv, query, tracking, job, run: run.id, usage: usage.id, month, hiddenJob };
 }
 
 class Done extends Error {
@@ -331,12 +366,16 @@ Deno.test(
           and has_function_privilege(r.rolname, p.oid, 'EXECUTE')
         order by 1`;
       assert.deepEqual(executable.map((r) => r.grant), [
+        "authenticated private.age_phrase",
         "authenticated private.combination_key",
         "authenticated private.feed_job_ids",
+        "authenticated private.feed_matches",
         "authenticated private.is_normalized_label",
         "authenticated private.normalize_label",
         "authenticated private.touch_updated_at",
         "authenticated private.uuid_or_null",
+        "authenticated public.job_feed",
+        "authenticated public.mark_feed_visited",
       ]);
     });
   },
@@ -353,18 +392,19 @@ Deno.test("RLS: a user's feed follows their active queries, and only theirs", db
         return rows.map((r) => r.id);
       });
     };
-    assert.deepEqual(await visibleJobs(a.user), [a.job]);
-    assert.deepEqual(await visibleJobs(b.user), [b.job]);
+    // (a hidden job is hidden from the ranked feed, not from the jobs table's RLS)
+    assert.deepEqual(await visibleJobs(a.user), [a.job, a.hiddenJob]);
+    assert.deepEqual(await visibleJobs(b.user), [b.job, b.hiddenJob]);
 
     // B adds A's search: the shared combination's jobs appear in B's feed without a new fetch.
     await insertQuery(tx, b.user, { title_keyword: "data scientist", location: "berlin" });
-    assert.deepEqual(await visibleJobs(b.user), [a.job, b.job]);
+    assert.deepEqual(await visibleJobs(b.user), [a.job, a.hiddenJob, b.job, b.hiddenJob]);
 
     // B deactivates it again: gone from B's feed, still in A's.
     await tx`update public.user_search_queries set is_active = false, deactivated_at = now()
              where user_id = ${b.user} and title_keyword = 'data scientist'`;
-    assert.deepEqual(await visibleJobs(b.user), [b.job]);
-    assert.deepEqual(await visibleJobs(a.user), [a.job]);
+    assert.deepEqual(await visibleJobs(b.user), [b.job, b.hiddenJob]);
+    assert.deepEqual(await visibleJobs(a.user), [a.job, a.hiddenJob]);
   });
 });
 
