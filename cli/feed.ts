@@ -1,9 +1,10 @@
 /**
- * `deno task jobs feed --user <id> [--limit N] [--json]`: the jobs the user's active searches
- * found, newest first.
+ * `deno task jobs feed --user <id> [--limit N] [--json]`: the user's ranked feed
+ * (`public.job_feed`, run as the user), best first, each with its score and reason.
  *
  * @module
  */
+import { actAs } from "../local/roles.ts";
 import { type CommandContext, isUuid, requireUser } from "./context.ts";
 
 /** What is wrong with the flags; null when nothing is. */
@@ -21,18 +22,11 @@ export async function feedCommand(context: CommandContext): Promise<number> {
   const user = context.flags.user as string;
   const limit = Number(context.flags.limit ?? 20);
   await requireUser(context, user);
-  const jobs = await database.sql`
-    select j.id, j.title, j.company, j.location_city, j.location_country, j.work_arrangement,
-           j.posted_at, j.apply_url,
-           (select array_agg(distinct s.provider order by s.provider) from public.job_sources s
-            where s.job_id = j.id) as providers
-    from public.jobs j
-    where j.id in (select cj.job_id from public.user_search_queries q
-                   join public.backfill_tracking bt on bt.combination_key = q.combination_key
-                   join public.combination_jobs cj on cj.combination_id = bt.id
-                   where q.user_id = ${user} and q.is_active)
-    order by j.posted_at desc nulls last, j.id
-    limit ${limit}`;
+  // the feed as the user sees it: job_feed under their role and claims (RLS applies)
+  const jobs = await database.sql.begin(async (tx) => {
+    await actAs(tx, { kind: "user", id: user });
+    return await tx`select * from public.job_feed(${limit}::integer)`;
+  });
   if (json) {
     console.log(JSON.stringify({ user_id: user, jobs }));
   } else if (jobs.length === 0) {
@@ -41,10 +35,8 @@ export async function feedCommand(context: CommandContext): Promise<number> {
     for (const job of jobs) {
       const date = job.posted_at ? (job.posted_at as Date).toISOString().slice(0, 10) : "?";
       console.log(
-        `${date}  ${job.title} — ${job.company ?? "?"}, ${
-          job.location_city ?? job.location_country ?? "?"
-        }` +
-          ` [${(job.providers ?? []).join(", ")}]`,
+        `${String(job.score).padStart(3)}  ${job.title} — ${job.company ?? "?"}, ` +
+          `${job.location_city ?? job.location_country ?? "?"} (${date})\n     ${job.reason}`,
       );
     }
   }

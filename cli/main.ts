@@ -40,7 +40,7 @@ Commands:
   stats [--json]
       Tracking, backfill overlap and credits saved, quota per provider and month, recent runs.
   feed --user <id> [--limit N] [--json]
-      The jobs a user's searches found, newest first.
+      The user's ranked feed (as the user sees it), best first, with reasons.
 
 Environment:
   DATABASE_URL       Postgres to use. Unset: embedded PGlite in PGLITE_DATA_DIR (.data/pglite).
