@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { verifyAccessToken } from "../shared/auth/verify_jwt.ts";
 
 /** The Supabase CLI's default local JWT secret. */
 export const DEFAULT_LOCAL_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long";
@@ -25,14 +26,6 @@ const encoder = new TextEncoder();
 function base64url(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
     .replace(/=+$/, "");
-}
-
-function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
-  const b64 = text.replaceAll("-", "+").replaceAll("_", "/").padEnd(
-    Math.ceil(text.length / 4) * 4,
-    "=",
-  );
-  return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 }
 
 function hmacKey(secret: string): Promise<CryptoKey> {
@@ -68,21 +61,7 @@ export async function verifyJwt(
   token: string,
   secret = DEFAULT_LOCAL_JWT_SECRET,
 ): Promise<JwtClaims> {
-  const [header, payload, signature] = token.split(".");
-  if (!header || !payload || !signature) throw new Error("invalid JWT: not three parts");
-  const valid = await crypto.subtle.verify(
-    "HMAC",
-    await hmacKey(secret),
-    fromBase64url(signature),
-    encoder.encode(`${header}.${payload}`),
-  );
-  if (!valid) throw new Error("invalid signature");
-  const claims = JSON.parse(new TextDecoder().decode(fromBase64url(payload))) as JwtClaims;
-  if (typeof claims.exp === "number" && claims.exp * 1000 < Date.now()) {
-    throw new Error("jwt expired");
-  }
-  if (typeof claims.role !== "string") throw new Error("invalid JWT: no role claim");
-  return claims;
+  return await verifyAccessToken(token, { secret }) as JwtClaims;
 }
 
 /** The local project's API keys (what `supabase start` prints). */

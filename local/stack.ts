@@ -10,6 +10,10 @@ import Anthropic from "@anthropic-ai/sdk";
 import { createBackfillHandler } from "../functions/backfill/handler.ts";
 import { createCvIngestHandler } from "../functions/cv-ingest/handler.ts";
 import { createDailyRefreshHandler } from "../functions/daily-refresh/handler.ts";
+import { createFeedHandler } from "../functions/feed/handler.ts";
+import { verifyAccessToken } from "../shared/auth/verify_jwt.ts";
+import { readFeedAs } from "../shared/feed/job_feed.ts";
+import { DEFAULT_LOCAL_JWT_SECRET } from "./jwt.ts";
 import { requestBackfill } from "../shared/backfill/claims.ts";
 import { backfillDepsFromConfig } from "../shared/backfill/from_config.ts";
 import { runBackfill } from "../shared/backfill/run.ts";
@@ -34,6 +38,8 @@ export interface LocalStackOptions {
   port?: number;
   /** The shared secret of database → function calls (Vault functions_secret). */
   secret?: string;
+  /** The HS256 secret user tokens are signed with (the feed function verifies them). */
+  jwtSecret?: string;
   /** Other paths served next to the functions (e.g. Storage's endpoints). */
   other?: (req: Request) => Response | Promise<Response> | undefined;
   log?: (line: string) => void;
@@ -109,6 +115,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       log,
       requestBackfill: (userId, days) => requestBackfill(sql, userId, days),
       backfill: (opts) => runBackfill(backfillDeps, opts),
+    }),
+    feed: createFeedHandler({
+      verify: (token) =>
+        verifyAccessToken(token, { secret: options.jwtSecret ?? DEFAULT_LOCAL_JWT_SECRET }),
+      feed: (claims, query) => readFeedAs(sql, claims, query),
     }),
     "daily-refresh": createDailyRefreshHandler({
       secret,

@@ -61,6 +61,7 @@ async function main(): Promise<number> {
       files,
       port: Number(env.LOCAL_PORT ?? 54321),
       secret: config.FUNCTIONS_SECRET,
+      jwtSecret,
       other: (req) => storage(req) ?? auth(req),
       log: (line) => console.log(line),
     });
@@ -69,7 +70,7 @@ async function main(): Promise<number> {
     console.log([
       `Local stand-in running (${migrations.applied.length} new migrations applied).`,
       `  API URL:          ${stack.url}`,
-      `  Functions:        ${stack.url}/functions/v1/{cv-ingest,backfill,daily-refresh}`,
+      `  Functions:        ${stack.url}/functions/v1/{cv-ingest,backfill,daily-refresh,feed}`,
       `  Storage:          ${stack.url}/storage/v1/object/cvs/<user id>/<file>.pdf`,
       `  Auth:             ${stack.url}/auth/v1/{signup,token?grant_type=password,user}`,
       `  Database:         ${
