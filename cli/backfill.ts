@@ -7,13 +7,10 @@
  *
  * @module
  */
-import { prepareLocalDatabase } from "../local/database.ts";
 import { requestBackfill } from "../shared/backfill/claims.ts";
 import { backfillDepsFromConfig } from "../shared/backfill/from_config.ts";
 import { type RequestOutcome, runBackfill } from "../shared/backfill/run.ts";
-import { type CommandContext, requireUser, UsageError } from "./context.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { type CommandContext, isUuid, requireUser, UsageError } from "./context.ts";
 
 /** The text report of one request. */
 export function describeOutcome(outcome: RequestOutcome): string {
@@ -36,7 +33,7 @@ export function describeOutcome(outcome: RequestOutcome): string {
 /** What is wrong with the flags, before any database is opened; null when nothing is. */
 export function checkBackfillFlags(flags: Record<string, string | true>): string | null {
   const { user, days } = flags;
-  if (user !== undefined && (user === true || !UUID.test(user))) {
+  if (user !== undefined && !isUuid(user)) {
     return "--user must be a user id (a uuid).";
   }
   const wholeDays = /^\d+$/.test(String(days)) ? Number(days) : NaN;
@@ -54,7 +51,6 @@ export async function backfillCommand(context: CommandContext): Promise<number> 
   const { config, database, flags, json } = context;
   const user = flags.user as string | undefined;
   const days = flags.days === undefined ? null : Number(flags.days);
-  if (database.embedded) await prepareLocalDatabase(database.sql);
   const log = json ? () => {} : (line: string) => console.error(line);
   const deps = backfillDepsFromConfig(config, database.sql, { chain: false, log });
   if (user !== undefined) await requireUser(context, user);

@@ -9,7 +9,6 @@
 import { hasLocalPlatform } from "../local/platform.ts";
 import { startLocalStack } from "../local/stack.ts";
 import { diskObjectFiles } from "../local/storage/files.ts";
-import { prepareLocalDatabase } from "../local/database.ts";
 import { type CommandContext, isUuid, requireUser, UsageError } from "./context.ts";
 
 /** What is wrong with the flags; null when nothing is. */
@@ -40,7 +39,6 @@ export async function cvUploadCommand(context: CommandContext): Promise<number> 
   } catch (error) {
     throw new UsageError(`Cannot read ${path}: ${(error as Error).message}`);
   }
-  if (database.embedded) await prepareLocalDatabase(database.sql);
   if (!(await hasLocalPlatform(database.sql))) {
     throw new UsageError(
       "cv upload works on local databases; on a Supabase project upload to bucket cvs with " +

@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { prepareLocalDatabase } from "../local/database.ts";
 import type { Queryable } from "../shared/db/postgres.ts";
 import { runOfDate, startRun } from "../shared/refresh/claims.ts";
 import { refreshDepsFromConfig } from "../shared/refresh/from_config.ts";
@@ -97,7 +96,6 @@ async function runOnce(
 /** Runs the command (flags checked by {@link checkDailyFlags}); returns the exit code. */
 export async function dailyCommand(context: CommandContext): Promise<number> {
   const { config, database, flags, json } = context;
-  if (database.embedded) await prepareLocalDatabase(database.sql);
   const log = json ? () => {} : (line: string) => console.error(line);
   const deps = refreshDepsFromConfig(config, database.sql, { log });
   if (flags["run-once"] === true) {

@@ -9,10 +9,6 @@ import type { CommandContext } from "./context.ts";
 /** Runs the command; returns the exit code. */
 export async function statsCommand(context: CommandContext): Promise<number> {
   const { database, json } = context;
-  if (database.embedded) {
-    const { prepareLocalDatabase } = await import("../local/database.ts");
-    await prepareLocalDatabase(database.sql);
-  }
   const sql = database.sql;
   const [savings] = await sql`select * from public.backfill_savings`;
   const quota = await sql`select * from public.quota_by_month order by month desc, provider`;

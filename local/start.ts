@@ -18,7 +18,7 @@
  * @module
  */
 import { loadConfig } from "../shared/config.ts";
-import { runScheduler } from "../shared/refresh/scheduler.ts";
+import { abortableSleep, runScheduler } from "../shared/refresh/scheduler.ts";
 import { openLocalDatabase, prepareLocalDatabase } from "./database.ts";
 import { startFakesUnlessKeys } from "./fakes_unless_keys.ts";
 import { DEFAULT_LOCAL_JWT_SECRET, localKeys } from "./jwt.ts";
@@ -105,7 +105,7 @@ async function main(): Promise<number> {
             console.error(`net worker: ${error}`);
             return [];
           });
-          if (delivered.length === 0) await sleep(250, stop.signal);
+          if (delivered.length === 0) await abortableSleep(250, stop.signal);
         }
       })(),
       // pg_cron: the daily refresh, and the sweeps
@@ -118,7 +118,7 @@ async function main(): Promise<number> {
       }, { signal: stop.signal }),
       ...SWEEPS.map(async ([command, period]) => {
         while (!stop.signal.aborted) {
-          await sleep(period, stop.signal);
+          await abortableSleep(period, stop.signal);
           if (!stop.signal.aborted) {
             await database.sql.unsafe(command).catch((error) =>
               console.error(`${command}: ${error}`)
@@ -135,16 +135,6 @@ async function main(): Promise<number> {
     })();
     await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 10_000))]);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }
 
 if (import.meta.main) {

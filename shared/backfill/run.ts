@@ -112,16 +112,14 @@ export async function runBackfill(
   const started = clock();
   const invocation: BackfillInvocation = { worker, requests: [], attempted: 0 };
   let sessions: ProviderSessions | null = null;
-  const limit = (): string | undefined =>
-    invocation.attempted >= deps.maxCombinations
-      ? `the cap of ${deps.maxCombinations} combinations per invocation`
-      : clock() - started >= deps.timeBudgetMs
-      ? `the time budget of ${deps.timeBudgetMs} ms`
-      : sessions && stoppedProvider(sessions)
-      ? `${stoppedProvider(sessions)!.provider} is stopped: ${
-        stoppedProvider(sessions)!.stopped!.message
-      }`
-      : undefined;
+  const limit = (): string | undefined => {
+    if (invocation.attempted >= deps.maxCombinations) {
+      return `the cap of ${deps.maxCombinations} combinations per invocation`;
+    }
+    if (clock() - started >= deps.timeBudgetMs) return `the time budget of ${deps.timeBudgetMs} ms`;
+    const stopped = sessions ? stoppedProvider(sessions) : undefined;
+    return stopped ? `${stopped.provider} is stopped: ${stopped.stopped!.message}` : undefined;
+  };
 
   while (!limit()) {
     const request = await takeRequest(deps.sql, worker, options.requestId ?? null);

@@ -13,6 +13,12 @@ export const PROVIDERS = ["jsearch", "active_jobs_db"] as const;
 /** A job provider. */
 export type Provider = typeof PROVIDERS[number];
 
+/** How people call the providers, in messages. */
+export const PROVIDER_NAMES: Record<Provider, string> = {
+  jsearch: "JSearch",
+  active_jobs_db: "Active Jobs DB",
+};
+
 /** Active Jobs DB's work arrangements (`public.work_arrangement`). */
 export const WORK_ARRANGEMENTS = ["On-site", "Hybrid", "Remote OK", "Remote Solely"] as const;
 /** Active Jobs DB's employment types (`public.employment_type`). */

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Queryable } from "../db/postgres.ts";
-import type { Provider } from "../jobs/canonical_job.ts";
+import { type Provider, PROVIDER_NAMES } from "../jobs/canonical_job.ts";
 import { emptyStoreStats, storeJobs, type StoreStats } from "../jobs/store.ts";
 import { fetchFrom, type ProviderSessions } from "../providers/mod.ts";
 import type { FetchWindow, JobSearch, ProviderFetch } from "../providers/types.ts";
@@ -23,13 +23,11 @@ export interface FetchAndStore {
   errors: string[];
 }
 
-const NAMES: Record<Provider, string> = { jsearch: "JSearch", active_jobs_db: "Active Jobs DB" };
-
 function describeFailure(fetch: ProviderFetch): string {
   const reason = fetch.error ?? `fetch ended ${fetch.status}`;
   return fetch.status === "partial"
-    ? `${NAMES[fetch.provider]} stopped after ${fetch.calls} call(s): ${reason}`
-    : `${NAMES[fetch.provider]}: ${reason}`;
+    ? `${PROVIDER_NAMES[fetch.provider]} stopped after ${fetch.calls} call(s): ${reason}`
+    : `${PROVIDER_NAMES[fetch.provider]}: ${reason}`;
 }
 
 /** Fetches `providers` in parallel for the combination, then stores their jobs. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { PROVIDER_NAMES } from "../jobs/canonical_job.ts";
 import type { CallOutcome } from "./ledger.ts";
 import {
   classifyTooManyRequests,
@@ -77,8 +78,6 @@ interface Attempt {
 
 /** Less time than this before the deadline is not worth a call. */
 const MIN_CALL_MS = 1000;
-
-const PROVIDER_NAMES = { jsearch: "JSearch", active_jobs_db: "Active Jobs DB" } as const;
 
 function describeQuota(quota: QuotaSnapshot | null): string {
   if (!quota) return "";

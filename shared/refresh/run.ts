@@ -8,7 +8,7 @@
  * @module
  */
 import type { Queryable } from "../db/postgres.ts";
-import { type Provider, PROVIDERS } from "../jobs/canonical_job.ts";
+import { type Provider, PROVIDER_NAMES, PROVIDERS } from "../jobs/canonical_job.ts";
 import { emptyStoreStats } from "../jobs/store.ts";
 import { type FetchAndStore, fetchAndStore, usageDelta } from "../pipeline/fetch_and_store.ts";
 import type { ProviderSessions } from "../providers/mod.ts";
@@ -52,8 +52,6 @@ export interface RefreshInvocation {
   /** The run's stats so far (`runs.stats`). */
   stats: Record<string, unknown>;
 }
-
-const NAMES: Record<Provider, string> = { jsearch: "JSearch", active_jobs_db: "Active Jobs DB" };
 
 function emptyStep(): FetchAndStore {
   return {
@@ -111,7 +109,7 @@ async function refreshItem(
     : emptyStep();
   const errors = [
     ...stoppedBefore.map((provider) =>
-      `${NAMES[provider]}: ${sessions[provider].stopped!.message}`
+      `${PROVIDER_NAMES[provider]}: ${sessions[provider].stopped!.message}`
     ),
     ...step.errors,
   ];
@@ -120,7 +118,9 @@ async function refreshItem(
     now.getTime() - item.since[provider].getTime() > REACH_MS[provider]
   );
   const notes = gaps.map((provider) =>
-    `${NAMES[provider]} reaches back ${REACH_MS[provider] / 86_400_000} days; postings from ` +
+    `${PROVIDER_NAMES[provider]} reaches back ${
+      REACH_MS[provider] / 86_400_000
+    } days; postings from ` +
     `${item.since[provider].toISOString().slice(0, 10)} to ` +
     `${new Date(now.getTime() - REACH_MS[provider]).toISOString().slice(0, 10)} are missing for ` +
     `"${item.search.titleKeyword}" in "${item.search.location}"`
