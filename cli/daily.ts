@@ -11,7 +11,7 @@
 import type { Queryable } from "../shared/db/postgres.ts";
 import { runOfDate, startRun } from "../shared/refresh/claims.ts";
 import { refreshDepsFromConfig } from "../shared/refresh/from_config.ts";
-import { type RefreshDeps, type RefreshInvocation, runRefresh } from "../shared/refresh/run.ts";
+import { drainRun, type RefreshDeps, type RefreshInvocation } from "../shared/refresh/run.ts";
 import { runScheduler } from "../shared/refresh/scheduler.ts";
 import { type CommandContext, UsageError } from "./context.ts";
 
@@ -37,18 +37,6 @@ export function checkDailyFlags(flags: Record<string, string | true>): string | 
     return "--at and --force go with --run-once.";
   }
   return null;
-}
-
-/** Drains a run with invocations one after another until it is finished; the last outcome. */
-export async function drainRun(deps: RefreshDeps, runId: number): Promise<RefreshInvocation> {
-  for (;;) {
-    const outcome = await runRefresh(deps, { runId });
-    if (!outcome) throw new Error(`Run ${runId} does not exist.`);
-    if (outcome.status !== "running") return outcome;
-    const took = Object.values(outcome.items).reduce((a, b) => a + b, 0);
-    // items claimed by another worker: wait for them (or for their claims to expire)
-    if (took === 0) await new Promise((resolve) => setTimeout(resolve, 5000));
-  }
 }
 
 /** The text report of a run. */

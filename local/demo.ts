@@ -18,7 +18,7 @@
 import { type Config, loadConfig } from "../shared/config.ts";
 import { startRun } from "../shared/refresh/claims.ts";
 import { refreshDepsFromConfig } from "../shared/refresh/from_config.ts";
-import { drainRun } from "../cli/daily.ts";
+import { drainRun } from "../shared/refresh/run.ts";
 import type { Sql } from "../shared/db/postgres.ts";
 import { openLocalDatabase, prepareLocalDatabase } from "./database.ts";
 import { startFakesUnlessKeys } from "./fakes_unless_keys.ts";

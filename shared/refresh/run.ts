@@ -203,3 +203,18 @@ export async function runRefresh(
   const [after] = await deps.sql`select stats from public.runs where id = ${runId}`;
   return { worker, runId, items, status, stats: after?.stats ?? {} };
 }
+
+/**
+ * Drains a run with invocations one after another until it is finished (the CLI and the demo,
+ * where no fan-out runs them side by side); returns the last outcome.
+ */
+export async function drainRun(deps: RefreshDeps, runId: number): Promise<RefreshInvocation> {
+  for (;;) {
+    const outcome = await runRefresh(deps, { runId });
+    if (!outcome) throw new Error(`Run ${runId} does not exist.`);
+    if (outcome.status !== "running") return outcome;
+    const took = Object.values(outcome.items).reduce((a, b) => a + b, 0);
+    // items claimed by another worker: wait for them (or for their claims to expire)
+    if (took === 0) await new Promise((resolve) => setTimeout(resolve, 5000));
+  }
+}
