@@ -1,6 +1,6 @@
 /**
  * Edge Functions served locally the way the Supabase gateway routes them: one HTTP server on a
- * free port, `/functions/v1/<name>` to each function's handler. The database reaches it through
+ * free port, `/functions/v1/<name>` and the paths below it to each function's handler. The database reaches it through
  * the Vault secret `project_url`, as it reaches a project.
  *
  * @module
@@ -33,7 +33,7 @@ export function serveFunctions(
   }, (req) => {
     const other = options.other?.(req);
     if (other) return other;
-    const match = new URL(req.url).pathname.match(/^\/functions\/v1\/([^/]+)\/?$/);
+    const match = new URL(req.url).pathname.match(/^\/functions\/v1\/([^/]+)(?:\/.*)?$/);
     const handler = match ? handlers[match[1]] : undefined;
     if (!handler) {
       return Response.json({ error: `No function at ${new URL(req.url).pathname}.` }, {

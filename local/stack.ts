@@ -1,6 +1,6 @@
 /**
  * The local stand-in for a Supabase project's moving parts, on one database: the Edge Functions
- * (cv-ingest, backfill, daily-refresh) served at `/functions/v1/<name>` with `waitUntil` as the
+ * (cv-ingest, backfill, daily-refresh, and feed, cvs, searches for the web page) served at `/functions/v1/<name>` with `waitUntil` as the
  * Edge runtime has it, Storage's side of an upload (files + `storage.objects`), and pg_net's
  * worker delivering what the database queued. The demo, `deno task start` and tests build on it.
  *
@@ -10,9 +10,19 @@ import Anthropic from "@anthropic-ai/sdk";
 import { createBackfillHandler } from "../functions/backfill/handler.ts";
 import { createCvIngestHandler } from "../functions/cv-ingest/handler.ts";
 import { createDailyRefreshHandler } from "../functions/daily-refresh/handler.ts";
+import { createCvsHandler } from "../functions/cvs/handler.ts";
 import { createFeedHandler } from "../functions/feed/handler.ts";
+import { createSearchesHandler } from "../functions/searches/handler.ts";
 import { verifyAccessToken } from "../shared/auth/verify_jwt.ts";
+import { listCvsAs } from "../shared/cv/my_cvs.ts";
+import { setHiddenAs } from "../shared/feed/hidden.ts";
 import { readFeedAs } from "../shared/feed/job_feed.ts";
+import {
+  addSearchAs,
+  editSearchAs,
+  listSearchesAs,
+  removeSearchAs,
+} from "../shared/searches/my_searches.ts";
 import { DEFAULT_LOCAL_JWT_SECRET } from "./jwt.ts";
 import { requestBackfill } from "../shared/backfill/claims.ts";
 import { backfillDepsFromConfig } from "../shared/backfill/from_config.ts";
@@ -94,6 +104,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const backfillDeps = backfillDepsFromConfig(config, sql, { chain: true, log });
   const refreshDeps = refreshDepsFromConfig(config, sql, { chain: true, log });
+  const jwtSecret = options.jwtSecret ?? DEFAULT_LOCAL_JWT_SECRET;
+  const verify = (token: string) => verifyAccessToken(token, { secret: jwtSecret });
   const server = serveFunctions({
     "cv-ingest": createCvIngestHandler({
       secret,
@@ -117,9 +129,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       backfill: (opts) => runBackfill(backfillDeps, opts),
     }),
     feed: createFeedHandler({
-      verify: (token) =>
-        verifyAccessToken(token, { secret: options.jwtSecret ?? DEFAULT_LOCAL_JWT_SECRET }),
-      feed: (claims, query) => readFeedAs(sql, claims, query),
+      verify,
+      feed: (user, query) => readFeedAs(sql, user, query),
+      setHidden: (user, target, hidden) => setHiddenAs(sql, user, target, hidden),
+    }),
+    cvs: createCvsHandler({ verify, list: (user, opts) => listCvsAs(sql, user, opts) }),
+    searches: createSearchesHandler({
+      verify,
+      list: (user) => listSearchesAs(sql, user),
+      add: (user, fields) => addSearchAs(sql, user, fields),
+      edit: (user, id, patch) => editSearchAs(sql, user, id, patch),
+      remove: (user, id) => removeSearchAs(sql, user, id),
     }),
     "daily-refresh": createDailyRefreshHandler({
       secret,

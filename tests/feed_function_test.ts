@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { createFeedHandler } from "../functions/feed/handler.ts";
 import { signJwt, userAccessToken } from "../local/jwt.ts";
 import { verifyAccessToken } from "../shared/auth/verify_jwt.ts";
+import { setHiddenAs } from "../shared/feed/hidden.ts";
 import { readFeedAs } from "../shared/feed/job_feed.ts";
 import { createUser } from "./support/auth.ts";
 import { dbTest, withRollback } from "./support/database.ts";
@@ -32,7 +33,8 @@ Deno.test("feed function: the caller's feed only, for a verified user token", db
     );
     const handler = createFeedHandler({
       verify: (token) => verifyAccessToken(token, { secret: SECRET }),
-      feed: (claims, query) => readFeedAs(tx, claims, query),
+      feed: (user, query) => readFeedAs(tx, user, query),
+      setHidden: (user, target, hidden) => setHiddenAs(tx, user, target, hidden),
     });
     const call = (init: RequestInit & { query?: string } = {}) =>
       handler(new Request(`http://x/functions/v1/feed${init.query ?? ""}`, init));
@@ -77,6 +79,72 @@ Deno.test("feed function: the caller's feed only, for a verified user token", db
     assert.equal(body.new_since, null, "the first visit");
     const [{ role }] = await tx`select current_user as role`;
     assert.notEqual(role, "authenticated", "the role ended with the read");
+  });
+});
+
+Deno.test("feed function: hiding a job or a company, and showing it again", dbTest, async () => {
+  await withRollback(async (tx) => {
+    const ana = await createUser(tx, "ana@example.com");
+    const ben = await createUser(tx, "ben@example.com");
+    await insertQuery(tx, ana, { title_keyword: "data engineer", location: "berlin" });
+    await insertQuery(tx, ben, { title_keyword: "nurse", location: "munich" });
+    const combination = await markBackfilled(tx, {
+      title_keyword: "data engineer",
+      location: "berlin",
+    });
+    const first = await insertJobFor(tx, combination, "Data Engineer");
+    const second = await insertJobFor(tx, combination, "Senior Data Engineer");
+    await tx`update public.jobs set company = 'Other AG' where id = ${second}`;
+    const third = await insertJobFor(tx, combination, "Data Engineer (Streaming)");
+    const bensJob = await insertJobFor(
+      tx,
+      await markBackfilled(tx, { title_keyword: "nurse", location: "munich" }),
+      "Nurse",
+    );
+    const handler = createFeedHandler({
+      verify: (token) => verifyAccessToken(token, { secret: SECRET }),
+      feed: (user, query) => readFeedAs(tx, user, query),
+      setHidden: (user, target, hidden) => setHiddenAs(tx, user, target, hidden),
+    });
+    const token = await userAccessToken(ana, SECRET);
+    const call = (path: string, method: string, body?: unknown) =>
+      handler(
+        new Request(`http://x/functions/v1/feed${path}`, {
+          method,
+          headers: { authorization: `Bearer ${token}` },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+      );
+    const feedIds = async () =>
+      ((await (await call("", "GET")).json()).jobs as { job_id: number }[])
+        .map((j) => Number(j.job_id)).sort((a, b) => a - b);
+    assert.deepEqual(await feedIds(), [first, second, third]);
+
+    const hid = await call("/hide", "POST", { job_id: first });
+    assert.equal(hid.status, 200);
+    assert.deepEqual(await hid.json(), { job_id: first, hidden: true });
+    assert.equal((await call("/hide", "POST", { job_id: first })).status, 200, "idempotent");
+    assert.deepEqual(await feedIds(), [second, third]);
+
+    // Acme GmbH posted the first and third; "acme gmbh " is the same company
+    assert.equal((await call("/hide", "POST", { company: "acme gmbh " })).status, 200);
+    assert.deepEqual(await feedIds(), [second]);
+
+    const notHers = await call("/hide", "POST", { job_id: bensJob });
+    assert.equal(notHers.status, 404, "a job outside her feed cannot be hidden (or probed)");
+    assert.match((await notHers.json()).error, /is not in your feed/);
+    const bad = await call("/hide", "POST", { job_id: first, company: "Acme" });
+    assert.equal(bad.status, 400);
+    assert.match((await bad.json()).error, /Invalid hide request/);
+    assert.equal((await call("/nowhere", "GET")).status, 404);
+
+    assert.equal((await call("/hide", "DELETE", { company: "Acme GmbH" })).status, 200);
+    assert.deepEqual(await feedIds(), [second, third], "the company is back, the job stays hidden");
+    assert.equal((await call("/hide", "DELETE", { job_id: first })).status, 200);
+    assert.deepEqual(await feedIds(), [first, second, third]);
+    const [{ rows }] = await tx`
+      select count(*)::int as rows from public.hidden_jobs where user_id = ${ben}`;
+    assert.equal(rows, 0);
   });
 });
 

@@ -372,6 +372,7 @@ Deno.test(
         "authenticated private.feed_matches",
         "authenticated private.is_normalized_label",
         "authenticated private.normalize_label",
+        "authenticated private.search_states",
         "authenticated private.touch_updated_at",
         "authenticated private.uuid_or_null",
         "authenticated public.job_feed",

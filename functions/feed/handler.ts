@@ -1,23 +1,22 @@
 /**
- * HTTP adapter of `feed`: the caller's ranked feed, for clients without PostgREST. Browsers call
- * it directly, so it answers CORS preflights. The caller is who their access token says (verified
- * here too: the gateway's verify_jwt may be off); the query runs under their role, so RLS decides.
+ * HTTP adapter of `feed`: the caller's ranked feed, for clients without PostgREST, and hiding
+ * jobs and companies from it. Browsers call it directly, so it answers CORS preflights. The
+ * caller is who their access token says (verified here too: the gateway's verify_jwt may be off);
+ * everything runs under their role, so RLS decides.
  *
- *   GET  /functions/v1/feed?limit=20&offset=0&only_new=true&work_arrangement=Hybrid&search=...
- *   POST /functions/v1/feed  {"limit": 20, "mark_visited": true, ...}
+ *   GET    /functions/v1/feed?limit=20&offset=0&only_new=true&work_arrangement=Hybrid&search=...
+ *   POST   /functions/v1/feed        {"limit": 20, "mark_visited": true, ...}
+ *   POST   /functions/v1/feed/hide   {"job_id": 12} or {"company": "Acme GmbH"}
+ *   DELETE /functions/v1/feed/hide   the same body: show it again
  *
  * @module
  */
 import { z } from "zod";
+import type { UserClaims } from "../../shared/auth/as_user.ts";
 import type { AccessClaims } from "../../shared/auth/verify_jwt.ts";
+import type { HideTarget } from "../../shared/feed/hidden.ts";
 import type { FeedQuery, FeedRow } from "../../shared/feed/job_feed.ts";
-import { describePayloadIssues } from "../../shared/http/payload_errors.ts";
-
-const CORS = {
-  "access-control-allow-origin": "*",
-  "access-control-allow-headers": "authorization, x-client-info, apikey, content-type",
-  "access-control-allow-methods": "GET, POST, OPTIONS",
-};
+import { answer, forSignedInUser, invalid, readJson, subpath } from "../../shared/http/user_api.ts";
 
 const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
 
@@ -36,57 +35,75 @@ export const feedQuerySchema = z.strictObject({
   search: z.string().trim().min(1).max(100).optional(),
 });
 
+/** What `POST/DELETE /feed/hide` accepts: exactly one of a job id and a company name. */
+export const hideSchema = z.union([
+  z.strictObject({
+    job_id: z.coerce.number({ message: "must be a job id" }).int().positive({
+      message: "must be a job id",
+    }),
+  }),
+  z.strictObject({
+    company: z.string({ message: "must be a company name" }).trim().min(1, {
+      message: "must be a company name",
+    }).max(200),
+  }),
+], { message: 'send {"job_id": <id>} or {"company": "<name>"}' });
+
 /** What the handler needs. */
 export interface FeedHandlerDeps {
   verify(token: string): Promise<AccessClaims>;
-  feed(claims: { sub: string; role: string }, query: FeedQuery): Promise<{
-    newSince: string | null;
-    jobs: FeedRow[];
-  }>;
+  feed(user: UserClaims, query: FeedQuery): Promise<{ newSince: string | null; jobs: FeedRow[] }>;
+  /** Hides or shows again; false when the job is not in the user's feed. */
+  setHidden(user: UserClaims, target: HideTarget, hidden: boolean): Promise<boolean>;
 }
 
-function answer(body: unknown, status: number): Response {
-  return Response.json(body, { status, headers: CORS });
+async function readFeed(req: Request, user: UserClaims, deps: FeedHandlerDeps) {
+  const raw = req.method === "GET"
+    ? Object.fromEntries(new URL(req.url).searchParams)
+    : await readJson(req);
+  const parsed = feedQuerySchema.safeParse(raw ?? {});
+  if (!parsed.success) return invalid("feed parameters", parsed.error, raw);
+  const q = parsed.data;
+  const result = await deps.feed(user, {
+    limit: q.limit,
+    offset: q.offset,
+    onlyNew: q.only_new,
+    workArrangement: q.work_arrangement ?? null,
+    search: q.search ?? null,
+    markVisited: q.mark_visited,
+  });
+  return answer({ new_since: result.newSince, jobs: result.jobs });
+}
+
+async function hide(req: Request, user: UserClaims, deps: FeedHandlerDeps) {
+  if (req.method === "GET") {
+    return answer({ error: "Use POST to hide, DELETE to show again." }, 405);
+  }
+  const raw = await readJson(req);
+  const parsed = hideSchema.safeParse(raw);
+  if (!parsed.success) return invalid("hide request", parsed.error, raw);
+  const target: HideTarget = "job_id" in parsed.data
+    ? { jobId: parsed.data.job_id }
+    : { company: parsed.data.company };
+  const hidden = req.method === "POST";
+  if (!await deps.setHidden(user, target, hidden)) {
+    return answer(
+      { error: `Job ${"jobId" in target ? target.jobId : ""} is not in your feed.` },
+      404,
+    );
+  }
+  return answer({ ...parsed.data, hidden });
 }
 
 /** Builds the request handler. */
 export function createFeedHandler(deps: FeedHandlerDeps): (req: Request) => Promise<Response> {
-  return async (req) => {
-    if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS });
-    if (req.method !== "GET" && req.method !== "POST") {
-      return answer({ error: `Method ${req.method} not allowed; use GET or POST.` }, 405);
-    }
-    const token = (req.headers.get("authorization") ?? "").replace(/^Bearer\s+/i, "");
-    let claims: AccessClaims;
-    try {
-      claims = await deps.verify(token);
-    } catch (error) {
-      return answer({ error: `Sign in first: ${(error as Error).message}.` }, 401);
-    }
-    if (claims.role !== "authenticated" || typeof claims.sub !== "string") {
-      return answer(
-        { error: "The feed belongs to a signed-in user; send their access token." },
-        401,
-      );
-    }
-    const raw = req.method === "GET"
-      ? Object.fromEntries(new URL(req.url).searchParams)
-      : await req.json().catch(() => null);
-    const parsed = feedQuerySchema.safeParse(raw ?? {});
-    if (!parsed.success) {
-      return answer({
-        error: `Invalid feed parameters: ${describePayloadIssues(parsed.error, raw).join("; ")}.`,
-      }, 400);
-    }
-    const q = parsed.data;
-    const result = await deps.feed({ sub: claims.sub, role: "authenticated" }, {
-      limit: q.limit,
-      offset: q.offset,
-      onlyNew: q.only_new,
-      workArrangement: q.work_arrangement ?? null,
-      search: q.search ?? null,
-      markVisited: q.mark_visited,
-    });
-    return answer({ new_since: result.newSince, jobs: result.jobs }, 200);
-  };
+  return forSignedInUser(deps.verify, ["GET", "POST", "DELETE"], (req, user) => {
+    const [action, ...rest] = subpath(req, "feed");
+    if (action === undefined && req.method !== "DELETE") return readFeed(req, user, deps);
+    if (action === "hide" && rest.length === 0) return hide(req, user, deps);
+    return Promise.resolve(answer(
+      { error: `No ${req.method} ${new URL(req.url).pathname}; see the feed function's paths.` },
+      404,
+    ));
+  });
 }

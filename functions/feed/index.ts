@@ -1,17 +1,13 @@
 // Edge Function `feed`: thin entrypoint; the feed is public.job_feed, read as the caller.
-import { jwtKeysFromEnv, verifyAccessToken } from "../../shared/auth/verify_jwt.ts";
-import { databaseUrl, loadConfig } from "../../shared/config.ts";
-import { connectPostgres } from "../../shared/db/postgres.ts";
+import { userFunctionEnv } from "../../shared/auth/user_function_env.ts";
+import { setHiddenAs } from "../../shared/feed/hidden.ts";
 import { readFeedAs } from "../../shared/feed/job_feed.ts";
 import { createFeedHandler } from "./handler.ts";
 
-const config = loadConfig();
-const url = databaseUrl(config);
-if (!url) throw new Error("feed needs SUPABASE_DB_URL (or DATABASE_URL); Supabase sets it.");
-const sql = connectPostgres(url, { max: 2, applicationName: "feed" });
-const keys = jwtKeysFromEnv(Deno.env.get("SUPABASE_JWKS"), Deno.env.get("SUPABASE_JWT_SECRET"));
+const { sql, verify } = userFunctionEnv("feed");
 
 Deno.serve(createFeedHandler({
-  verify: (token) => verifyAccessToken(token, keys),
-  feed: (claims, query) => readFeedAs(sql, claims, query),
+  verify,
+  feed: (user, query) => readFeedAs(sql, user, query),
+  setHidden: (user, target, hidden) => setHiddenAs(sql, user, target, hidden),
 }));

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { isTransaction, type Queryable, type TransactionSql } from "../db/postgres.ts";
+import { asUser, type UserClaims } from "../auth/as_user.ts";
+import type { Queryable } from "../db/postgres.ts";
 
 /** What the feed can be asked for. */
 export interface FeedQuery {
@@ -24,18 +25,10 @@ export type FeedRow = Record<string, unknown> & { job_id: number; score: number;
 /** Reads the feed as the user whose verified claims are given. */
 export async function readFeedAs(
   sql: Queryable,
-  claims: { sub: string; role: string },
+  user: UserClaims,
   query: FeedQuery,
 ): Promise<{ newSince: string | null; jobs: FeedRow[] }> {
-  // a transaction of its own (a savepoint inside a caller's transaction): the role and claims
-  // end with it
-  const scoped = <T>(fn: (tx: TransactionSql) => Promise<T>): Promise<T> =>
-    isTransaction(sql)
-      ? sql.savepoint((sp) => fn(sp as unknown as TransactionSql)) as Promise<T>
-      : (sql as unknown as { begin: (f: typeof fn) => Promise<T> }).begin(fn);
-  return await scoped(async (tx) => {
-    await tx.unsafe("set local role authenticated");
-    await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
+  return await asUser(sql, user, async (tx) => {
     let newSince: string | null = null;
     if (query.markVisited) {
       const [{ mark }] = await tx`select public.mark_feed_visited() as mark`;
@@ -44,8 +37,6 @@ export async function readFeedAs(
     const jobs = await tx<FeedRow[]>`
       select * from public.job_feed(${query.limit}::integer, ${query.offset}::integer,
         ${query.onlyNew}, ${query.workArrangement}, ${query.search})`;
-    await tx.unsafe("reset role");
-    await tx`select set_config('request.jwt.claims', '', true)`;
     return { newSince, jobs: [...jobs] };
   });
 }

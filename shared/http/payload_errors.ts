@@ -1,7 +1,7 @@
 /**
  * Readable messages for a body that failed a zod schema — a union of accepted shapes included:
  * each problem named by its field, and only for fields the caller sent (a union otherwise
- * reports every shape's complaints).
+ * reports every shape's complaints); outside a union every problem, missing fields included.
  *
  * @module
  */
@@ -16,7 +16,9 @@ export function describePayloadIssues(error: z.ZodError, body: unknown): string[
     for (const branch of nested ?? [[issue]]) {
       for (const inner of branch) {
         const field = inner.path.map(String).join(".");
-        if (!field || sent.includes(field.split(".")[0])) {
+        // a union's branches complain about every field of every shape: keep the fields the
+        // caller sent; outside a union, a missing required field is the problem to report
+        if (!nested || !field || sent.includes(field.split(".")[0])) {
           problems.add(`${field || "body"} ${inner.message}`);
         }
       }

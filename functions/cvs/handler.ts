@@ -1,0 +1,49 @@
+/**
+ * HTTP adapter of `cvs`: the caller's CVs and their parsing status, for the page to watch an
+ * upload become searches (uploaded → parsing → parsed | failed, with the reason). Runs under the
+ * caller's role (RLS: their own CVs only). CORS for browsers.
+ *
+ *   GET /functions/v1/cvs          {cvs: [...]} newest first (?limit=1..50, default 10)
+ *   GET /functions/v1/cvs/<id>     {cv: {...}}
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { UserClaims } from "../../shared/auth/as_user.ts";
+import type { AccessClaims } from "../../shared/auth/verify_jwt.ts";
+import type { CvStatus } from "../../shared/cv/my_cvs.ts";
+import { answer, forSignedInUser, invalid, subpath } from "../../shared/http/user_api.ts";
+
+/** What the list accepts. */
+export const cvListSchema = z.strictObject({
+  limit: z.coerce.number({ message: "must be a number from 1 to 50" }).int()
+    .min(1, { message: "must be a number from 1 to 50" })
+    .max(50, { message: "must be a number from 1 to 50" }).default(10),
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What the handler needs. */
+export interface CvsHandlerDeps {
+  verify(token: string): Promise<AccessClaims>;
+  list(user: UserClaims, options: { id?: string; limit?: number }): Promise<CvStatus[]>;
+}
+
+/** Builds the request handler. */
+export function createCvsHandler(deps: CvsHandlerDeps): (req: Request) => Promise<Response> {
+  return forSignedInUser(deps.verify, ["GET"], async (req, user) => {
+    const rest = subpath(req, "cvs");
+    if (rest.length === 0) {
+      const raw = Object.fromEntries(new URL(req.url).searchParams);
+      const parsed = cvListSchema.safeParse(raw);
+      if (!parsed.success) return invalid("CV list parameters", parsed.error, raw);
+      return answer({ cvs: await deps.list(user, { limit: parsed.data.limit }) });
+    }
+    const [cv] = rest.length === 1 && UUID.test(rest[0])
+      ? await deps.list(user, { id: rest[0], limit: 1 })
+      : [];
+    return cv
+      ? answer({ cv })
+      : answer({ error: `You have no CV at ${new URL(req.url).pathname}.` }, 404);
+  });
+}

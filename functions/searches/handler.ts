@@ -1,0 +1,118 @@
+/**
+ * HTTP adapter of `searches`: the caller's searches, to see and edit what their CV became. Runs
+ * under the caller's role (RLS: their own rows only). CORS for browsers.
+ *
+ *   GET    /functions/v1/searches        {searches: [...], options: {ai_work_arrangement: [...], ...}}
+ *   POST   /functions/v1/searches        {title_keyword, location, ai_work_arrangement?, ...}
+ *   PATCH  /functions/v1/searches/<id>   any of those fields (null filter = any)
+ *   DELETE /functions/v1/searches/<id>   stop searching it (kept as inactive)
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { UserClaims } from "../../shared/auth/as_user.ts";
+import type { AccessClaims } from "../../shared/auth/verify_jwt.ts";
+import { INDUSTRIES } from "../../shared/cv/profile.ts";
+import { answer, forSignedInUser, invalid, readJson, subpath } from "../../shared/http/user_api.ts";
+import {
+  EMPLOYMENT_TYPES,
+  SENIORITY_LEVELS,
+  WORK_ARRANGEMENTS,
+} from "../../shared/jobs/canonical_job.ts";
+import {
+  type Search,
+  SearchConflictError,
+  type SearchFields,
+} from "../../shared/searches/my_searches.ts";
+
+/** The values each filter may take (null: any). */
+export const SEARCH_OPTIONS = {
+  ai_work_arrangement: WORK_ARRANGEMENTS,
+  ai_employment_type: EMPLOYMENT_TYPES,
+  ai_seniority: SENIORITY_LEVELS,
+  ai_industry: INDUSTRIES,
+};
+
+const label = (what: string) =>
+  z.string({ message: `must be ${what}` }).trim().min(2, { message: `must be ${what}` })
+    .max(80, { message: "must be at most 80 characters" })
+    // deno-lint-ignore no-control-regex
+    .refine((v) => !/[\u0000-\u001f]/.test(v), { message: "contains control characters" });
+const filter = (values: readonly string[]) =>
+  z.enum(values as [string, ...string[]], {
+    message: `must be one of ${values.join(", ")}, or null for any`,
+  }).nullable();
+
+/** A whole search (POST). */
+export const searchSchema = z.strictObject({
+  title_keyword: label("a job title of 2 to 80 characters, e.g. Data Engineer"),
+  location: label("a place of 2 to 80 characters, e.g. Berlin or Germany"),
+  ai_work_arrangement: filter(WORK_ARRANGEMENTS).default(null),
+  ai_employment_type: filter(EMPLOYMENT_TYPES).default(null),
+  ai_seniority: filter(SENIORITY_LEVELS).default(null),
+  ai_industry: filter(INDUSTRIES).default(null),
+});
+
+/** Some fields of a search (PATCH). */
+export const searchPatchSchema = z.strictObject({
+  title_keyword: label("a job title of 2 to 80 characters, e.g. Data Engineer").optional(),
+  location: label("a place of 2 to 80 characters, e.g. Berlin or Germany").optional(),
+  ai_work_arrangement: filter(WORK_ARRANGEMENTS).optional(),
+  ai_employment_type: filter(EMPLOYMENT_TYPES).optional(),
+  ai_seniority: filter(SENIORITY_LEVELS).optional(),
+  ai_industry: filter(INDUSTRIES).optional(),
+}).refine((patch) => Object.keys(patch).length > 0, { message: "names no field to change" });
+
+/** What the handler needs. */
+export interface SearchesHandlerDeps {
+  verify(token: string): Promise<AccessClaims>;
+  list(user: UserClaims): Promise<Search[]>;
+  add(user: UserClaims, fields: SearchFields): Promise<Search>;
+  edit(user: UserClaims, id: number, patch: Partial<SearchFields>): Promise<Search | null>;
+  remove(user: UserClaims, id: number): Promise<boolean>;
+}
+
+async function route(req: Request, user: UserClaims, deps: SearchesHandlerDeps) {
+  const rest = subpath(req, "searches");
+  if (rest.length === 0) {
+    if (req.method === "GET") {
+      return answer({ searches: await deps.list(user), options: SEARCH_OPTIONS });
+    }
+    if (req.method !== "POST") return answer({ error: "Use GET to list, POST to add." }, 405);
+    const raw = await readJson(req);
+    const parsed = searchSchema.safeParse(raw);
+    if (!parsed.success) return invalid("search", parsed.error, raw);
+    return answer({ search: await deps.add(user, parsed.data) }, 201);
+  }
+  const id = Number(rest[0]);
+  if (rest.length > 1 || !Number.isSafeInteger(id) || id <= 0) {
+    return answer(
+      { error: `No search at ${new URL(req.url).pathname}: expected /searches/<id>.` },
+      404,
+    );
+  }
+  const missing = () => answer({ error: `You have no search ${id}.` }, 404);
+  if (req.method === "DELETE") {
+    return await deps.remove(user, id) ? answer({ id, removed: true }) : missing();
+  }
+  if (req.method !== "PATCH") return answer({ error: "Use PATCH to edit, DELETE to remove." }, 405);
+  const raw = await readJson(req);
+  const parsed = searchPatchSchema.safeParse(raw);
+  if (!parsed.success) return invalid("change", parsed.error, raw);
+  const search = await deps.edit(user, id, parsed.data);
+  return search ? answer({ search }) : missing();
+}
+
+/** Builds the request handler. */
+export function createSearchesHandler(
+  deps: SearchesHandlerDeps,
+): (req: Request) => Promise<Response> {
+  return forSignedInUser(deps.verify, ["GET", "POST", "PATCH", "DELETE"], async (req, user) => {
+    try {
+      return await route(req, user, deps);
+    } catch (error) {
+      if (error instanceof SearchConflictError) return answer({ error: error.message }, 409);
+      throw error;
+    }
+  });
+}

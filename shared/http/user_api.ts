@@ -1,0 +1,90 @@
+/**
+ * What every function a browser calls as a signed-in user shares: CORS (the page may be served
+ * from another origin than the project), JSON answers, the caller's verified identity (the
+ * gateway's verify_jwt may be off, so the function checks the token itself), the path below the
+ * function's name, and readable 400s for a body or query that fails its schema.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import type { UserClaims } from "../auth/as_user.ts";
+import type { AccessClaims } from "../auth/verify_jwt.ts";
+import { describePayloadIssues } from "./payload_errors.ts";
+
+/** CORS headers of the user-facing functions. */
+export const CORS_HEADERS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-headers": "authorization, x-client-info, apikey, content-type",
+  "access-control-allow-methods": "GET, POST, PATCH, DELETE, OPTIONS",
+};
+
+/** A JSON answer with the CORS headers. */
+export function answer(body: unknown, status = 200): Response {
+  return Response.json(body, { status, headers: CORS_HEADERS });
+}
+
+/** A 400 naming each field that failed `schema`, e.g. "Invalid search: location is required". */
+export function invalid(what: string, error: z.ZodError, raw: unknown): Response {
+  return answer(
+    { error: `Invalid ${what}: ${describePayloadIssues(error, raw).join("; ")}.` },
+    400,
+  );
+}
+
+/** The request body as JSON, or `undefined` when it is not JSON (or empty). */
+export async function readJson(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The path below the function's name: `/functions/v1/searches/12` (local gateway) and
+ * `/searches/12` (the Edge runtime) both give `["12"]` for `searches`.
+ */
+export function subpath(req: Request, name: string): string[] {
+  const parts = new URL(req.url).pathname.split("/").filter(Boolean).map(decodeURIComponent);
+  const at = parts.indexOf(name);
+  return at < 0 ? [] : parts.slice(at + 1);
+}
+
+/** A handler that only runs for a verified signed-in user. */
+export type UserHandler = (req: Request, user: UserClaims) => Promise<Response>;
+
+/**
+ * Wraps `handle`: answers CORS preflights, refuses methods not in `methods`, and calls it with
+ * the caller's claims, or answers 401 when the token is missing, invalid or not a user's.
+ */
+export function forSignedInUser(
+  verify: (token: string) => Promise<AccessClaims>,
+  methods: string[],
+  handle: UserHandler,
+): (req: Request) => Promise<Response> {
+  return async (req) => {
+    if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS_HEADERS });
+    if (!methods.includes(req.method)) {
+      return answer(
+        { error: `Method ${req.method} not allowed; use ${methods.join(" or ")}.` },
+        405,
+      );
+    }
+    const token = (req.headers.get("authorization") ?? "").replace(/^Bearer\s+/i, "");
+    let claims: AccessClaims;
+    try {
+      claims = await verify(token);
+    } catch (error) {
+      return answer({ error: `Sign in first: ${(error as Error).message}.` }, 401);
+    }
+    if (claims.role !== "authenticated" || typeof claims.sub !== "string") {
+      return answer(
+        { error: "This belongs to a signed-in user; send their access token, not a key." },
+        401,
+      );
+    }
+    return await handle(req, { sub: claims.sub, role: "authenticated" });
+  };
+}

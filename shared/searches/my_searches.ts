@@ -1,0 +1,137 @@
+/**
+ * A user's searches (`user_search_queries`): list, add, edit and remove them, as the user (RLS:
+ * their own rows only; the column grants keep them from moving a row to someone else). Labels
+ * are normalised by the database's own `private.normalize_label`, so what a user types and what
+ * a CV produced meet in one combination. Writing a search the user has no jobs for yet asks for
+ * a backfill (a trigger, `..._search_edits.sql`). Removing deactivates: the row is kept.
+ *
+ * @module
+ */
+import { asUser, type UserClaims } from "../auth/as_user.ts";
+import type { Queryable, TransactionSql } from "../db/postgres.ts";
+
+/** The fields of a search a user can set; null filters mean "any". */
+export interface SearchFields {
+  title_keyword: string;
+  location: string;
+  ai_work_arrangement: string | null;
+  ai_employment_type: string | null;
+  ai_seniority: string | null;
+  ai_industry: string | null;
+}
+
+/** A search as the page shows it, with how far its jobs are. */
+export interface Search extends SearchFields {
+  id: number;
+  cv_document_id: string | null;
+  created_at: string;
+  /** The combination's backfill: untracked, pending, claimed, backfilled or failed. */
+  state: string;
+  /** Jobs stored for the combination. */
+  job_count: number;
+}
+
+/** The user already has an active search with the same title, place and filters. */
+export class SearchConflictError extends Error {}
+
+const FIELDS = [
+  "title_keyword",
+  "location",
+  "ai_work_arrangement",
+  "ai_employment_type",
+  "ai_seniority",
+  "ai_industry",
+] as const;
+
+async function read(tx: TransactionSql, id: number | null): Promise<Search[]> {
+  const rows = await tx<Search[]>`
+    select q.id::float8 as id, q.title_keyword, q.location, q.ai_work_arrangement,
+           q.ai_employment_type, q.ai_seniority, q.ai_industry, q.cv_document_id, q.created_at,
+           coalesce(s.state, 'untracked') as state, coalesce(s.job_count, 0)::float8 as job_count
+    from public.user_search_queries q
+    left join private.search_states() s on s.combination_key = q.combination_key
+    where q.is_active and (${id}::bigint is null or q.id = ${id}::bigint)
+    order by q.created_at, q.id`;
+  return rows.map((row) => ({ ...row, created_at: new Date(row.created_at).toISOString() }));
+}
+
+/** What private.normalize_label makes of a label, for messages. */
+function normalized(label: string): string {
+  return label.replace(/\s+/g, " ").trim().toLowerCase();
+}
+
+/** Turns the unique-index violation into a message the user can act on. */
+async function writing<T>(fields: SearchFields, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if ((error as { code?: string }).code === "23505") {
+      throw new SearchConflictError(
+        `You already have the search "${normalized(fields.title_keyword)}" in ` +
+          `"${normalized(fields.location)}" with ` +
+          "these filters; edit that one instead.",
+      );
+    }
+    throw error;
+  }
+}
+
+/** The user's active searches, oldest first. */
+export function listSearchesAs(sql: Queryable, user: UserClaims): Promise<Search[]> {
+  return asUser(sql, user, (tx) => read(tx, null));
+}
+
+/** Adds a search; throws {@link SearchConflictError} for a duplicate. */
+export function addSearchAs(sql: Queryable, user: UserClaims, fields: SearchFields) {
+  return asUser(sql, user, async (tx) => {
+    const [{ id }] = await writing(fields, () =>
+      tx.savepoint((sp) =>
+        sp`
+        insert into public.user_search_queries (user_id, title_keyword, location,
+          ai_work_arrangement, ai_employment_type, ai_seniority, ai_industry)
+        values (auth.uid(), private.normalize_label(${fields.title_keyword}),
+          private.normalize_label(${fields.location}), ${fields.ai_work_arrangement},
+          ${fields.ai_employment_type}, ${fields.ai_seniority}, ${fields.ai_industry})
+        returning id::float8 as id`
+      ));
+    return (await read(tx, id))[0];
+  });
+}
+
+/** Changes the given fields of search `id`; null when the user has no such active search. */
+export function editSearchAs(
+  sql: Queryable,
+  user: UserClaims,
+  id: number,
+  patch: Partial<SearchFields>,
+): Promise<Search | null> {
+  return asUser(sql, user, async (tx) => {
+    const [current] = await tx<SearchFields[]>`
+      select ${tx(FIELDS as unknown as string[])} from public.user_search_queries
+      where id = ${id} and is_active for update`;
+    if (!current) return null;
+    const next = { ...current, ...patch };
+    await writing(next, () =>
+      tx.savepoint((sp) =>
+        sp`
+        update public.user_search_queries
+        set title_keyword = private.normalize_label(${next.title_keyword}),
+            location = private.normalize_label(${next.location}),
+            ai_work_arrangement = ${next.ai_work_arrangement},
+            ai_employment_type = ${next.ai_employment_type},
+            ai_seniority = ${next.ai_seniority}, ai_industry = ${next.ai_industry}
+        where id = ${id}`
+      ));
+    return (await read(tx, id))[0];
+  });
+}
+
+/** Deactivates search `id` (kept, no longer searched); false when there is none to remove. */
+export function removeSearchAs(sql: Queryable, user: UserClaims, id: number): Promise<boolean> {
+  return asUser(sql, user, async (tx) => {
+    const removed = await tx`
+      update public.user_search_queries set is_active = false, deactivated_at = now()
+      where id = ${id} and is_active returning id`;
+    return removed.length > 0;
+  });
+}

@@ -1,0 +1,193 @@
+/**
+ * The `searches` and `cvs` functions the web page edits and watches with: a user sees and
+ * changes only their own searches and CVs; labels are normalised the database's way; a duplicate
+ * is a 409 that says what to do; a new search nobody has jobs for asks for a backfill (a user's
+ * edit only: the pipeline asks for its own); removing keeps the row.
+ */
+import assert from "node:assert/strict";
+import { createCvsHandler } from "../functions/cvs/handler.ts";
+import { createSearchesHandler } from "../functions/searches/handler.ts";
+import { userAccessToken } from "../local/jwt.ts";
+import { verifyAccessToken } from "../shared/auth/verify_jwt.ts";
+import { listCvsAs } from "../shared/cv/my_cvs.ts";
+import type { TransactionSql } from "../shared/db/postgres.ts";
+import {
+  addSearchAs,
+  editSearchAs,
+  listSearchesAs,
+  removeSearchAs,
+} from "../shared/searches/my_searches.ts";
+import { createUser } from "./support/auth.ts";
+import { dbTest, withRollback } from "./support/database.ts";
+import { insertCv, insertJobFor, insertQuery, markBackfilled } from "./support/fixtures.ts";
+
+const SECRET = "a-test-secret-that-is-long-enough-for-hs256";
+const verify = (token: string) => verifyAccessToken(token, { secret: SECRET });
+
+function caller(handler: (req: Request) => Promise<Response>, name: string, token: string) {
+  return async (method: string, path = "", body?: unknown) => {
+    const res = await handler(
+      new Request(`http://x/functions/v1/${name}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}` },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    );
+    return { status: res.status, body: await res.json() };
+  };
+}
+
+function searchesHandler(tx: TransactionSql) {
+  return createSearchesHandler({
+    verify,
+    list: (user) => listSearchesAs(tx, user),
+    add: (user, fields) => addSearchAs(tx, user, fields),
+    edit: (user, id, patch) => editSearchAs(tx, user, id, patch),
+    remove: (user, id) => removeSearchAs(tx, user, id),
+  });
+}
+
+async function userRequests(tx: TransactionSql, userId: string) {
+  const rows = await tx<{ requested_by: string }[]>`
+    select requested_by from public.backfill_requests where user_id = ${userId} order by id`;
+  return rows.map((r) => r.requested_by);
+}
+
+Deno.test(
+  "searches: own rows only, normalised, duplicates refused, edits ask for a backfill",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const ana = await createUser(tx, "ana@example.com");
+      const ben = await createUser(tx, "ben@example.com");
+      const cv = await insertCv(tx, ana);
+      // written by the pipeline (no user in the claims): it asks for its own backfill
+      const fromCv = await insertQuery(tx, ana, {
+        title_keyword: "data engineer",
+        location: "berlin",
+      }, cv);
+      await insertQuery(tx, ben, { title_keyword: "nurse", location: "munich" });
+      assert.deepEqual(await userRequests(tx, ana), [], "no request for the pipeline's own write");
+      const backfilled = await markBackfilled(tx, {
+        title_keyword: "data engineer",
+        location: "berlin",
+      });
+      await insertJobFor(tx, backfilled, "Data Engineer");
+
+      const handler = searchesHandler(tx);
+      const asAna = caller(handler, "searches", await userAccessToken(ana, SECRET));
+      const asBen = caller(handler, "searches", await userAccessToken(ben, SECRET));
+
+      const listed = await asAna("GET");
+      assert.equal(listed.status, 200);
+      assert.deepEqual(listed.body.searches.map((s: { id: number }) => s.id), [Number(fromCv)]);
+      assert.equal(listed.body.searches[0].state, "backfilled");
+      assert.equal(listed.body.searches[0].job_count, 1);
+      assert.equal(listed.body.searches[0].cv_document_id, cv);
+      assert.ok(listed.body.options.ai_work_arrangement.includes("Hybrid"));
+      assert.deepEqual(
+        (await asBen("GET")).body.searches.map((s: { title_keyword: string }) => s.title_keyword),
+        ["nurse"],
+        "Ben never sees Ana's searches",
+      );
+
+      const added = await asAna("POST", "", {
+        title_keyword: "  Analytics   Engineer ",
+        location: "Hamburg",
+        ai_work_arrangement: "Hybrid",
+      });
+      assert.equal(added.status, 201, JSON.stringify(added.body));
+      assert.equal(added.body.search.title_keyword, "analytics engineer");
+      assert.equal(added.body.search.location, "hamburg");
+      assert.equal(added.body.search.ai_seniority, null);
+      assert.equal(added.body.search.state, "untracked");
+      assert.deepEqual(await userRequests(tx, ana), ["user"], "her new search asks for its jobs");
+
+      const again = await asAna("POST", "", {
+        title_keyword: "analytics engineer",
+        location: "HAMBURG",
+        ai_work_arrangement: "Hybrid",
+      });
+      assert.equal(again.status, 409);
+      assert.match(again.body.error, /already have the search "analytics engineer" in "hamburg"/);
+
+      const invalid = await asAna("POST", "", { title_keyword: "x", ai_seniority: "senior" });
+      assert.equal(invalid.status, 400);
+      assert.match(invalid.body.error, /title_keyword must be a job title of 2 to 80 characters/);
+      assert.match(invalid.body.error, /location must be a place/);
+      assert.match(invalid.body.error, /ai_seniority must be one of 0-2, 2-5, 5-10, 10\+/);
+      assert.equal(
+        (await asAna("POST", "", { title_keyword: "qa", location: "x", user_id: ben })).status,
+        400,
+      );
+
+      const id = added.body.search.id;
+      assert.equal((await asBen("PATCH", `/${id}`, { location: "Munich" })).status, 404);
+      assert.equal((await asBen("DELETE", `/${id}`)).status, 404);
+      assert.equal((await asAna("PATCH", `/${id}`, {})).status, 400, "nothing to change");
+      const edited = await asAna("PATCH", `/${id}`, {
+        ai_work_arrangement: null,
+        ai_seniority: "5-10",
+      });
+      assert.equal(edited.status, 200, JSON.stringify(edited.body));
+      assert.equal(edited.body.search.ai_work_arrangement, null);
+      assert.equal(edited.body.search.ai_seniority, "5-10");
+      assert.equal(edited.body.search.location, "hamburg", "untouched fields stay");
+      assert.deepEqual(await userRequests(tx, ana), ["user"], "the pending request is reused");
+
+      const clash = await asAna("PATCH", `/${id}`, {
+        title_keyword: "Data Engineer",
+        location: "Berlin",
+        ai_seniority: null,
+      });
+      assert.equal(clash.status, 409);
+
+      const removed = await asAna("DELETE", `/${id}`);
+      assert.deepEqual(removed, { status: 200, body: { id, removed: true } });
+      assert.equal((await asAna("DELETE", `/${id}`)).status, 404, "already removed");
+      assert.deepEqual((await asAna("GET")).body.searches.map((s: { id: number }) => s.id), [
+        Number(fromCv),
+      ]);
+      const [kept] = await tx`select is_active from public.user_search_queries where id = ${id}`;
+      assert.equal(kept.is_active, false, "kept, inactive");
+      assert.equal((await asAna("GET", "/abc")).status, 404);
+    });
+  },
+);
+
+Deno.test(
+  "cvs: a user's CVs and their status, newest first; never another user's",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const ana = await createUser(tx, "ana@example.com");
+      const ben = await createUser(tx, "ben@example.com");
+      const older = await insertCv(tx, ana, "old.pdf");
+      await tx`update public.cv_documents set created_at = now() - interval '1 day' where id = ${older}`;
+      const failed = await insertCv(tx, ana, "scan.pdf");
+      await tx`update public.cv_documents set status = 'failed',
+               error = 'Cannot parse CV scan.pdf: it has no text layer' where id = ${failed}`;
+      const bens = await insertCv(tx, ben, "ben.pdf");
+      const handler = createCvsHandler({ verify, list: (user, opts) => listCvsAs(tx, user, opts) });
+      const asAna = caller(handler, "cvs", await userAccessToken(ana, SECRET));
+
+      const list = await asAna("GET");
+      assert.equal(list.status, 200);
+      assert.deepEqual(list.body.cvs.map((c: { id: string }) => c.id), [failed, older]);
+      assert.equal(list.body.cvs[0].status, "failed");
+      assert.equal(list.body.cvs[0].error, "Cannot parse CV scan.pdf: it has no text layer");
+      assert.equal(list.body.cvs[1].status, "uploaded");
+      assert.equal((await asAna("GET", "?limit=1")).body.cvs.length, 1);
+      assert.match(
+        (await asAna("GET", "?limit=500")).body.error,
+        /limit must be a number from 1 to 50/,
+      );
+      assert.equal((await asAna("GET", `/${older}`)).body.cv.file_name, "old.pdf");
+      const bensCv = await asAna("GET", `/${bens}`);
+      assert.equal(bensCv.status, 404, "Ben's CV does not exist for Ana");
+      assert.equal((await asAna("POST")).status, 405);
+      const anonymous = await handler(new Request("http://x/functions/v1/cvs"));
+      assert.equal(anonymous.status, 401);
+    });
+  },
+);
