@@ -2,7 +2,10 @@
  * `deno task start`: a local stand-in for `supabase start` + `supabase functions serve`, without
  * Docker. On http://localhost:54321 (LOCAL_PORT):
  *
- *   /functions/v1/<name>        cv-ingest, backfill, daily-refresh (Edge Functions; waitUntil)
+ *   /                           the web page (web/), with the development sign-in
+ *                               (WEB_SIGN_IN=supabase: the Auth password sign-in instead)
+ *   /functions/v1/<name>        cv-ingest, backfill, daily-refresh, feed, cvs, searches (Edge
+ *                               Functions; waitUntil)
  *   /storage/v1/object/cvs/...  Storage's object endpoints supabase-js uploads and downloads with
  *                               (JWT checked, permission test under RLS, then the real insert)
  *   /auth/v1/...                sign-up, password sign-in and the current user (local JWTs)
@@ -27,6 +30,7 @@ import { startLocalStack } from "./stack.ts";
 import { diskObjectFiles } from "./storage/files.ts";
 import { createStorageHandler } from "./storage/server.ts";
 import { createAuthHandler } from "./auth/server.ts";
+import { createWebHandler } from "./web/server.ts";
 
 const FAKE_KEY = "local-key";
 
@@ -55,6 +59,13 @@ async function main(): Promise<number> {
     const files = diskObjectFiles(`${config.PGLITE_DATA_DIR}/../storage`);
     const storage = createStorageHandler({ sql: database.sql, files, jwtSecret });
     const auth = createAuthHandler({ sql: database.sql, jwtSecret });
+    const keys = await localKeys(jwtSecret);
+    const web = createWebHandler({
+      sql: database.sql,
+      jwtSecret,
+      anonKey: keys.anonKey,
+      signIn: env.WEB_SIGN_IN === "supabase" ? "supabase" : "local",
+    });
     const stack = await startLocalStack({
       sql: database.sql,
       config,
@@ -62,15 +73,16 @@ async function main(): Promise<number> {
       port: Number(env.LOCAL_PORT ?? 54321),
       secret: config.FUNCTIONS_SECRET,
       jwtSecret,
-      other: (req) => storage(req) ?? auth(req),
+      other: (req) => storage(req) ?? auth(req) ?? web(req),
       log: (line) => console.log(line),
     });
     closers.unshift(() => stack.close());
-    const keys = await localKeys(jwtSecret);
     console.log([
       `Local stand-in running (${migrations.applied.length} new migrations applied).`,
+      `  Web page:         ${stack.url}/  (development sign-in: any email)`,
       `  API URL:          ${stack.url}`,
-      `  Functions:        ${stack.url}/functions/v1/{cv-ingest,backfill,daily-refresh,feed}`,
+      `  Functions:        ${stack.url}/functions/v1/{cv-ingest,backfill,daily-refresh,feed,cvs,` +
+      "searches}",
       `  Storage:          ${stack.url}/storage/v1/object/cvs/<user id>/<file>.pdf`,
       `  Auth:             ${stack.url}/auth/v1/{signup,token?grant_type=password,user}`,
       `  Database:         ${

@@ -10,23 +10,7 @@ import { prepareLocalDatabase } from "../local/database.ts";
 import { localKeys } from "../local/jwt.ts";
 import { connectPostgres } from "../shared/db/postgres.ts";
 import { dbTest, onRealPostgres, testDatabase } from "./support/database.ts";
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+import { type StartedProcess, startLocalProcess, until } from "./support/start_process.ts";
 
 Deno.test({
   name: "start: supabase-js uploads a CV to the local Storage; queries, backfill and feed appear",
@@ -39,37 +23,11 @@ Deno.test({
     await admin.unsafe(`create database ${name}`);
     const scratchUrl = url.replace(/\/([^/?]+)(\?|$)/, `/${name}$2`);
     const sql = connectPostgres(scratchUrl, { max: 2 });
-    const port = freePort();
-    let runner: Deno.ChildProcess | undefined;
+    let runner: StartedProcess | undefined;
     try {
       await prepareLocalDatabase(sql);
-      runner = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-all", new URL("../local/start.ts", import.meta.url).pathname],
-        env: {
-          DATABASE_URL: scratchUrl,
-          LOCAL_PORT: String(port),
-          RAPIDAPI_KEY: "",
-          ANTHROPIC_API_KEY: "",
-        },
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const output: string[] = [];
-      const reader = runner.stdout.pipeThrough(new TextDecoderStream()).getReader();
-      (async () => {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          output.push(value);
-        }
-      })();
-      runner.stderr.cancel();
-      await until(
-        "the runner to be ready",
-        () => Promise.resolve(output.join("").includes("Ready.") ? true : undefined),
-      );
-
-      const apiUrl = `http://127.0.0.1:${port}`;
+      runner = await startLocalProcess({ DATABASE_URL: scratchUrl });
+      const apiUrl = runner.url;
       const { anonKey } = await localKeys();
       // sign up through the local Auth, as an app does
       const client = createClient(apiUrl, anonKey, {
@@ -133,10 +91,7 @@ Deno.test({
       assert.equal(download.error, null);
       assert.equal((await download.data!.arrayBuffer()).byteLength, pdf.length);
     } finally {
-      if (runner) {
-        runner.kill("SIGTERM");
-        await runner.status;
-      }
+      await runner?.stop();
       await sql.end();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();

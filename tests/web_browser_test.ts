@@ -1,0 +1,269 @@
+/**
+ * The web page in a real browser (Debian's chromium driven by playwright-core), against
+ * `deno task start` on a fresh embedded database with the provider and Claude fakes: sign in,
+ * upload a CV with its progress bar, watch its status, see and edit the searches, browse and
+ * filter the ranked feed, hide a job; a bad PDF shows its reason; user B sees nothing of A's
+ * (neither on the page nor by asking Storage and the functions directly with B's token); and the
+ * Supabase Auth sign-in path. A screenshot of each step goes to test-artifacts/browser/.
+ *
+ * Skipped where chromium is not installed, except in CI (CI=true), where it must run.
+ */
+import assert from "node:assert/strict";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { type StartedProcess, startLocalProcess } from "./support/start_process.ts";
+
+const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+const ARTIFACTS = new URL("../test-artifacts/browser/", import.meta.url);
+const SAMPLES = new URL("../local/samples/", import.meta.url);
+const PHONE = { width: 390, height: 844 };
+
+function chromiumInstalled(): boolean {
+  try {
+    return Deno.statSync(CHROMIUM).isFile;
+  } catch {
+    return false;
+  }
+}
+
+const inCi = Deno.env.get("CI") === "true";
+if (inCi && !chromiumInstalled()) {
+  throw new Error(`CI needs chromium at ${CHROMIUM} for the browser tests (apt install chromium).`);
+}
+
+async function shot(page: Page, name: string, fullPage = true) {
+  await Deno.mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname, fullPage });
+}
+
+async function devSignIn(page: Page, url: string, email: string) {
+  await page.goto(url);
+  await page.waitForSelector("#sign-in:not([hidden])");
+  await page.fill("#sign-in-form input[name=email]", email);
+  await page.click("#sign-in-button");
+  await page.waitForSelector("#app:not([hidden])");
+  assert.equal(await page.textContent("#who-email"), email);
+}
+
+async function upload(page: Page, sample: string) {
+  await page.setInputFiles("#cv-file", new URL(sample, SAMPLES).pathname);
+  await page.click("#upload-button");
+}
+
+Deno.test({
+  name: "browser: the web page on a phone-sized screen, end to end",
+  ignore: !inCi && !chromiumInstalled(),
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async (t) => {
+    const dataDir = await Deno.makeTempDir({ prefix: "web-browser-" });
+    let stack: StartedProcess | undefined;
+    let browser: Browser | undefined;
+    try {
+      stack = await startLocalProcess({ PGLITE_DATA_DIR: `${dataDir}/pglite` });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ["--no-sandbox", "--disable-background-networking"],
+      });
+      const url = stack.url;
+      const errors: string[] = [];
+      const anaContext = await browser.newContext({ viewport: PHONE });
+      const ana = await anaContext.newPage();
+      ana.on("pageerror", (error) => errors.push(error.message));
+      let anaCvId = "";
+      let anaUserId = "";
+
+      await t.step("sign in (development sign-in)", async () => {
+        await ana.goto(url);
+        await ana.waitForSelector("#sign-in:not([hidden])");
+        assert.match(await ana.textContent("#sign-in-note") ?? "", /Development sign-in/);
+        await shot(ana, "01-sign-in");
+        await devSignIn(ana, url, "ana@example.com");
+        await ana.waitForSelector("#cv-list li.hint");
+        assert.match(await ana.textContent("#cv-list") ?? "", /No CV yet/);
+        await shot(ana, "02-signed-in");
+      });
+
+      await t.step("upload a CV: progress bar, then uploaded → parsing → parsed", async () => {
+        await upload(ana, "data-engineer-hamburg-berlin.pdf");
+        await ana.waitForSelector("#upload-progress:not([hidden])");
+        await ana.waitForFunction("document.getElementById('upload-bar').value === 100");
+        assert.equal(await ana.textContent("#upload-percent"), "100 %");
+        const first = ana.locator("#cv-list li.cv").first();
+        await first.waitFor();
+        assert.equal(
+          await first.locator(".cv-name").textContent(),
+          "data-engineer-hamburg-berlin.pdf",
+        );
+        await shot(ana, "03-uploaded");
+        await ana.waitForSelector("#cv-list li.cv[data-status=parsed]", { timeout: 60_000 });
+        anaCvId = await first.getAttribute("data-cv-id") ?? "";
+        assert.match(await first.textContent() ?? "", /Read.*2 active searches/s);
+        anaUserId = await ana.evaluate(() =>
+          JSON.parse(sessionStorage.getItem("job-feed.dev-session")!).user.id
+        );
+        await shot(ana, "04-parsed");
+      });
+
+      await t.step("the searches, and their jobs arriving in the ranked feed", async () => {
+        const searches = ana.locator("#search-list li.search");
+        await searches.first().waitFor();
+        const summaries = await searches.locator(".search-summary").allTextContents();
+        assert.deepEqual(summaries.sort(), ["data engineer · berlin", "data engineer · hamburg"]);
+        await ana.waitForSelector(
+          "#search-list li.search[data-state=backfilled] >> nth=1",
+          { timeout: 60_000 },
+        );
+        const jobs = ana.locator("#feed-list li.job");
+        await jobs.first().waitFor({ timeout: 30_000 });
+        assert.ok(await jobs.count() >= 10, "a page of jobs");
+        assert.match(
+          await jobs.first().locator(".reason").textContent() ?? "",
+          /^matches Data Engineer · /,
+        );
+        const scores = (await jobs.locator(".score").allTextContents()).map(Number);
+        assert.deepEqual(scores, [...scores].sort((a, b) => b - a), "best first");
+        await shot(ana, "05-feed");
+        // the README's pictures: the top of the page on a laptop, and the feed on a phone
+        await ana.setViewportSize({ width: 1100, height: 1000 });
+        await shot(ana, "05-wide", false);
+        await ana.setViewportSize(PHONE);
+        await ana.locator("#feed-section").scrollIntoViewIfNeeded();
+        await shot(ana, "05-phone-feed", false);
+      });
+
+      await t.step("filter the feed", async () => {
+        await ana.selectOption("#feed-filters select[name=work_arrangement]", "Remote OK");
+        await ana.waitForFunction(`(() => {
+          const items = [...document.querySelectorAll("#feed-list li.job .meta")];
+          return items.length > 0 && items.every((m) => m.textContent.includes("Remote OK"));
+        })()`);
+        await shot(ana, "06-feed-filtered");
+        await ana.selectOption("#feed-filters select[name=work_arrangement]", "");
+        await ana.fill("#feed-filters input[name=search]", "zzz-no-such-job");
+        await ana.waitForSelector("#feed-empty:not([hidden])");
+        assert.match(await ana.textContent("#feed-empty") ?? "", /No jobs match these filters/);
+        await ana.fill("#feed-filters input[name=search]", "");
+        await ana.locator("#feed-list li.job").first().waitFor();
+      });
+
+      await t.step("hide a job, then undo", async () => {
+        const first = ana.locator("#feed-list li.job").first();
+        const jobId = await first.getAttribute("data-job-id");
+        await first.getByRole("button", { name: "Hide job" }).click();
+        await ana.waitForSelector(`#feed-empty:not([hidden]) >> text=Undo`);
+        assert.equal(await ana.locator(`#feed-list li.job[data-job-id="${jobId}"]`).count(), 0);
+        await shot(ana, "07-job-hidden");
+        await ana.getByRole("button", { name: "Undo" }).click();
+        await ana.waitForSelector(`#feed-list li.job[data-job-id="${jobId}"]`);
+      });
+
+      await t.step("edit a search: it fetches its own jobs", async () => {
+        const hamburg = ana.locator("#search-list li.search", { hasText: "hamburg" });
+        await hamburg.getByRole("button", { name: "Edit" }).click();
+        const form = ana.locator("#search-list form.search-form");
+        await form.locator("input[name=location]").fill("Munich");
+        await form.locator("select[name=ai_work_arrangement]").selectOption("Hybrid");
+        await shot(ana, "08-search-editing");
+        await form.getByRole("button", { name: "Save" }).click();
+        const munich = ana.locator("#search-list li.search", { hasText: "munich" });
+        await munich.waitFor();
+        assert.equal(
+          await munich.locator(".search-summary").textContent(),
+          "data engineer · munich · Hybrid",
+        );
+        await ana.waitForSelector(
+          "#search-list li.search[data-state=backfilled]:has-text('munich')",
+          { timeout: 60_000 },
+        );
+        await shot(ana, "09-search-edited");
+      });
+
+      await t.step("a bad PDF shows why it could not be read", async () => {
+        await upload(ana, "not-a-pdf.pdf");
+        const failed = ana.locator("#cv-list li.cv[data-status=failed]");
+        await failed.waitFor({ timeout: 60_000 });
+        assert.match(
+          await failed.locator(".cv-error").textContent() ?? "",
+          /Cannot read CV not-a-pdf\.pdf: it is not a PDF\. Save or export your CV as PDF/,
+        );
+        await shot(ana, "10-bad-pdf");
+      });
+
+      await t.step("user B sees nothing of A's, on the page or by asking directly", async () => {
+        const benContext = await browser!.newContext({ viewport: PHONE });
+        const ben = await benContext.newPage();
+        ben.on("pageerror", (error) => errors.push(error.message));
+        await devSignIn(ben, url, "ben@example.com");
+        await ben.waitForSelector("#cv-list li.hint");
+        assert.match(await ben.textContent("#cv-list") ?? "", /No CV yet/);
+        await ben.waitForSelector("#search-list li.hint");
+        assert.match(await ben.textContent("#search-list") ?? "", /No searches yet/);
+        await ben.waitForSelector("#feed-empty:not([hidden])");
+        assert.equal(await ben.locator("#feed-list li.job").count(), 0);
+        await shot(ben, "11-user-b");
+        const probes = await ben.evaluate(async ({ cvId, userId }) => {
+          const { access_token } = JSON.parse(sessionStorage.getItem("job-feed.dev-session")!);
+          const auth = { authorization: `Bearer ${access_token}` };
+          const status = async (path: string, init: RequestInit = {}) =>
+            (await fetch(path, { ...init, headers: { ...auth, ...init.headers } })).status;
+          return {
+            cv: await status(`/functions/v1/cvs/${cvId}`),
+            file: await status(`/storage/v1/object/cvs/${userId}/data-engineer-hamburg-berlin.pdf`),
+            overwrite: await status(`/storage/v1/object/cvs/${userId}/x.pdf`, {
+              method: "POST",
+              headers: { "content-type": "application/pdf" },
+              body: "%PDF-1.4",
+            }),
+            searches: (await (await fetch("/functions/v1/searches", { headers: auth })).json())
+              .searches.length,
+          };
+        }, { cvId: anaCvId, userId: anaUserId });
+        assert.equal(probes.cv, 404, "A's CV does not exist for B");
+        assert.notEqual(probes.file, 200, "B cannot download A's CV");
+        assert.notEqual(probes.overwrite, 200, "B cannot write into A's folder");
+        assert.equal(probes.searches, 0);
+        await benContext.close();
+      });
+
+      await t.step("the Supabase Auth sign-in path (what a deployed page uses)", async () => {
+        const context = await browser!.newContext({ viewport: PHONE });
+        const page = await context.newPage();
+        page.on("pageerror", (error) => errors.push(error.message));
+        // the deployed page's config.js names the project and signs in with Supabase Auth
+        await page.route("**/config.js", async (route) => {
+          const local = await (await route.fetch()).text();
+          await route.fulfill({
+            contentType: "text/javascript",
+            body: local.replace('"signIn": "local"', '"signIn": "supabase"'),
+          });
+        });
+        await page.goto(url);
+        await page.waitForSelector("#password-field:not([hidden])");
+        await page.fill("#sign-in-form input[name=email]", "cleo@example.com");
+        await page.fill("#sign-in-form input[name=password]", "wrong-password");
+        await page.click("#sign-in-button");
+        await page.waitForSelector("#sign-in-error:has-text('Invalid login credentials')");
+        await page.fill("#sign-in-form input[name=password]", "cleo-password");
+        await page.click("#sign-up-button");
+        await page.waitForSelector("#app:not([hidden])");
+        assert.equal(await page.textContent("#who-email"), "cleo@example.com");
+        await page.reload();
+        await page.waitForSelector("#app:not([hidden])");
+        await page.waitForSelector("#cv-list li.hint");
+        await shot(page, "12-supabase-auth");
+        await context.close();
+      });
+
+      assert.deepEqual(errors, [], "no script errors on the page");
+      await anaContext.close();
+    } catch (error) {
+      if (stack) console.error(stack.output().split("\n").slice(-40).join("\n"));
+      throw error;
+    } finally {
+      await browser?.close();
+      await stack?.stop();
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    }
+  },
+});

@@ -1,0 +1,197 @@
+// "Your searches": what the CV became (title × place × filters), editable. A search whose jobs
+// are still being fetched says so, and the panel looks again until they are there.
+import { callFunction } from "./api.js";
+import { byId, h, showError } from "./dom.js";
+
+const FILTERS = [
+  ["ai_work_arrangement", "Arrangement"],
+  ["ai_employment_type", "Employment"],
+  ["ai_seniority", "Experience"],
+  ["ai_industry", "Industry"],
+];
+const LABELS = {
+  FULL_TIME: "Full-time",
+  PART_TIME: "Part-time",
+  CONTRACTOR: "Contract",
+  TEMPORARY: "Temporary",
+  INTERN: "Internship",
+  VOLUNTEER: "Volunteer",
+  PER_DIEM: "Per diem",
+  OTHER: "Other",
+  "0-2": "0–2 years",
+  "2-5": "2–5 years",
+  "5-10": "5–10 years",
+  "10+": "10+ years",
+};
+const label = (value) => LABELS[value] ?? value;
+const FETCHING = new Set(["untracked", "pending", "claimed"]);
+
+function stateText(search) {
+  if (search.state === "backfilled") {
+    return `${search.job_count} ${search.job_count === 1 ? "job" : "jobs"}`;
+  }
+  if (search.state === "failed") return "fetching failed, retrying";
+  return "fetching jobs…";
+}
+
+function searchForm(options, values, { submitText, onSubmit, onCancel }) {
+  const form = h(
+    "form",
+    { class: "search-form" },
+    h(
+      "label",
+      {},
+      "Job title",
+      h("input", {
+        name: "title_keyword",
+        required: true,
+        minlength: 2,
+        maxlength: 80,
+        value: values.title_keyword ?? "",
+        placeholder: "e.g. Data Engineer",
+      }),
+    ),
+    h(
+      "label",
+      {},
+      "Place",
+      h("input", {
+        name: "location",
+        required: true,
+        minlength: 2,
+        maxlength: 80,
+        value: values.location ?? "",
+        placeholder: "e.g. Berlin or Germany",
+      }),
+    ),
+    FILTERS.map(([field, title]) =>
+      h(
+        "label",
+        {},
+        title,
+        h(
+          "select",
+          { name: field },
+          h("option", { value: "" }, "Any"),
+          options[field].map((value) =>
+            h("option", { value, selected: values[field] === value }, label(value))
+          ),
+        ),
+      )
+    ),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "submit" }, submitText),
+      onCancel
+        ? h("button", { type: "button", class: "quiet", onclick: onCancel }, "Cancel")
+        : null,
+    ),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const fields = {};
+    for (const [key, value] of data.entries()) fields[key] = value === "" ? null : value;
+    onSubmit(fields);
+  });
+  return form;
+}
+
+/** The searches panel. `onChanged()` runs when the jobs behind them changed. */
+export function searchesPanel({ session, onChanged }) {
+  const list = byId("search-list");
+  const error = byId("search-error");
+  const addSlot = byId("add-search-slot");
+  const addBox = byId("add-search");
+  let options = null;
+  let timer = null;
+  let lastJobs = null;
+
+  const run = async (work) => {
+    showError(error, "");
+    try {
+      await work();
+    } catch (e) {
+      showError(error, e.message);
+    }
+  };
+
+  function item(search) {
+    const summary = [search.title_keyword, search.location]
+      .concat(FILTERS.map(([field]) => search[field]).filter(Boolean).map(label));
+    const li = h(
+      "li",
+      { class: "search", dataset: { searchId: search.id, state: search.state } },
+      h(
+        "div",
+        { class: "search-head" },
+        h("span", { class: "search-summary" }, summary.join(" · ")),
+        h("span", { class: `badge state-${search.state}` }, stateText(search)),
+      ),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", class: "quiet", onclick: () => edit(li, search) }, "Edit"),
+        h("button", {
+          type: "button",
+          class: "quiet",
+          onclick: () =>
+            run(async () => {
+              await callFunction(session.client, `searches/${search.id}`, { method: "DELETE" });
+              await refresh();
+              onChanged();
+            }),
+        }, "Remove"),
+      ),
+    );
+    return li;
+  }
+
+  function edit(li, search) {
+    li.replaceChildren(searchForm(options, search, {
+      submitText: "Save",
+      onCancel: () => refresh(),
+      onSubmit: (fields) =>
+        run(async () => {
+          await callFunction(session.client, `searches/${search.id}`, {
+            method: "PATCH",
+            body: fields,
+          });
+          await refresh();
+          onChanged();
+        }),
+    }));
+  }
+
+  async function refresh() {
+    const answer = await callFunction(session.client, "searches");
+    if (!options) {
+      options = answer.options;
+      addSlot.replaceChildren(searchForm(options, {}, {
+        submitText: "Add search",
+        onSubmit: (fields) =>
+          run(async () => {
+            await callFunction(session.client, "searches", { method: "POST", body: fields });
+            addBox.open = false;
+            addSlot.querySelector("form").reset();
+            await refresh();
+          }),
+      }));
+    }
+    list.replaceChildren(
+      ...(answer.searches.length > 0
+        ? answer.searches.map(item)
+        : [h("li", { class: "hint" }, "No searches yet: they come from your CV.")]),
+    );
+    const jobs = answer.searches.map((s) => `${s.id}:${s.state}:${s.job_count}`).join(",");
+    if (lastJobs !== null && jobs !== lastJobs) onChanged();
+    lastJobs = jobs;
+    clearTimeout(timer);
+    if (answer.searches.some((s) => FETCHING.has(s.state) || s.state === "failed")) {
+      timer = setTimeout(() => run(refresh), 2000);
+    }
+  }
+
+  return { refresh };
+}
