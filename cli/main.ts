@@ -18,6 +18,7 @@ import { checkFeedFlags, feedCommand } from "./feed.ts";
 import { statsCommand } from "./stats.ts";
 import { checkUserAddFlags, userAddCommand } from "./users.ts";
 import { migrateCommand } from "./migrate.ts";
+import { checkWebExportFlags, webExportCommand } from "./web.ts";
 
 const usage = `Usage: deno task jobs <command> [options]
 
@@ -41,6 +42,8 @@ Commands:
       Tracking, backfill overlap and credits saved, quota per provider and month, recent runs.
   feed --user <id> [--limit N] [--json]
       The user's ranked feed (as the user sees it), best first, with reasons.
+  web export --out <dir> --url <project URL> --anon-key <key> [--json]
+      The web page as a folder for any static host, talking to that Supabase project.
 
 Environment:
   DATABASE_URL       Postgres to use. Unset: embedded PGlite in PGLITE_DATA_DIR (.data/pglite).
@@ -51,7 +54,11 @@ interface Command {
   /** Positional arguments it takes. */
   positionals?: number;
   check?: (flags: Record<string, string | true>, positionals: string[]) => string | null;
-  run: (context: CommandContext) => Promise<number>;
+  run?: (context: CommandContext) => Promise<number>;
+  /** For a command that needs no database. */
+  runOffline?: (
+    context: { flags: Record<string, string | true>; json: boolean },
+  ) => Promise<number>;
 }
 
 const commands: Record<string, Command> = {
@@ -83,6 +90,11 @@ const commands: Record<string, Command> = {
     check: checkFeedFlags,
     run: feedCommand,
   },
+  "web export": {
+    flags: { json: false, out: true, url: true, "anon-key": true },
+    check: checkWebExportFlags,
+    runOffline: webExportCommand,
+  },
 };
 
 /** Runs the CLI; returns the exit code. */
@@ -110,6 +122,9 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
 
+  if (command.runOffline) {
+    return await command.runOffline({ flags: parsed.flags, json: parsed.flags.json === true });
+  }
   let config;
   try {
     config = loadConfig();
@@ -135,7 +150,7 @@ export async function main(args: string[]): Promise<number> {
   try {
     // the embedded database is made ready on first use (migrate reports it step by step)
     if (database.embedded && name !== "migrate") await prepareLocalDatabase(database.sql);
-    return await command.run({
+    return await command.run!({
       config,
       database,
       flags: parsed.flags,

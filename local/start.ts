@@ -31,6 +31,7 @@ import { diskObjectFiles } from "./storage/files.ts";
 import { createStorageHandler } from "./storage/server.ts";
 import { createAuthHandler } from "./auth/server.ts";
 import { createWebHandler } from "./web/server.ts";
+import { withGatewayCors } from "./gateway_cors.ts";
 
 const FAKE_KEY = "local-key";
 
@@ -73,7 +74,7 @@ async function main(): Promise<number> {
       port: Number(env.LOCAL_PORT ?? 54321),
       secret: config.FUNCTIONS_SECRET,
       jwtSecret,
-      other: (req) => storage(req) ?? auth(req) ?? web(req),
+      other: (req) => withGatewayCors((r) => storage(r) ?? auth(r))(req) ?? web(req),
       log: (line) => console.log(line),
     });
     closers.unshift(() => stack.close());

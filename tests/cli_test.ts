@@ -312,3 +312,53 @@ Deno.test("cli: an embedded database another process holds is refused by name, n
   assert.equal(after.code, 0, after.stderr);
   await Deno.remove(dataDir, { recursive: true });
 });
+
+Deno.test("cli: web export writes a deployable page for a project, without a database", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const missing = await jobs(["web", "export", "--url", "https://abcd.supabase.co"]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /web export needs --out, --anon-key/);
+    const badUrl = await jobs(["web", "export", "--out", out, "--url", "abcd", "--anon-key", "k"]);
+    assert.equal(badUrl.code, 2);
+    assert.match(badUrl.stderr, /--url abcd is not a project URL/);
+
+    // a database URL that cannot work proves none is opened
+    const result = await jobs(
+      [
+        "web",
+        "export",
+        "--out",
+        `${out}/site`,
+        "--url",
+        "https://abcd.supabase.co/",
+        "--anon-key",
+        "anon-123",
+        "--json",
+      ],
+      { DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const { files } = JSON.parse(result.stdout);
+    for (
+      const file of [
+        "index.html",
+        "app.js",
+        "js/session.js",
+        "styles.css",
+        "vendor/supabase.js",
+        "config.js",
+      ]
+    ) {
+      assert.ok(files.includes(file), file);
+    }
+    const config = await Deno.readTextFile(`${out}/site/config.js`);
+    assert.match(config, /"supabaseUrl": "https:\/\/abcd\.supabase\.co"/);
+    assert.match(config, /"anonKey": "anon-123"/);
+    assert.match(config, /"signIn": "supabase"/);
+    const vendor = await Deno.readTextFile(`${out}/site/vendor/supabase.js`);
+    assert.match(vendor, /createClient/);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});

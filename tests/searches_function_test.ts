@@ -191,3 +191,28 @@ Deno.test(
     });
   },
 );
+
+Deno.test("user functions: an unexpected failure is a JSON 500 with CORS, not a crash", async () => {
+  const handler = createSearchesHandler({
+    verify,
+    list: () => Promise.reject(new Error("connection reset")),
+    add: () => Promise.reject(new Error("unused")),
+    edit: () => Promise.reject(new Error("unused")),
+    remove: () => Promise.reject(new Error("unused")),
+  });
+  const token = await userAccessToken("00000000-0000-0000-0000-0000000000aa", SECRET);
+  const error = console.error;
+  console.error = () => {};
+  try {
+    const res = await handler(
+      new Request("http://x/functions/v1/searches", {
+        headers: { authorization: `Bearer ${token}` },
+      }),
+    );
+    assert.equal(res.status, 500);
+    assert.equal(res.headers.get("access-control-allow-origin"), "*");
+    assert.match((await res.json()).error, /Something went wrong on our side \(connection reset\)/);
+  } finally {
+    console.error = error;
+  }
+});

@@ -4,12 +4,15 @@
  * upload a CV with its progress bar, watch its status, see and edit the searches, browse and
  * filter the ranked feed, hide a job; a bad PDF shows its reason; user B sees nothing of A's
  * (neither on the page nor by asking Storage and the functions directly with B's token); and the
- * Supabase Auth sign-in path. A screenshot of each step goes to test-artifacts/browser/.
+ * page as deployed (`web export`), from another origin, signing in with Supabase Auth. A
+ * screenshot of each step goes to test-artifacts/browser/.
  *
  * Skipped where chromium is not installed, except in CI (CI=true), where it must run.
  */
 import assert from "node:assert/strict";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { localKeys } from "../local/jwt.ts";
+import { exportWebPage } from "../local/web/export.ts";
 import { type StartedProcess, startLocalProcess } from "./support/start_process.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
@@ -59,7 +62,8 @@ Deno.test({
     let stack: StartedProcess | undefined;
     let browser: Browser | undefined;
     try {
-      stack = await startLocalProcess({ PGLITE_DATA_DIR: `${dataDir}/pglite` });
+      // its own embedded database, also under test:pg (whose DATABASE_URL it would inherit)
+      stack = await startLocalProcess({ PGLITE_DATA_DIR: `${dataDir}/pglite`, DATABASE_URL: "" });
       browser = await chromium.launch({
         executablePath: CHROMIUM,
         headless: true,
@@ -226,33 +230,54 @@ Deno.test({
         await benContext.close();
       });
 
-      await t.step("the Supabase Auth sign-in path (what a deployed page uses)", async () => {
-        const context = await browser!.newContext({ viewport: PHONE });
-        const page = await context.newPage();
-        page.on("pageerror", (error) => errors.push(error.message));
-        // the deployed page's config.js names the project and signs in with Supabase Auth
-        await page.route("**/config.js", async (route) => {
-          const local = await (await route.fetch()).text();
-          await route.fulfill({
-            contentType: "text/javascript",
-            body: local.replace('"signIn": "local"', '"signIn": "supabase"'),
-          });
+      await t.step("the exported page, on another origin, with Supabase Auth", async () => {
+        // what a deployment does: `deno task jobs web export`, then any static host
+        const site = `${dataDir}/site`;
+        await exportWebPage({
+          outDir: site,
+          supabaseUrl: url,
+          anonKey: (await localKeys()).anonKey,
         });
-        await page.goto(url);
-        await page.waitForSelector("#password-field:not([hidden])");
-        await page.fill("#sign-in-form input[name=email]", "cleo@example.com");
-        await page.fill("#sign-in-form input[name=password]", "wrong-password");
-        await page.click("#sign-in-button");
-        await page.waitForSelector("#sign-in-error:has-text('Invalid login credentials')");
-        await page.fill("#sign-in-form input[name=password]", "cleo-password");
-        await page.click("#sign-up-button");
-        await page.waitForSelector("#app:not([hidden])");
-        assert.equal(await page.textContent("#who-email"), "cleo@example.com");
-        await page.reload();
-        await page.waitForSelector("#app:not([hidden])");
-        await page.waitForSelector("#cv-list li.hint");
-        await shot(page, "12-supabase-auth");
-        await context.close();
+        const host = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+          const path = new URL(req.url).pathname.replace(/^\/$/, "/index.html");
+          try {
+            const type = path.endsWith(".html")
+              ? "text/html"
+              : path.endsWith(".css")
+              ? "text/css"
+              : "text/javascript";
+            return new Response(await Deno.readFile(`${site}${path}`), {
+              headers: { "content-type": type },
+            });
+          } catch {
+            return new Response("not found", { status: 404 });
+          }
+        });
+        try {
+          const context = await browser!.newContext({ viewport: PHONE });
+          const page = await context.newPage();
+          page.on("pageerror", (error) => errors.push(error.message));
+          await page.goto(`http://127.0.0.1:${host.addr.port}/`);
+          assert.notEqual(new URL(page.url()).origin, new URL(url).origin, "another origin");
+          await page.waitForSelector("#password-field:not([hidden])");
+          await page.fill("#sign-in-form input[name=email]", "cleo@example.com");
+          await page.fill("#sign-in-form input[name=password]", "wrong-password");
+          await page.click("#sign-in-button");
+          await page.waitForSelector("#sign-in-error:has-text('Invalid login credentials')");
+          await page.fill("#sign-in-form input[name=password]", "cleo-password");
+          await page.click("#sign-up-button");
+          await page.waitForSelector("#app:not([hidden])");
+          assert.equal(await page.textContent("#who-email"), "cleo@example.com");
+          await page.reload();
+          await page.waitForSelector("#app:not([hidden])");
+          await upload(page, "senior-data-engineer-berlin.pdf");
+          await page.waitForSelector("#cv-list li.cv[data-status=parsed]", { timeout: 60_000 });
+          await page.locator("#feed-list li.job").first().waitFor({ timeout: 60_000 });
+          await shot(page, "12-exported-page");
+          await context.close();
+        } finally {
+          await host.shutdown();
+        }
       });
 
       assert.deepEqual(errors, [], "no script errors on the page");

@@ -57,7 +57,8 @@ export type UserHandler = (req: Request, user: UserClaims) => Promise<Response>;
 
 /**
  * Wraps `handle`: answers CORS preflights, refuses methods not in `methods`, and calls it with
- * the caller's claims, or answers 401 when the token is missing, invalid or not a user's.
+ * the caller's claims, or answers 401 when the token is missing, invalid or not a user's. An
+ * unexpected failure is a 500 with CORS and a message, not a bare crash.
  */
 export function forSignedInUser(
   verify: (token: string) => Promise<AccessClaims>,
@@ -85,6 +86,15 @@ export function forSignedInUser(
         401,
       );
     }
-    return await handle(req, { sub: claims.sub, role: "authenticated" });
+    try {
+      return await handle(req, { sub: claims.sub, role: "authenticated" });
+    } catch (error) {
+      // still a JSON answer with CORS, so the page can show it; the details go to the log
+      console.error(`${req.method} ${new URL(req.url).pathname}: ${(error as Error).stack}`);
+      return answer({
+        error: `Something went wrong on our side (${(error as Error).message}). Try again; if ` +
+          "it keeps failing, tell us what you did.",
+      }, 500);
+    }
   };
 }

@@ -1,0 +1,72 @@
+/**
+ * What `deno task start` serves for the web page: its files (and nothing outside web/), a
+ * config.js naming this stack, supabase-js's browser build, and the development sign-in, which
+ * mints a token with the local secret for a user it finds or creates.
+ */
+import assert from "node:assert/strict";
+import { verifyJwt } from "../local/jwt.ts";
+import { createWebHandler } from "../local/web/server.ts";
+import type { Sql } from "../shared/db/postgres.ts";
+import { dbTest, withRollback } from "./support/database.ts";
+
+const SECRET = "a-test-secret-that-is-long-enough-for-hs256";
+
+Deno.test(
+  "web server: files, config, supabase-js, and the development sign-in",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const web = createWebHandler({
+        sql: tx as unknown as Sql,
+        jwtSecret: SECRET,
+        anonKey: "anon-1",
+      });
+      const get = async (path: string, init?: RequestInit) => {
+        const answer = web(new Request(`http://localhost:54321${path}`, init));
+        return answer ? await answer : undefined;
+      };
+
+      const index = await get("/");
+      assert.equal(index?.status, 200);
+      assert.match(index!.headers.get("content-type")!, /text\/html/);
+      assert.match(await index!.text(), /<script type="module" src="app.js">/);
+      const config = await (await get("/config.js"))!.text();
+      assert.match(config, /"supabaseUrl": "http:\/\/localhost:54321"/);
+      assert.match(config, /"anonKey": "anon-1"/);
+      assert.match(config, /"signIn": "local"/);
+      const vendor = await get("/vendor/supabase.js");
+      assert.equal(vendor?.status, 200);
+      assert.match(await vendor!.text(), /createClient/);
+      assert.equal((await get("/js/session.js"))?.status, 200);
+      await get("/js/nothing.js").then((r) => r?.body?.cancel());
+
+      // nothing outside web/, and other services' paths are left to them
+      for (const path of ["/deno.json", "/js/%2e%2e/%2e%2e/deno.json", "/.env"]) {
+        const answer = await get(path);
+        if (answer) {
+          assert.equal(answer.status, 404, path);
+          await answer.body?.cancel();
+        }
+      }
+      assert.equal(await get("/functions/v1/feed"), undefined);
+      assert.equal(await get("/storage/v1/object/cvs/x.pdf"), undefined);
+
+      const signIn = (body: unknown) =>
+        get("/local/dev-sign-in", { method: "POST", body: JSON.stringify(body) });
+      const bad = await signIn({ email: "not-an-email" });
+      assert.equal(bad?.status, 400);
+      assert.match((await bad!.json()).error, /Enter an email address/);
+      const first = await (await signIn({ email: " Ada@Example.com " }))!.json();
+      assert.equal(first.user.email, "ada@example.com");
+      const claims = await verifyJwt(first.access_token, SECRET);
+      assert.equal(claims.sub, first.user.id);
+      assert.equal(claims.role, "authenticated");
+      const again = await (await signIn({ email: "ada@example.com" }))!.json();
+      assert.equal(again.user.id, first.user.id, "the same user signs in again");
+      const [{ users }] = await tx`select count(*)::int as users from auth.users
+                                 where email = 'ada@example.com'`;
+      assert.equal(users, 1);
+      assert.equal((await get("/local/dev-sign-in"))?.status, 405);
+    });
+  },
+);
