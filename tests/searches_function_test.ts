@@ -135,6 +135,15 @@ Deno.test(
       assert.equal(edited.body.search.location, "hamburg", "untouched fields stay");
       assert.deepEqual(await userRequests(tx, ana), ["user"], "the pending request is reused");
 
+      // typed labels are cleaned like a CV's: the same search as "data engineer" in "munich"
+      const typed = await asAna("POST", "", {
+        title_keyword: "Sr. Data Engineer (m/w/d)",
+        location: "München",
+      });
+      assert.equal(typed.status, 201, JSON.stringify(typed.body));
+      assert.equal(typed.body.search.title_keyword, "data engineer");
+      assert.equal(typed.body.search.location, "munich");
+
       const clash = await asAna("PATCH", `/${id}`, {
         title_keyword: "Data Engineer",
         location: "Berlin",
@@ -147,13 +156,55 @@ Deno.test(
       assert.equal((await asAna("DELETE", `/${id}`)).status, 404, "already removed");
       assert.deepEqual((await asAna("GET")).body.searches.map((s: { id: number }) => s.id), [
         Number(fromCv),
+        typed.body.search.id,
       ]);
       const [kept] = await tx`select is_active from public.user_search_queries where id = ${id}`;
       assert.equal(kept.is_active, false, "kept, inactive");
       assert.equal((await asAna("GET", "/abc")).status, 404);
+
+      // a running request may have settled its combinations already: a new search gets its own
+      await tx`update public.backfill_requests set state = 'running', claimed_by = 'w',
+                 lease_expires_at = now() + interval '5 minutes' where user_id = ${ana}`;
+      const later = await asAna("POST", "", {
+        title_keyword: "data architect",
+        location: "berlin",
+      });
+      assert.equal(later.status, 201);
+      assert.deepEqual(await userRequests(tx, ana), ["user", "user"]);
+      const [pending] = await tx`select count(*)::int as n from public.backfill_requests
+                                 where user_id = ${ana} and state = 'pending'`;
+      assert.equal(pending.n, 1);
     });
   },
 );
+
+Deno.test("searches: at most 20 active searches per user, said in words", dbTest, async () => {
+  await withRollback(async (tx) => {
+    const ana = await createUser(tx, "ana@example.com");
+    for (let i = 0; i < 19; i++) {
+      await insertQuery(tx, ana, { title_keyword: `role ${i}`, location: "berlin" });
+    }
+    const asAna = caller(searchesHandler(tx), "searches", await userAccessToken(ana, SECRET));
+    const twentieth = await asAna("POST", "", { title_keyword: "role 19", location: "berlin" });
+    assert.equal(twentieth.status, 201);
+    const tooMany = await asAna("POST", "", { title_keyword: "role 20", location: "berlin" });
+    assert.equal(tooMany.status, 409);
+    assert.match(tooMany.body.error, /You have 20 active searches, the most allowed: remove one/);
+    // reactivating counts too, and the pipeline is held to it as well
+    const [removed] = await tx`select id from public.user_search_queries
+                               where user_id = ${ana} and title_keyword = 'role 0'`;
+    assert.equal((await asAna("DELETE", `/${removed.id}`)).status, 200);
+    await insertQuery(tx, ana, { title_keyword: "role 21", location: "berlin" });
+    await assert.rejects(
+      () =>
+        tx.savepoint((sp) =>
+          sp`update public.user_search_queries set is_active = true, deactivated_at = null
+             where id = ${removed.id}`
+        ),
+      /20 active searches/,
+    );
+  });
+});
 
 Deno.test(
   "cvs: a user's CVs and their status, newest first; never another user's",
@@ -202,7 +253,8 @@ Deno.test("user functions: an unexpected failure is a JSON 500 with CORS, not a 
   });
   const token = await userAccessToken("00000000-0000-0000-0000-0000000000aa", SECRET);
   const error = console.error;
-  console.error = () => {};
+  const logged: string[] = [];
+  console.error = (line: string) => logged.push(line);
   try {
     const res = await handler(
       new Request("http://x/functions/v1/searches", {
@@ -211,7 +263,11 @@ Deno.test("user functions: an unexpected failure is a JSON 500 with CORS, not a 
     );
     assert.equal(res.status, 500);
     assert.equal(res.headers.get("access-control-allow-origin"), "*");
-    assert.match((await res.json()).error, /Something went wrong on our side \(connection reset\)/);
+    const message = (await res.json()).error;
+    assert.match(message, /^Something went wrong on our side\. .* reference [0-9a-f]{8}\.$/);
+    assert.doesNotMatch(message, /connection reset/, "the details stay in the log");
+    const reference = /reference ([0-9a-f]{8})/.exec(message)![1];
+    assert.match(logged.join("\n"), new RegExp(`\\[${reference}\\] GET .*connection reset`));
   } finally {
     console.error = error;
   }

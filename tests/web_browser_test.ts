@@ -76,6 +76,8 @@ Deno.test({
       ana.on("pageerror", (error) => errors.push(error.message));
       let anaCvId = "";
       let anaUserId = "";
+      let anaSearchId = "";
+      let anaJobId = "";
 
       await t.step("sign in (development sign-in)", async () => {
         await ana.goto(url);
@@ -127,6 +129,8 @@ Deno.test({
         );
         const scores = (await jobs.locator(".score").allTextContents()).map(Number);
         assert.deepEqual(scores, [...scores].sort((a, b) => b - a), "best first");
+        anaSearchId = await searches.first().getAttribute("data-search-id") ?? "";
+        anaJobId = await jobs.first().getAttribute("data-job-id") ?? "";
         await shot(ana, "05-feed");
         // the README's pictures: the top of the page on a laptop, and the feed on a phone
         await ana.setViewportSize({ width: 1100, height: 1000 });
@@ -206,28 +210,71 @@ Deno.test({
         await ben.waitForSelector("#feed-empty:not([hidden])");
         assert.equal(await ben.locator("#feed-list li.job").count(), 0);
         await shot(ben, "11-user-b");
-        const probes = await ben.evaluate(async ({ cvId, userId }) => {
+        const probes = await ben.evaluate(async ({ cvId, userId, searchId, jobId }) => {
           const { access_token } = JSON.parse(sessionStorage.getItem("job-feed.dev-session")!);
           const auth = { authorization: `Bearer ${access_token}` };
-          const status = async (path: string, init: RequestInit = {}) =>
-            (await fetch(path, { ...init, headers: { ...auth, ...init.headers } })).status;
+          const call = async (path: string, init: RequestInit = {}) => {
+            const res = await fetch(path, { ...init, headers: { ...auth, ...init.headers } });
+            const body = await res.json().catch(() => null);
+            // Storage answers 400 with the real status in the body
+            return `${res.status}/${body?.statusCode ?? ""}`;
+          };
+          const json = { "content-type": "application/json" };
           return {
-            cv: await status(`/functions/v1/cvs/${cvId}`),
-            file: await status(`/storage/v1/object/cvs/${userId}/data-engineer-hamburg-berlin.pdf`),
-            overwrite: await status(`/storage/v1/object/cvs/${userId}/x.pdf`, {
+            cv: await call(`/functions/v1/cvs/${cvId}`),
+            file: await call(
+              `/storage/v1/object/cvs/${userId}/data-engineer-hamburg-berlin.pdf`,
+            ),
+            overwrite: await call(`/storage/v1/object/cvs/${userId}/x.pdf`, {
               method: "POST",
               headers: { "content-type": "application/pdf" },
               body: "%PDF-1.4",
             }),
+            edit: await call(`/functions/v1/searches/${searchId}`, {
+              method: "PATCH",
+              headers: json,
+              body: JSON.stringify({ location: "Paris" }),
+            }),
+            remove: await call(`/functions/v1/searches/${searchId}`, { method: "DELETE" }),
+            hide: await call("/functions/v1/feed/hide", {
+              method: "POST",
+              headers: json,
+              body: JSON.stringify({ job_id: Number(jobId) }),
+            }),
             searches: (await (await fetch("/functions/v1/searches", { headers: auth })).json())
               .searches.length,
           };
-        }, { cvId: anaCvId, userId: anaUserId });
-        assert.equal(probes.cv, 404, "A's CV does not exist for B");
-        assert.notEqual(probes.file, 200, "B cannot download A's CV");
-        assert.notEqual(probes.overwrite, 200, "B cannot write into A's folder");
-        assert.equal(probes.searches, 0);
+        }, { cvId: anaCvId, userId: anaUserId, searchId: anaSearchId, jobId: anaJobId });
+        assert.deepEqual(probes, {
+          cv: "404/", // A's CV does not exist for B
+          file: "400/404", // nor A's file
+          overwrite: "400/403", // B cannot write into A's folder (RLS)
+          edit: "404/", // nor change A's search
+          remove: "404/",
+          hide: "404/", // nor learn about A's jobs
+          searches: 0,
+        });
+        // and A's things are as they were
+        await ana.reload();
+        await ana.waitForSelector("#search-list li.search");
+        assert.equal(
+          await ana.locator(`#search-list li.search[data-search-id="${anaSearchId}"]`).count(),
+          1,
+        );
         await benContext.close();
+      });
+
+      await t.step("a session that is no longer valid goes back to sign-in", async () => {
+        await ana.evaluate(() => {
+          const key = "job-feed.dev-session";
+          const session = JSON.parse(sessionStorage.getItem(key)!);
+          session.access_token += "x"; // its signature no longer holds
+          sessionStorage.setItem(key, JSON.stringify(session));
+        });
+        await ana.reload();
+        await ana.waitForSelector("#sign-in-error:has-text('Your session has ended')");
+        assert.equal(await ana.isHidden("#app"), true);
+        await shot(ana, "12-session-ended");
       });
 
       await t.step("the exported page, on another origin, with Supabase Auth", async () => {
@@ -273,7 +320,7 @@ Deno.test({
           await upload(page, "senior-data-engineer-berlin.pdf");
           await page.waitForSelector("#cv-list li.cv[data-status=parsed]", { timeout: 60_000 });
           await page.locator("#feed-list li.job").first().waitFor({ timeout: 60_000 });
-          await shot(page, "12-exported-page");
+          await shot(page, "13-exported-page");
           await context.close();
         } finally {
           await host.shutdown();

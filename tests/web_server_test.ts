@@ -40,13 +40,19 @@ Deno.test(
       assert.equal((await get("/js/session.js"))?.status, 200);
       await get("/js/nothing.js").then((r) => r?.body?.cancel());
 
-      // nothing outside web/, and other services' paths are left to them
-      for (const path of ["/deno.json", "/js/%2e%2e/%2e%2e/deno.json", "/.env"]) {
+      // nothing outside web/: a servable name is looked up inside web/ only ("%2e%2e" is "..",
+      // which URL parsing resolves before the handler sees the path); other names are not its
+      for (
+        const path of ["/docs/screenshots/web-page.png", "/%2e%2e/docs/screenshots/web-page.png"]
+      ) {
         const answer = await get(path);
-        if (answer) {
-          assert.equal(answer.status, 404, path);
-          await answer.body?.cancel();
-        }
+        assert.equal(answer?.status, 404, path);
+        await answer?.body?.cancel();
+      }
+      for (
+        const path of ["/deno.json", "/.env", "/js/..%2F..%2Fdeno.json", "/js/%2e%2e%2fapp.js"]
+      ) {
+        assert.equal(await get(path), undefined, path);
       }
       assert.equal(await get("/functions/v1/feed"), undefined);
       assert.equal(await get("/storage/v1/object/cvs/x.pdf"), undefined);
@@ -67,6 +73,23 @@ Deno.test(
                                  where email = 'ada@example.com'`;
       assert.equal(users, 1);
       assert.equal((await get("/local/dev-sign-in"))?.status, 405);
+
+      // a page that signs in with Supabase Auth has no development sign-in next to it
+      const supabaseAuth = createWebHandler({
+        sql: tx as unknown as Sql,
+        jwtSecret: SECRET,
+        anonKey: "anon-1",
+        signIn: "supabase",
+      });
+      const refused = supabaseAuth(
+        new Request("http://localhost/local/dev-sign-in", {
+          method: "POST",
+          body: JSON.stringify({ email: "ada@example.com" }),
+        }),
+      );
+      assert.equal(refused, undefined);
+      const supabaseConfig = await supabaseAuth(new Request("http://localhost/config.js"))!;
+      assert.match(await supabaseConfig.text(), /"signIn": "supabase"/);
     });
   },
 );

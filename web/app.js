@@ -1,6 +1,7 @@
 // The page: sign in, then the three panels (CV, searches, feed). Everything it reads and writes
 // goes through Storage and Edge Functions, which exist both under `deno task start` and on a
 // Supabase project, so there is one code path.
+import { whenUnauthorized } from "./js/api.js";
 import { cvPanel } from "./js/cvs.js";
 import { byId, showError } from "./js/dom.js";
 import { feedPanel } from "./js/feed.js";
@@ -15,10 +16,11 @@ function fatal(message) {
   element.hidden = false;
 }
 
-function showSignIn(auth) {
+function showSignIn(auth, why = "") {
   const section = byId("sign-in");
   const form = byId("sign-in-form");
   const error = byId("sign-in-error");
+  showError(error, why);
   section.hidden = false;
   byId("app").hidden = true;
   byId("who").hidden = true;
@@ -46,7 +48,12 @@ function showSignIn(auth) {
   byId("sign-up-button").onclick = go("signUp");
 }
 
+let started = false;
+
 function showApp(auth, session) {
+  // signed in again after a session ended: start afresh rather than wire the panels twice
+  if (started) return location.reload();
+  started = true;
   byId("sign-in").hidden = true;
   byId("app").hidden = false;
   byId("who").hidden = false;
@@ -55,6 +62,10 @@ function showApp(auth, session) {
     await auth.signOut();
     location.reload();
   };
+  whenUnauthorized(async () => {
+    await auth.signOut();
+    showSignIn(auth, "Your session has ended. Sign in again.");
+  });
   const feed = feedPanel({ session });
   const searches = searchesPanel({ session, onChanged: () => feed.refresh() });
   const cvs = cvPanel({
@@ -67,7 +78,11 @@ function showApp(auth, session) {
   });
   cvs.refresh().catch((e) => showError(byId("upload-error"), e.message));
   searches.refresh().catch((e) => showError(byId("search-error"), e.message));
-  feed.refresh({ markVisited: true });
+  // "new since my last visit": one visit per browser session, so a reload keeps the marks
+  const visitKey = `job-feed.visited:${session.user.id}`;
+  const firstLoad = !sessionStorage.getItem(visitKey);
+  sessionStorage.setItem(visitKey, "1");
+  feed.refresh({ markVisited: firstLoad });
 }
 
 async function main() {

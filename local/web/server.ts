@@ -45,7 +45,10 @@ export function createWebHandler(
   return (req) => {
     const url = new URL(req.url);
     const path = url.pathname === "/" ? "/index.html" : url.pathname;
-    if (path === "/local/dev-sign-in") return devSignIn(req, options);
+    // the development sign-in exists only while the page uses it
+    if (path === "/local/dev-sign-in" && (options.signIn ?? "local") === "local") {
+      return devSignIn(req, options);
+    }
     if (req.method !== "GET" && req.method !== "HEAD") return undefined;
     if (path === "/config.js") {
       const config = {

@@ -89,11 +89,15 @@ export function forSignedInUser(
     try {
       return await handle(req, { sub: claims.sub, role: "authenticated" });
     } catch (error) {
-      // still a JSON answer with CORS, so the page can show it; the details go to the log
-      console.error(`${req.method} ${new URL(req.url).pathname}: ${(error as Error).stack}`);
+      // still a JSON answer with CORS, so the page can show it; the details (which may name
+      // tables or hosts) go to the log only, under a reference the user can quote
+      const reference = crypto.randomUUID().slice(0, 8);
+      console.error(
+        `[${reference}] ${req.method} ${new URL(req.url).pathname}: ${(error as Error).stack}`,
+      );
       return answer({
-        error: `Something went wrong on our side (${(error as Error).message}). Try again; if ` +
-          "it keeps failing, tell us what you did.",
+        error: "Something went wrong on our side. Try again; if it keeps failing, tell us " +
+          `reference ${reference}.`,
       }, 500);
     }
   };

@@ -1,13 +1,16 @@
 /**
  * A user's searches (`user_search_queries`): list, add, edit and remove them, as the user (RLS:
- * their own rows only; the column grants keep them from moving a row to someone else). Labels
- * are normalised by the database's own `private.normalize_label`, so what a user types and what
- * a CV produced meet in one combination. Writing a search the user has no jobs for yet asks for
- * a backfill (a trigger, `..._search_edits.sql`). Removing deactivates: the row is kept.
+ * their own rows only; the column grants keep them from moving a row to someone else). What a
+ * user types is normalised the way a CV's titles and places are ("Sr. Data Engineer (m/w/d)" →
+ * "data engineer", "München" → "munich"), so that it meets everybody else's searches in one
+ * combination. Writing a search the user has no jobs for yet asks for a backfill, and a user
+ * has at most 20 active searches (triggers, `..._search_edits.sql`). Removing deactivates: the
+ * row is kept.
  *
  * @module
  */
 import { asUser, type UserClaims } from "../auth/as_user.ts";
+import { normalizeSearchLocation, normalizeSearchTitle } from "../cv/search_queries.ts";
 import type { Queryable, TransactionSql } from "../db/postgres.ts";
 
 /** The fields of a search a user can set; null filters mean "any". */
@@ -31,8 +34,24 @@ export interface Search extends SearchFields {
   job_count: number;
 }
 
-/** The user already has an active search with the same title, place and filters. */
+/**
+ * The write would break a rule of the user's searches: the same title, place and filters twice,
+ * or more than 20 active searches. The message says what to do.
+ */
 export class SearchConflictError extends Error {}
+
+/** Title and place as the combination knows them (unchanged when cleaning leaves nothing). */
+function normalizedFields<T extends Partial<SearchFields>>(fields: T): T {
+  const out = { ...fields };
+  if (fields.title_keyword !== undefined) {
+    out.title_keyword = normalizeSearchTitle(fields.title_keyword).keyword ||
+      fields.title_keyword;
+  }
+  if (fields.location !== undefined) {
+    out.location = normalizeSearchLocation(fields.location) || fields.location;
+  }
+  return out;
+}
 
 const FIELDS = [
   "title_keyword",
@@ -65,7 +84,11 @@ async function writing<T>(fields: SearchFields, write: () => Promise<T>): Promis
   try {
     return await write();
   } catch (error) {
-    if ((error as { code?: string }).code === "23505") {
+    const { code, constraint_name } = error as { code?: string; constraint_name?: string };
+    if (code === "23514" && constraint_name === "user_search_queries_at_most_20_active") {
+      throw new SearchConflictError((error as Error).message);
+    }
+    if (code === "23505") {
       throw new SearchConflictError(
         `You already have the search "${normalized(fields.title_keyword)}" in ` +
           `"${normalized(fields.location)}" with ` +
@@ -81,8 +104,9 @@ export function listSearchesAs(sql: Queryable, user: UserClaims): Promise<Search
   return asUser(sql, user, (tx) => read(tx, null));
 }
 
-/** Adds a search; throws {@link SearchConflictError} for a duplicate. */
-export function addSearchAs(sql: Queryable, user: UserClaims, fields: SearchFields) {
+/** Adds a search; throws {@link SearchConflictError} for a duplicate or one too many. */
+export function addSearchAs(sql: Queryable, user: UserClaims, typed: SearchFields) {
+  const fields = normalizedFields(typed);
   return asUser(sql, user, async (tx) => {
     const [{ id }] = await writing(fields, () =>
       tx.savepoint((sp) =>
@@ -110,7 +134,7 @@ export function editSearchAs(
       select ${tx(FIELDS as unknown as string[])} from public.user_search_queries
       where id = ${id} and is_active for update`;
     if (!current) return null;
-    const next = { ...current, ...patch };
+    const next = { ...current, ...normalizedFields(patch) };
     await writing(next, () =>
       tx.savepoint((sp) =>
         sp`

@@ -1,6 +1,13 @@
 // The page's two ways to the backend, both of which exist locally and on Supabase: Edge
 // Functions (through supabase-js) and Storage's object endpoint (an upload with progress).
 
+let onUnauthorized = () => {};
+
+/** What to do when a function says the caller is not signed in (an expired token). */
+export function whenUnauthorized(handler) {
+  onUnauthorized = handler;
+}
+
 /**
  * Calls Edge Function `name` (a path below it may follow: "searches/12") with supabase-js.
  * Returns the JSON answer; throws an Error carrying the function's own message.
@@ -20,6 +27,7 @@ export async function callFunction(client, name, { method = "GET", body, query }
   if (response && typeof response.json === "function") {
     const answer = await response.json().catch(() => null);
     if (answer?.error) message = answer.error;
+    if (response.status === 401) onUnauthorized(message);
   }
   throw new Error(message);
 }

@@ -2,6 +2,7 @@
 // (uploaded → parsing → parsed | failed, with the reason).
 import { callFunction, uploadWithProgress } from "./api.js";
 import { ago, byId, fileSize, h, showError } from "./dom.js";
+import { poller } from "./poll.js";
 
 const MAX_BYTES = 10 * 1024 * 1024;
 const STATUS_TEXT = {
@@ -56,7 +57,7 @@ export function cvPanel({ session, config, onParsed }) {
   const percent = byId("upload-percent");
   const error = byId("upload-error");
   const list = byId("cv-list");
-  let timer = null;
+  const poll = poller(() => refresh().catch((e) => showError(error, e.message)));
   let seen = new Map();
   let loaded = false;
 
@@ -74,8 +75,8 @@ export function cvPanel({ session, config, onParsed }) {
     }
     loaded = true;
     const busy = cvs.some((cv) => cv.status === "uploaded" || cv.status === "parsing");
-    clearTimeout(timer);
-    if (busy) timer = setTimeout(() => refresh().catch((e) => showError(error, e.message)), 1000);
+    if (busy) poll.again();
+    else poll.stop();
   }
 
   form.addEventListener("submit", async (event) => {
@@ -107,6 +108,7 @@ export function cvPanel({ session, config, onParsed }) {
         onProgress: show,
       });
       form.reset();
+      poll.reset();
       await refresh();
     } catch (e) {
       showError(error, e.message);

@@ -71,8 +71,12 @@ export function feedPanel({ session }) {
         type: "button",
         class: "link",
         onclick: async () => {
-          await callFunction(session.client, "feed/hide", { method: "DELETE", body });
-          await refresh();
+          try {
+            await callFunction(session.client, "feed/hide", { method: "DELETE", body });
+            await refresh();
+          } catch (e) {
+            showError(error, e.message);
+          }
         },
       }, "Undo");
       await refresh();

@@ -2,6 +2,7 @@
 // are still being fetched says so, and the panel looks again until they are there.
 import { callFunction } from "./api.js";
 import { byId, h, showError } from "./dom.js";
+import { poller } from "./poll.js";
 
 const FILTERS = [
   ["ai_work_arrangement", "Arrangement"],
@@ -105,7 +106,6 @@ export function searchesPanel({ session, onChanged }) {
   const addSlot = byId("add-search-slot");
   const addBox = byId("add-search");
   let options = null;
-  let timer = null;
   let lastJobs = null;
 
   const run = async (work) => {
@@ -115,6 +115,12 @@ export function searchesPanel({ session, onChanged }) {
     } catch (e) {
       showError(error, e.message);
     }
+  };
+  const poll = poller(() => run(refresh), { first: 2000 });
+  // the user changed something: look again soon
+  const changed = async () => {
+    poll.reset();
+    await refresh();
   };
 
   function item(search) {
@@ -139,7 +145,7 @@ export function searchesPanel({ session, onChanged }) {
           onclick: () =>
             run(async () => {
               await callFunction(session.client, `searches/${search.id}`, { method: "DELETE" });
-              await refresh();
+              await changed();
               onChanged();
             }),
         }, "Remove"),
@@ -158,7 +164,7 @@ export function searchesPanel({ session, onChanged }) {
             method: "PATCH",
             body: fields,
           });
-          await refresh();
+          await changed();
           onChanged();
         }),
     }));
@@ -175,7 +181,7 @@ export function searchesPanel({ session, onChanged }) {
             await callFunction(session.client, "searches", { method: "POST", body: fields });
             addBox.open = false;
             addSlot.querySelector("form").reset();
-            await refresh();
+            await changed();
           }),
       }));
     }
@@ -187,11 +193,9 @@ export function searchesPanel({ session, onChanged }) {
     const jobs = answer.searches.map((s) => `${s.id}:${s.state}:${s.job_count}`).join(",");
     if (lastJobs !== null && jobs !== lastJobs) onChanged();
     lastJobs = jobs;
-    clearTimeout(timer);
-    if (answer.searches.some((s) => FETCHING.has(s.state) || s.state === "failed")) {
-      timer = setTimeout(() => run(refresh), 2000);
-    }
+    if (answer.searches.some((s) => FETCHING.has(s.state) || s.state === "failed")) poll.again();
+    else poll.stop();
   }
 
-  return { refresh };
+  return { refresh: changed };
 }
