@@ -7,8 +7,9 @@
  * `known_job_sources`, `upsert_jobs`: dedup, sources, combination links).
  *
  * Baselines, measured in the same run on the same rows: a raw `COPY` and a raw
- * `INSERT ... SELECT` from JSON of every posting (its job fields and its source fields) into a
- * bare table with no keys or indexes, with as many chunks in flight as the upsert. On a server,
+ * `INSERT ... SELECT` from JSON (positional rows, read the way the store reads its own) of every
+ * posting (its job fields and its source fields) into a bare table with no keys or indexes, with
+ * as many chunks in flight as the upsert. On a server,
  * rounds run committed in a scratch database (as production stores: autocommit statements on a
  * pool); on the embedded PGlite, each round is a transaction that is rolled back.
  *
@@ -18,10 +19,11 @@ import { createJobWorld } from "../local/fakes/mod.ts";
 import { startProviderFakes } from "../local/fakes/mod.ts";
 import { inRolledBackTransaction, prepareLocalDatabase } from "../local/database.ts";
 import { loadConfig } from "../shared/config.ts";
+import { postgresJson } from "../shared/db/json.ts";
 import { connectPostgres, type Sql, type TransactionSql } from "../shared/db/postgres.ts";
 import { groupJobs } from "../shared/jobs/batch_grouping.ts";
 import type { CanonicalJob } from "../shared/jobs/canonical_job.ts";
-import { batchPayload, storeJobs } from "../shared/jobs/store.ts";
+import { batchRows, storeJobs } from "../shared/jobs/store.ts";
 import {
   createProviderSessions,
   fetchAllProviders,
@@ -88,17 +90,23 @@ const bareColumns = `g int, fingerprint text, loose_fingerprint text,
   posted_at timestamptz, valid_through timestamptz, ord int, provider text,
   provider_job_id text, url text, source_canonical_url text, source_fingerprint text,
   links text[], raw jsonb`;
-const columnNames = bareColumns.split(",").map((c) => c.trim().split(/\s+/)[0]);
 
-/** One flat row per posting: its job's fields and its own source fields. */
-function flatRows(groups: ReturnType<typeof groupJobs>): Record<string, unknown>[] {
-  const { jobs, sources } = batchPayload(groups);
-  return sources.map((source) => ({
-    ...jobs[source.g as number],
-    ...source,
-    source_canonical_url: source.canonical_url,
-    source_fingerprint: source.fingerprint,
-  }));
+/**
+ * The bare table's columns read from a positional JSON row, as the store's SQL reads its rows
+ * (`..._positional_job_rows.sql`), so that both sides parse the same JSON the same way.
+ */
+const selectFromRow = bareColumns.split(",").map((column, i) => {
+  const type = column.trim().split(/\s+/).slice(1).join(" ");
+  if (type === "text") return `r ->> ${i}`;
+  if (type === "text[]") return `array(select jsonb_array_elements_text(r -> ${i}))`;
+  if (type === "jsonb") return `nullif(r -> ${i}, 'null'::jsonb)`;
+  return `(r ->> ${i})::${type}`;
+}).join(", ");
+
+/** One flat positional row per posting: its job's fields, then its own source fields. */
+function flatRows(groups: ReturnType<typeof groupJobs>): unknown[][] {
+  const { jobs, sources } = batchRows(groups);
+  return sources.map((source) => [...jobs[source[0]], ...source.slice(1)]);
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -197,10 +205,9 @@ async function insertSelectRound(rounds: Rounds, all: CanonicalJob[]) {
   return await rounds.round((sql, width) =>
     timed(() =>
       eachChunk(groupJobs(all), width, async (groups) => {
-        const rows = flatRows(groups);
         await sql`insert into bench_raw_jobs
-          select * from jsonb_to_recordset(${sql.json(rows as never)}::jsonb)
-            as m(${sql.unsafe(bareColumns)})`;
+          select ${sql.unsafe(selectFromRow)}
+          from jsonb_array_elements(${postgresJson(flatRows(groups))}::text::jsonb) as r`;
       })
     )
   );
@@ -233,7 +240,7 @@ async function copyRound(rounds: Rounds, all: CanonicalJob[]) {
           writable.on("error", reject);
           writable.on("finish", resolve);
           writable.end(
-            rows.map((row) => columnNames.map((c) => copyField(row[c])).join("\t")).join("\n") +
+            rows.map((row) => row.map(copyField).join("\t")).join("\n") +
               "\n",
           );
         });
