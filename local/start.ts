@@ -60,6 +60,8 @@ async function main(): Promise<number> {
     const files = diskObjectFiles(`${config.PGLITE_DATA_DIR}/../storage`);
     const storage = createStorageHandler({ sql: database.sql, files, jwtSecret });
     const auth = createAuthHandler({ sql: database.sql, jwtSecret });
+    // Storage and Auth answer CORS as the project's gateway does (the deployed page is elsewhere)
+    const platform = withGatewayCors((req) => storage(req) ?? auth(req));
     const keys = await localKeys(jwtSecret);
     const web = createWebHandler({
       sql: database.sql,
@@ -74,7 +76,7 @@ async function main(): Promise<number> {
       port: Number(env.LOCAL_PORT ?? 54321),
       secret: config.FUNCTIONS_SECRET,
       jwtSecret,
-      other: (req) => withGatewayCors((r) => storage(r) ?? auth(r))(req) ?? web(req),
+      other: (req) => platform(req) ?? web(req),
       log: (line) => console.log(line),
     });
     closers.unshift(() => stack.close());
