@@ -52,25 +52,33 @@ export function groupJobs(jobs: readonly CanonicalJob[]): JobGroup[] {
     const rb = find(parent, b);
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
-  const firstWith = new Map<string, number>();
-  const link = (key: string, i: number) => {
+  // one map per kind of key (no concatenated keys to build and hash)
+  const byUrl = new Map<string, number>();
+  const byFingerprint = new Map<string, number>();
+  const link = (firstWith: Map<string, number>, key: string, i: number) => {
     const seen = firstWith.get(key);
     if (seen === undefined) firstWith.set(key, i);
     else union(seen, i);
   };
+  const coarseLoose = new Set<string>();
   items.forEach(({ identity }, i) => {
-    if (identity.canonicalUrl) link(`u\u0000${identity.canonicalUrl}`, i);
-    link(`f\u0000${identity.fingerprint}`, i);
+    if (identity.canonicalUrl) link(byUrl, identity.canonicalUrl, i);
+    link(byFingerprint, identity.fingerprint, i);
+    if (identity.locationIsCoarse) coarseLoose.add(identity.looseFingerprint);
   });
   // Loose matches: a coarse posting joins the one job its loose key points to in a country that
   // does not contradict it. When that key points to several cities, the match is ambiguous and
   // nothing is joined: a "Germany" posting must not weld a Berlin and a Hamburg job together.
+  // Only loose keys that a coarse posting has are looked at.
   const byLoose = new Map<string, number[]>();
-  items.forEach(({ identity }, i) => {
-    const list = byLoose.get(identity.looseFingerprint);
-    if (list) list.push(i);
-    else byLoose.set(identity.looseFingerprint, [i]);
-  });
+  if (coarseLoose.size > 0) {
+    items.forEach(({ identity }, i) => {
+      if (!coarseLoose.has(identity.looseFingerprint)) return;
+      const list = byLoose.get(identity.looseFingerprint);
+      if (list) list.push(i);
+      else byLoose.set(identity.looseFingerprint, [i]);
+    });
+  }
   for (const members of byLoose.values()) {
     if (members.length < 2) continue;
     for (const a of members) {
@@ -92,7 +100,9 @@ export function groupJobs(jobs: readonly CanonicalJob[]): JobGroup[] {
     else groups.set(root, [item]);
   });
   return [...groups.values()].map((members) => ({
-    members: members.sort((a, b) => completeness(b.job) - completeness(a.job)),
+    members: members.length > 1
+      ? members.sort((a, b) => completeness(b.job) - completeness(a.job))
+      : members,
   }));
 }
 
