@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { verifyJwt } from "../local/jwt.ts";
 import { createWebHandler } from "../local/web/server.ts";
+import { supabaseJsVersion } from "../local/web/vendor.ts";
 import type { Sql } from "../shared/db/postgres.ts";
 import { dbTest, withRollback } from "./support/database.ts";
 
@@ -29,7 +30,15 @@ Deno.test(
       const index = await get("/");
       assert.equal(index?.status, 200);
       assert.match(index!.headers.get("content-type")!, /text\/html/);
-      assert.match(await index!.text(), /<script type="module" src="app.js">/);
+      const html = await index!.text();
+      assert.match(html, /<script type="module" src="app.js">/);
+      // the folder deployed as it is loads the very build deno.json pins from the CDN
+      assert.ok(
+        html.includes(
+          `https://cdn.jsdelivr.net/npm/@supabase/supabase-js@${supabaseJsVersion()}/dist/umd/supabase.js`,
+        ),
+        "the CDN fallback names the pinned supabase-js version",
+      );
       const config = await (await get("/config.js"))!.text();
       assert.match(config, /"supabaseUrl": "http:\/\/localhost:54321"/);
       assert.match(config, /"anonKey": "anon-1"/);

@@ -87,7 +87,10 @@ function showApp(auth, session) {
 
 async function main() {
   if (!globalThis.supabase?.createClient) {
-    return fatal("supabase-js did not load (vendor/supabase.js). Reload the page.");
+    return fatal(
+      "supabase-js did not load: neither vendor/supabase.js nor the CDN answered. Reload the " +
+        "page; to host it without the CDN, build the folder with deno task jobs web export.",
+    );
   }
   if (!config?.supabaseUrl || !config?.anonKey) {
     return fatal(
