@@ -20,7 +20,12 @@ export interface LocalApis {
 /** Starts a fake for every API whose key `config` lacks; `key` is what the fakes accept. */
 export async function startFakesUnlessKeys(
   config: Config,
-  options: { key: string; requestsPerSecond?: number },
+  options: {
+    key: string;
+    requestsPerSecond?: number;
+    /** Added to every answer of the Claude fake (a real CV takes Claude several seconds). */
+    claudeLatencyMs?: number;
+  },
 ): Promise<LocalApis> {
   const closers: (() => Promise<void>)[] = [];
   const env: Record<string, string> = {};
@@ -42,7 +47,10 @@ export async function startFakesUnlessKeys(
     }
   }
   if (!config.ANTHROPIC_API_KEY) {
-    const claude = await startFakeAnthropic({ keys: [options.key] });
+    const claude = await startFakeAnthropic({
+      keys: [options.key],
+      latencyMs: options.claudeLatencyMs ?? 0,
+    });
     closers.push(() => claude.close());
     Object.assign(env, { ANTHROPIC_API_KEY: options.key, ANTHROPIC_BASE_URL: claude.url });
   }

@@ -16,7 +16,8 @@
  *
  * The embedded Postgres persists in PGLITE_DATA_DIR (.data/pglite), Storage's files next to it;
  * with DATABASE_URL it runs against that Postgres. Providers and Claude are the local fakes
- * unless RAPIDAPI_KEY / ANTHROPIC_API_KEY are set. Ctrl-C stops it.
+ * unless RAPIDAPI_KEY / ANTHROPIC_API_KEY are set (FAKE_CLAUDE_LATENCY_MS slows the Claude fake
+ * down to a real CV's pace, to watch the page's "Reading your CV…"). Ctrl-C stops it.
  *
  * @module
  */
@@ -46,7 +47,13 @@ async function main(): Promise<number> {
   const env = Deno.env.toObject();
   const base = loadConfig(env);
   const closers: (() => Promise<unknown>)[] = [];
-  const apis = await startFakesUnlessKeys(base, { key: FAKE_KEY });
+  const claudeLatencyMs = Number(env.FAKE_CLAUDE_LATENCY_MS ?? 0);
+  if (!Number.isFinite(claudeLatencyMs) || claudeLatencyMs < 0) {
+    throw new Error(
+      `FAKE_CLAUDE_LATENCY_MS=${env.FAKE_CLAUDE_LATENCY_MS} is not a number of milliseconds`,
+    );
+  }
+  const apis = await startFakesUnlessKeys(base, { key: FAKE_KEY, claudeLatencyMs });
   closers.push(() => apis.close());
   const fakeEnv = apis.env;
   const config = loadConfig({ ...env, ...fakeEnv });

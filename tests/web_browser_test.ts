@@ -63,7 +63,12 @@ Deno.test({
     let browser: Browser | undefined;
     try {
       // its own embedded database, also under test:pg (whose DATABASE_URL it would inherit)
-      stack = await startLocalProcess({ PGLITE_DATA_DIR: `${dataDir}/pglite`, DATABASE_URL: "" });
+      // Claude (the fake) takes 2 s per CV, so that "parsing" shows on the page as it would
+      stack = await startLocalProcess({
+        PGLITE_DATA_DIR: `${dataDir}/pglite`,
+        DATABASE_URL: "",
+        FAKE_CLAUDE_LATENCY_MS: "2000",
+      });
       browser = await chromium.launch({
         executablePath: CHROMIUM,
         headless: true,
@@ -102,6 +107,9 @@ Deno.test({
           "data-engineer-hamburg-berlin.pdf",
         );
         await shot(ana, "03-uploaded");
+        await ana.waitForSelector("#cv-list li.cv[data-status=parsing]", { timeout: 30_000 });
+        assert.match(await first.locator(".badge").textContent() ?? "", /Reading your CV/);
+        await shot(ana, "03b-parsing");
         await ana.waitForSelector("#cv-list li.cv[data-status=parsed]", { timeout: 60_000 });
         anaCvId = await first.getAttribute("data-cv-id") ?? "";
         assert.match(await first.textContent() ?? "", /Read.*2 active searches/s);
