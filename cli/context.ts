@@ -22,12 +22,7 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether `value` looks like a user id. */
-export function isUuid(value: unknown): value is string {
-  return typeof value === "string" && UUID.test(value);
-}
+export { isUuid } from "../shared/identifiers.ts";
 
 /** Fails with a clear message unless `--user` names an existing user. */
 export async function requireUser(context: CommandContext, id: string): Promise<void> {

@@ -6,12 +6,13 @@
  */
 import { hasLocalPlatform } from "../local/platform.ts";
 import { createAuthUser } from "../local/roles.ts";
+import { isEmailAddress } from "../shared/identifiers.ts";
 import { type CommandContext, UsageError } from "./context.ts";
 
 /** What is wrong with the flags; null when nothing is. */
 export function checkUserAddFlags(flags: Record<string, string | true>): string | null {
   const email = flags.email;
-  if (typeof email !== "string" || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+  if (!isEmailAddress(email)) {
     return "user add needs --email <address>, such as --email lena@example.com.";
   }
   return null;

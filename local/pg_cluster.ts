@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { freePort } from "./free_port.ts";
 
 /** A running cluster. */
 export interface PgCluster {
@@ -94,13 +95,6 @@ export async function startPgCluster(options: PgClusterOptions = {}): Promise<Pg
       await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },
   };
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 async function run(cmd: string[]): Promise<void> {

@@ -9,11 +9,21 @@ import { signJwt, userAccessToken } from "../local/jwt.ts";
 import { verifyAccessToken } from "../shared/auth/verify_jwt.ts";
 import { setHiddenAs } from "../shared/feed/hidden.ts";
 import { readFeedAs } from "../shared/feed/job_feed.ts";
+import type { TransactionSql } from "../shared/db/postgres.ts";
 import { createUser } from "./support/auth.ts";
 import { dbTest, withRollback } from "./support/database.ts";
 import { insertJobFor, insertQuery, markBackfilled } from "./support/fixtures.ts";
 
 const SECRET = "a-test-secret-that-is-long-enough-for-hs256";
+
+/** The feed function on the test's transaction, verifying tokens signed with SECRET. */
+function feedHandler(tx: TransactionSql) {
+  return createFeedHandler({
+    verify: (token) => verifyAccessToken(token, { secret: SECRET }),
+    feed: (user, query) => readFeedAs(tx, user, query),
+    setHidden: (user, target, hidden) => setHiddenAs(tx, user, target, hidden),
+  });
+}
 
 Deno.test("feed function: the caller's feed only, for a verified user token", dbTest, async () => {
   await withRollback(async (tx) => {
@@ -31,11 +41,7 @@ Deno.test("feed function: the caller's feed only, for a verified user token", db
       await markBackfilled(tx, { title_keyword: "nurse", location: "munich" }),
       "Nurse",
     );
-    const handler = createFeedHandler({
-      verify: (token) => verifyAccessToken(token, { secret: SECRET }),
-      feed: (user, query) => readFeedAs(tx, user, query),
-      setHidden: (user, target, hidden) => setHiddenAs(tx, user, target, hidden),
-    });
+    const handler = feedHandler(tx);
     const call = (init: RequestInit & { query?: string } = {}) =>
       handler(new Request(`http://x/functions/v1/feed${init.query ?? ""}`, init));
 
@@ -101,11 +107,7 @@ Deno.test("feed function: hiding a job or a company, and showing it again", dbTe
       await markBackfilled(tx, { title_keyword: "nurse", location: "munich" }),
       "Nurse",
     );
-    const handler = createFeedHandler({
-      verify: (token) => verifyAccessToken(token, { secret: SECRET }),
-      feed: (user, query) => readFeedAs(tx, user, query),
-      setHidden: (user, target, hidden) => setHiddenAs(tx, user, target, hidden),
-    });
+    const handler = feedHandler(tx);
     const token = await userAccessToken(ana, SECRET);
     const call = (path: string, method: string, body?: unknown) =>
       handler(

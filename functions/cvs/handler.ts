@@ -13,6 +13,7 @@ import type { UserClaims } from "../../shared/auth/as_user.ts";
 import type { AccessClaims } from "../../shared/auth/verify_jwt.ts";
 import type { CvStatus } from "../../shared/cv/my_cvs.ts";
 import { answer, forSignedInUser, invalid, subpath } from "../../shared/http/user_api.ts";
+import { isUuid } from "../../shared/identifiers.ts";
 
 /** What the list accepts. */
 export const cvListSchema = z.strictObject({
@@ -20,8 +21,6 @@ export const cvListSchema = z.strictObject({
     .min(1, { message: "must be a number from 1 to 50" })
     .max(50, { message: "must be a number from 1 to 50" }).default(10),
 });
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What the handler needs. */
 export interface CvsHandlerDeps {
@@ -39,7 +38,7 @@ export function createCvsHandler(deps: CvsHandlerDeps): (req: Request) => Promis
       if (!parsed.success) return invalid("CV list parameters", parsed.error, raw);
       return answer({ cvs: await deps.list(user, { limit: parsed.data.limit }) });
     }
-    const [cv] = rest.length === 1 && UUID.test(rest[0])
+    const [cv] = rest.length === 1 && isUuid(rest[0])
       ? await deps.list(user, { id: rest[0], limit: 1 })
       : [];
     return cv

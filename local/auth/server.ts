@@ -12,6 +12,7 @@
  * @module
  */
 import type { Sql } from "../../shared/db/postgres.ts";
+import { isEmailAddress } from "../../shared/identifiers.ts";
 import { userAccessToken, verifyJwt } from "../jwt.ts";
 
 function authError(status: number, code: string, msg: string): Response {
@@ -81,7 +82,7 @@ export function createAuthHandler(
       | null;
     const email = typeof body?.email === "string" ? body.email.trim().toLowerCase() : "";
     const password = typeof body?.password === "string" ? body.password : "";
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+    if (!isEmailAddress(email)) {
       return authError(
         400,
         "validation_failed",

@@ -12,16 +12,10 @@
 import { asUser, type UserClaims } from "../auth/as_user.ts";
 import { normalizeSearchLocation, normalizeSearchTitle } from "../cv/search_queries.ts";
 import type { Queryable, TransactionSql } from "../db/postgres.ts";
+import type { CombinationColumns } from "../providers/types.ts";
 
-/** The fields of a search a user can set; null filters mean "any". */
-export interface SearchFields {
-  title_keyword: string;
-  location: string;
-  ai_work_arrangement: string | null;
-  ai_employment_type: string | null;
-  ai_seniority: string | null;
-  ai_industry: string | null;
-}
+/** The fields of a search a user can set: a combination's columns; null filters mean "any". */
+export type SearchFields = CombinationColumns;
 
 /** A search as the page shows it, with how far its jobs are. */
 export interface Search extends SearchFields {
@@ -40,15 +34,23 @@ export interface Search extends SearchFields {
  */
 export class SearchConflictError extends Error {}
 
-/** Title and place as the combination knows them (unchanged when cleaning leaves nothing). */
+/** What private.normalize_label makes of a label. */
+function normalized(label: string): string {
+  return label.replace(/\s+/g, " ").trim().toLowerCase();
+}
+
+/**
+ * Title and place as the combination knows them; a label the cleaning would empty is only
+ * normalised, as the database would.
+ */
 function normalizedFields<T extends Partial<SearchFields>>(fields: T): T {
   const out = { ...fields };
   if (fields.title_keyword !== undefined) {
     out.title_keyword = normalizeSearchTitle(fields.title_keyword).keyword ||
-      fields.title_keyword;
+      normalized(fields.title_keyword);
   }
   if (fields.location !== undefined) {
-    out.location = normalizeSearchLocation(fields.location) || fields.location;
+    out.location = normalizeSearchLocation(fields.location) || normalized(fields.location);
   }
   return out;
 }
@@ -74,12 +76,7 @@ async function read(tx: TransactionSql, id: number | null): Promise<Search[]> {
   return rows.map((row) => ({ ...row, created_at: new Date(row.created_at).toISOString() }));
 }
 
-/** What private.normalize_label makes of a label, for messages. */
-function normalized(label: string): string {
-  return label.replace(/\s+/g, " ").trim().toLowerCase();
-}
-
-/** Turns the unique-index violation into a message the user can act on. */
+/** Turns the rules' violations into messages the user can act on (`fields` are normalised). */
 async function writing<T>(fields: SearchFields, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
@@ -90,8 +87,7 @@ async function writing<T>(fields: SearchFields, write: () => Promise<T>): Promis
     }
     if (code === "23505") {
       throw new SearchConflictError(
-        `You already have the search "${normalized(fields.title_keyword)}" in ` +
-          `"${normalized(fields.location)}" with ` +
+        `You already have the search "${fields.title_keyword}" in "${fields.location}" with ` +
           "these filters; edit that one instead.",
       );
     }

@@ -4,14 +4,7 @@
  *
  * @module
  */
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
+import { freePort } from "../../local/free_port.ts";
 
 /** Polls `probe` every 250 ms until it returns a value; throws after `ms`. */
 export async function until<T>(
