@@ -37,6 +37,56 @@ Deno.test("canonical URL strips tracking, scheme, www, fragments, order and trai
   assert.equal(canonicalUrl(null), null);
 });
 
+Deno.test("plain apply links parsed by hand canonicalise as the URL parser would", () => {
+  // An empty fragment ("#") changes nothing in the canonical URL, but sends the link through
+  // the URL standard's parser; the hand-parsed plain links must come out the same.
+  let seed = 11;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
+  const text = (alphabet: string, max: number) =>
+    Array.from({ length: Math.floor(next() * max) }, () => pick([...alphabet])).join("");
+  const schemes = ["http", "https", "HTTPS", "hTtP"];
+  const hosts = [
+    "boards.greenhouse.io",
+    "WWW.Example.COM",
+    "m.jobs.de",
+    "www2.a-b.c-d.io",
+    "xn--mnchen-3ya.de",
+    "jobs.xn--mnchen-3ya.de",
+    "xn--a.de",
+    "192.168.0.1",
+    "example.123",
+    "sub.0x7f",
+    "localhost",
+    "-lead.example.com",
+    "ex--ample.com-",
+  ];
+  const samples: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const path = Array.from(
+      { length: Math.floor(next() * 5) },
+      () => pick(["", ".", "..", "jobs", "4310187", "a.b", text("aZ09-._~%+ ", 8)]),
+    ).join("/");
+    const query = pick([
+      "",
+      "?",
+      `?${text("aZ1=&.-_~+%", 16)}`,
+      `?gh_jid=${text("0123456789", 8)}&utm_source=x&b=2&a=1&a=0`,
+      "?src=linkedin&id=7&&=x&k",
+      "?q=a=b&lang=de",
+    ]);
+    samples.push(`${pick(schemes)}://${pick(hosts)}${path ? `/${path}` : pick(["", "/"])}${query}`);
+  }
+  let plain = 0;
+  for (const url of samples) {
+    const canonical = canonicalUrl(url);
+    assert.equal(canonical, canonicalUrl(`${url.trim()}#`), url);
+    if (/^https?:\/\/[\w.-]+\.[a-z][\w-]*(\/[\w\-.~/]*)?(\?[\w\-.~=&]*)?$/i.test(url)) plain++;
+  }
+  // most samples take the hand-parsed path, so the comparison means something
+  assert.ok(plain > samples.length / 4, `${plain} plain samples`);
+});
+
 Deno.test("company names lose their legal form, German ones included", () => {
   const cases: [string, string][] = [
     ["Zalando SE", "zalando"],
@@ -64,6 +114,30 @@ Deno.test("titles lose gender tags and expand abbreviations; seniority stays", (
   assert.equal(normalizeTitle("Data Engineer m/f/d"), "data engineer");
   assert.equal(normalizeTitle("Jr Backend Dev (f/m/x)"), "junior backend developer");
   assert.notEqual(normalizeTitle("Junior Data Engineer"), normalizeTitle("Senior Data Engineer"));
+});
+
+Deno.test("plain ASCII titles and companies normalise as they would through the Unicode path", () => {
+  // A trailing em dash is not ASCII: it sends the same text through Unicode normalisation and
+  // property classes, and becomes a separator that is trimmed away. Both paths must agree.
+  const alphabet = "aZ09 &+#/()-.,:;|!?'\"_*\tmwdfx";
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const samples = [
+    "Sr. Data Engineer (m/w/d)",
+    "Dev & Ops Mgr m / f / d",
+    "C++ / C# Eng (gn*)",
+    "Jr.-Dev, B2B (all genders)",
+  ];
+  for (let i = 0; i < 2000; i++) {
+    const length = 1 + Math.floor(next() * 30);
+    samples.push(
+      Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]).join(""),
+    );
+  }
+  for (const text of samples) {
+    assert.equal(normalizeTitle(text), normalizeTitle(`${text} \u2014`), JSON.stringify(text));
+    assert.equal(normalizeCompany(text), normalizeCompany(`${text} \u2014`), JSON.stringify(text));
+  }
 });
 
 Deno.test("fingerprints: city names in any language agree; coarse locations are marked", () => {

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { activeJobsDbId, createJobWorld, jsearchJobId } from "../local/fakes/mod.ts";
 import type { TransactionSql } from "../shared/db/postgres.ts";
+import { jobIdentity } from "../shared/jobs/identity.ts";
 import { storeJobs } from "../shared/jobs/store.ts";
 import { fetchAllProviders } from "../shared/providers/mod.ts";
 import { dbTest, withRollback } from "./support/database.ts";
@@ -206,6 +208,36 @@ Deno.test("jobs are linked to the combination that found them, once", dbTest, as
     assert.equal(links.length, 2);
   });
 });
+
+Deno.test(
+  "a job's keys are md5 of kind:value, computed inline, not one call per key",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const job = canonicalJob({ providerJobId: "keys-1" });
+      await storeJobs(tx, [job]);
+      const identity = jobIdentity(job);
+      const uuid = (text: string) =>
+        createHash("md5").update(text).digest("hex").replace(
+          /^(.{8})(.{4})(.{4})(.{4})(.{12})$/,
+          "$1-$2-$3-$4-$5",
+        );
+      const keys = await tx<{ key: string }[]>`select key::text from public.job_keys order by 1`;
+      assert.deepEqual(
+        keys.map((row) => row.key),
+        [uuid(`u:${identity.canonicalUrl}`), uuid(`f:${identity.fingerprint}`)].sort(),
+      );
+      // private.job_key is inlined into the statement that uses it: a SET clause would make it a
+      // function call per key (twice per posting)
+      const plan = await tx<{ "QUERY PLAN": string }[]>`
+      explain (verbose) select private.job_key('u', v) from pg_catalog.generate_series(1, 2) as i,
+        lateral (select i::text) as t(v)`;
+      const text = plan.map((row) => row["QUERY PLAN"]).join("\n");
+      assert.match(text, /md5/);
+      assert.doesNotMatch(text, /job_key/);
+    });
+  },
+);
 
 Deno.test("within one provider, two ids for one posting are merged", dbTest, async () => {
   await withRollback(async (tx) => {

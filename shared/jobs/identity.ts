@@ -68,26 +68,84 @@ function isTrackingParam(name: string): boolean {
  * `https://acme.com/careers` is the apply link of every job there.
  */
 export function canonicalUrl(url: string | null | undefined): string | null {
-  if (!url || url.length > 2000 || !URL.canParse(url.trim())) return null;
-  const parsed = new URL(url.trim());
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return null;
-  const host = parsed.hostname.toLowerCase().replace(/^(www\d?|m)\./, "");
-  const params = [...parsed.searchParams.entries()]
+  if (!url || url.length > 2000) return null;
+  const parts = plainUrlParts(url.trim()) ?? parsedUrlParts(url.trim());
+  if (!parts) return null;
+  const host = parts.host.toLowerCase().replace(/^(www\d?|m)\./, "");
+  const params = parts.params
     .filter(([name]) => !isTrackingParam(name))
     .sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : 1) : a < b ? -1 : 1));
   const query = params.length
     ? "?" + params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&")
     : "";
-  let path = parsed.pathname.replace(/\/{2,}/g, "/");
+  let path = parts.path.replace(/\/{2,}/g, "/");
   if (path.length > 1) path = path.replace(/\/+$/, "");
   if (path === "/") path = "";
-  const route = /^#[/!]/.test(parsed.hash) ? parsed.hash : "";
+  const route = /^#[/!]/.test(parts.hash) ? parts.hash : "";
   if (!/\d/.test(path + query + route)) return null;
   return `https://${host}${path}${query}${route}`;
 }
 
+/** What {@link canonicalUrl} keeps of a parsed URL. */
+interface UrlParts {
+  host: string;
+  /** "/" at least. */
+  path: string;
+  /** Query parameters, decoded, in order. */
+  params: [string, string][];
+  /** The fragment with its "#", or "". */
+  hash: string;
+}
+
+/** An http(s) URL parsed as the URL standard parses it (the general case). */
+function parsedUrlParts(url: string): UrlParts | null {
+  const parsed = URL.parse(url);
+  if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) return null;
+  return {
+    host: parsed.hostname,
+    path: parsed.pathname,
+    params: parsed.search === "" ? [] : [...parsed.searchParams.entries()],
+    hash: parsed.hash,
+  };
+}
+
+/**
+ * An http(s) URL made only of characters the URL standard keeps as they are: a host name of
+ * ASCII labels ending in a letter label (no IP address, no punycode), no port, user or
+ * fragment, a path of unreserved characters without dot segments, and a query without "%" or
+ * "+". Most apply links are like this; parsing them by hand gives what {@link parsedUrlParts}
+ * gives, in a fraction of the time (a test holds the two to each other). Anything else: null.
+ */
+const PLAIN_URL =
+  /^https?:\/\/((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(\/[\w\-.~/]*)?(?:\?([\w\-.~=&]*))?$/i;
+
+function plainUrlParts(url: string): UrlParts | null {
+  const match = PLAIN_URL.exec(url);
+  if (!match) return null;
+  const [, host, path = "/", query = ""] = match;
+  if (/(?:^|\.)xn--/i.test(host) || /\/\.{1,2}(?=\/|$)/.test(path)) return null;
+  const params: [string, string][] = [];
+  for (const piece of query.split("&")) {
+    if (piece === "") continue;
+    const eq = piece.indexOf("=");
+    params.push(eq < 0 ? [piece, ""] : [piece.slice(0, eq), piece.slice(eq + 1)]);
+  }
+  return { host, path, params, hash: "" };
+}
+
+/** Printable ASCII only: no diacritics to fold and no letters beyond a-z. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** Lower-case words in any script: Latin diacritics folded, punctuation turned into spaces. */
 function words(text: string): string {
+  // the same result for ASCII text, without Unicode normalisation and property classes
+  if (PRINTABLE_ASCII.test(text)) {
+    return text
+      .toLowerCase()
+      .replace(/&/g, " and ")
+      .replace(/[^a-z0-9+#]+/g, " ")
+      .trim();
+  }
   return text
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
@@ -107,13 +165,14 @@ export const GENDER_TAG =
   /\(\s*(?:[mwfdxhi]|div)(?:\s*[/|,]\s*(?:[mwfdxhi]|div)){1,3}\s*\)|\b(?:[mwfdx]\s*\/\s*){2}[mwfdx]\b|\(\s*(?:all|alle)\s+gender[s]?\s*\)|\(\s*gn\s*\*?\s*\)/gi;
 
 /** Common title abbreviations, expanded so that "Sr. Engineer" and "Senior Engineer" agree. */
-const TITLE_ABBREVIATIONS: [RegExp, string][] = [
-  [/\bsr\b/g, "senior"],
-  [/\bjr\b/g, "junior"],
-  [/\beng\b/g, "engineer"],
-  [/\bdev\b/g, "developer"],
-  [/\bmgr\b/g, "manager"],
-];
+const TITLE_ABBREVIATIONS: Record<string, string> = {
+  sr: "senior",
+  jr: "junior",
+  eng: "engineer",
+  dev: "developer",
+  mgr: "manager",
+};
+const TITLE_ABBREVIATION = /\b(?:sr|jr|eng|dev|mgr)\b/g;
 
 /** A small memo for normalisers: titles and company names repeat across a batch. */
 function memoize(fn: (text: string) => string): (text: string) => string {
@@ -139,11 +198,9 @@ export function normalizeTitle(title: string): string {
 }
 
 function normalizeTitleUncached(title: string): string {
-  let normalized = words(title.replace(GENDER_TAG, " "));
-  for (const [pattern, replacement] of TITLE_ABBREVIATIONS) {
-    normalized = normalized.replace(pattern, replacement);
-  }
-  return normalized;
+  // every gender tag has a parenthesis or a slash
+  const untagged = /[(/]/.test(title) ? title.replace(GENDER_TAG, " ") : title;
+  return words(untagged).replace(TITLE_ABBREVIATION, (word) => TITLE_ABBREVIATIONS[word]);
 }
 
 /** Legal forms, longest first; stripped from the end of company names, repeatedly. */
