@@ -229,7 +229,7 @@ export function createRapidApiGateway(options: RapidApiGatewayOptions): RapidApi
         return reply(entry, 200, undefined, { key, raw });
       }
       case "latency":
-        await hold(fault.ms, [request.signal, closing.signal]);
+        await hold(fault.ms, [closing.signal]);
         return undefined;
       case "malformed_records":
         return undefined;
@@ -252,7 +252,10 @@ export function createRapidApiGateway(options: RapidApiGatewayOptions): RapidApi
       jobsReturned: 0,
     };
     requests.push(entry);
-    if (latencyMs > 0) await hold(latencyMs, [request.signal, closing.signal]);
+    // Latency holds only until the server closes: reading `request.signal` makes Deno warn about
+    // its legacy abort-after-success, and a delay need not notice a client leaving. Only the
+    // timeout fault, which holds for long, watches for the client going away.
+    if (latencyMs > 0) await hold(latencyMs, [closing.signal]);
 
     if (!validKeys.has(key) && !unsubscribed.has(key)) {
       return reply(entry, 401, {
