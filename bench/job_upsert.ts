@@ -3,8 +3,8 @@
  * of JSearch, 7 days of Active Jobs DB), fetched and mapped by the real clients (about 4.4 kB of
  * description and raw record each). Compact postings: as many synthetic ones of about 0.6 kB. Half of them are
  * stored first; the measured batch is all of them — half already known, half new, some of the
- * new ones the other provider's copy of a known job — through `storeJobs` (grouping,
- * `known_job_sources`, `upsert_jobs`: dedup, sources, combination links).
+ * new ones the other provider's copy of a known job — through `storeJobs` (`see_known_postings`
+ * for every posting, grouping the new ones, `upsert_jobs`: dedup, sources, combination links).
  *
  * Baselines, measured in the same run on the same rows: a raw `COPY` and a raw
  * `INSERT ... SELECT` from JSON (positional rows, read the way the store reads its own) of every

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { activeJobsDbId, createJobWorld, jsearchJobId } from "../local/fakes/mod.ts";
 import type { TransactionSql } from "../shared/db/postgres.ts";
 import { jobIdentity } from "../shared/jobs/identity.ts";
-import { storeJobs } from "../shared/jobs/store.ts";
+import { evenChunks, storeJobs } from "../shared/jobs/store.ts";
 import { fetchAllProviders } from "../shared/providers/mod.ts";
 import { dbTest, withRollback } from "./support/database.ts";
 import { markBackfilled } from "./support/fixtures.ts";
@@ -357,4 +357,16 @@ Deno.test("the mappers drop what Postgres cannot take and reject what cannot be 
     "mapped providerJobId: is longer than 300 characters",
     "mapped title: is longer than 500 characters",
   ]);
+});
+
+Deno.test("chunks are even, at most the size, and fill the last round of connections", () => {
+  const items = Array.from({ length: 25_886 }, (_, i) => i);
+  const sizes = (n: number, size: number, width: number) =>
+    evenChunks(items.slice(0, n), size, width).map((chunk) => chunk.length);
+  assert.deepEqual(sizes(25_886, 2000, 2), Array(14).fill(1849));
+  assert.deepEqual(sizes(2500, 2000, 2), [1250, 1250]);
+  assert.deepEqual(sizes(1500, 2000, 2), [1500]);
+  assert.deepEqual(sizes(0, 2000, 2), []);
+  assert.deepEqual(sizes(4001, 2000, 1), [1334, 1334, 1333]);
+  assert.deepEqual(evenChunks(items.slice(0, 5), 2, 2).flat(), [0, 1, 2, 3, 4]);
 });

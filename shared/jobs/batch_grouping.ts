@@ -41,12 +41,29 @@ function completeness(job: CanonicalJob): number {
  * last one seen (a provider repeating itself is one record).
  */
 export function groupJobs(jobs: readonly CanonicalJob[]): JobGroup[] {
-  const bySource = new Map<string, IdentifiedJob>();
-  for (const job of jobs) {
-    bySource.set(`${job.provider}\u0000${job.providerJobId}`, { job, identity: jobIdentity(job) });
-  }
-  const items = [...bySource.values()];
-  const parent = items.map((_, i) => i);
+  const bySource = new Map<string, CanonicalJob>();
+  for (const job of jobs) bySource.set(`${job.provider}\u0000${job.providerJobId}`, job);
+  const grouper = createJobGrouper();
+  grouper.add(bySource.values());
+  return grouper.groups();
+}
+
+/** Groups postings as they arrive; see {@link createJobGrouper}. */
+export interface JobGrouper {
+  /** Adds postings; each provider posting must be added once. Computes their identity keys. */
+  add(jobs: Iterable<CanonicalJob>): void;
+  /** The groups of everything added so far. */
+  groups(): JobGroup[];
+}
+
+/**
+ * An incremental {@link groupJobs}: identity keys are computed and joined as postings are
+ * added (while earlier work is in flight), and only the loose matches and the final groups
+ * wait for the last posting.
+ */
+export function createJobGrouper(): JobGrouper {
+  const items: IdentifiedJob[] = [];
+  const parent: number[] = [];
   const union = (a: number, b: number) => {
     const ra = find(parent, a);
     const rb = find(parent, b);
@@ -61,24 +78,55 @@ export function groupJobs(jobs: readonly CanonicalJob[]): JobGroup[] {
     else union(seen, i);
   };
   const coarseLoose = new Set<string>();
-  items.forEach(({ identity }, i) => {
-    if (identity.canonicalUrl) link(byUrl, identity.canonicalUrl, i);
-    link(byFingerprint, identity.fingerprint, i);
-    if (identity.locationIsCoarse) coarseLoose.add(identity.looseFingerprint);
-  });
-  // Loose matches: a coarse posting joins the one job its loose key points to in a country that
-  // does not contradict it. When that key points to several cities, the match is ambiguous and
-  // nothing is joined: a "Germany" posting must not weld a Berlin and a Hamburg job together.
-  // Only loose keys that a coarse posting has are looked at.
+  return {
+    add(jobs) {
+      for (const job of jobs) {
+        const identity = jobIdentity(job);
+        const i = items.length;
+        items.push({ job, identity });
+        parent.push(i);
+        if (identity.canonicalUrl) link(byUrl, identity.canonicalUrl, i);
+        link(byFingerprint, identity.fingerprint, i);
+        if (identity.locationIsCoarse) coarseLoose.add(identity.looseFingerprint);
+      }
+    },
+    groups() {
+      joinLoose(items, coarseLoose, union);
+      const groups = new Map<number, IdentifiedJob[]>();
+      items.forEach((item, i) => {
+        const root = find(parent, i);
+        const list = groups.get(root);
+        if (list) list.push(item);
+        else groups.set(root, [item]);
+      });
+      return [...groups.values()].map((members) => ({
+        members: members.length > 1
+          ? members.sort((a, b) => completeness(b.job) - completeness(a.job))
+          : members,
+      }));
+    },
+  };
+}
+
+/**
+ * Loose matches: a coarse posting joins the one job its loose key points to in a country that
+ * does not contradict it. When that key points to several cities, the match is ambiguous and
+ * nothing is joined: a "Germany" posting must not weld a Berlin and a Hamburg job together.
+ * Only loose keys that a coarse posting has are looked at.
+ */
+function joinLoose(
+  items: readonly IdentifiedJob[],
+  coarseLoose: ReadonlySet<string>,
+  union: (a: number, b: number) => void,
+): void {
+  if (coarseLoose.size === 0) return;
   const byLoose = new Map<string, number[]>();
-  if (coarseLoose.size > 0) {
-    items.forEach(({ identity }, i) => {
-      if (!coarseLoose.has(identity.looseFingerprint)) return;
-      const list = byLoose.get(identity.looseFingerprint);
-      if (list) list.push(i);
-      else byLoose.set(identity.looseFingerprint, [i]);
-    });
-  }
+  items.forEach(({ identity }, i) => {
+    if (!coarseLoose.has(identity.looseFingerprint)) return;
+    const list = byLoose.get(identity.looseFingerprint);
+    if (list) list.push(i);
+    else byLoose.set(identity.looseFingerprint, [i]);
+  });
   for (const members of byLoose.values()) {
     if (members.length < 2) continue;
     for (const a of members) {
@@ -92,18 +140,6 @@ export function groupJobs(jobs: readonly CanonicalJob[]): JobGroup[] {
       else if (distinct.size === 0) { for (const b of compatible) union(a, b); }
     }
   }
-  const groups = new Map<number, IdentifiedJob[]>();
-  items.forEach((item, i) => {
-    const root = find(parent, i);
-    const list = groups.get(root);
-    if (list) list.push(item);
-    else groups.set(root, [item]);
-  });
-  return [...groups.values()].map((members) => ({
-    members: members.length > 1
-      ? members.sort((a, b) => completeness(b.job) - completeness(a.job))
-      : members,
-  }));
 }
 
 function countriesCompatible(a: CanonicalJob, b: CanonicalJob): boolean {
