@@ -32,7 +32,7 @@ import {
 import { type BenchResult, type BenchTarget, result } from "./report.ts";
 
 /** Measured rounds of each kind (the median counts), after one that warms up (JIT, caches). */
-const roundsPerBench = 3;
+const roundsPerBench = 5;
 const chunk = 2000;
 const titles = [
   "data engineer",
