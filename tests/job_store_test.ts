@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { activeJobsDbId, createJobWorld, jsearchJobId } from "../local/fakes/mod.ts";
 import type { TransactionSql } from "../shared/db/postgres.ts";
+import { createJobGrouper } from "../shared/jobs/batch_grouping.ts";
 import { jobIdentity } from "../shared/jobs/identity.ts";
 import { evenChunks, storeJobs } from "../shared/jobs/store.ts";
 import { fetchAllProviders } from "../shared/providers/mod.ts";
@@ -80,6 +81,7 @@ Deno.test("seeing postings again moves last_seen_at and adds nothing", dbTest, a
       mergedWithinProvider: 0,
       mergedAcrossProviders: 0,
       linked: 0,
+      retried: 0,
     });
     assert.deepEqual(await counts(tx), before);
     const stale = await tx`
@@ -369,4 +371,106 @@ Deno.test("chunks are even, at most the size, and fill the last round of connect
   assert.deepEqual(sizes(0, 2000, 2), []);
   assert.deepEqual(sizes(4001, 2000, 1), [1334, 1334, 1333]);
   assert.deepEqual(evenChunks(items.slice(0, 5), 2, 2).flat(), [0, 1, 2, 3, 4]);
+});
+
+Deno.test(
+  "a stored posting's changed link or title still finds its job for a new copy",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      // the link changed since the posting was stored; the other provider's copy has only the new
+      // link in common with it (its title differs)
+      const before = canonicalJob({ providerJobId: "k", applyUrl: "https://a.example.com/jobs/1" });
+      await storeJobs(tx, [before]);
+      const after = { ...before, applyUrl: "https://b.example.com/jobs/2" };
+      const copy = canonicalJob({
+        provider: "active_jobs_db",
+        providerJobId: "n",
+        title: "Data Platform Engineer",
+        applyUrl: "https://b.example.com/jobs/2?utm_source=x",
+      });
+      const stats = await storeJobs(tx, [after, copy]);
+      assert.equal(await jobOf(tx, "active_jobs_db", "n"), await jobOf(tx, "jsearch", "k"));
+      assert.equal(stats.newJobs, 0);
+      assert.equal(stats.mergedAcrossProviders, 1);
+      // its stored record follows the link
+      const [source] = await tx<{ canonical_url: string }[]>`
+      select canonical_url from public.job_sources where provider_job_id = 'k'`;
+      assert.equal(source.canonical_url, "https://b.example.com/jobs/2");
+
+      // the title changed; the new copy shares only the new fingerprint
+      const titled = canonicalJob({
+        providerJobId: "t",
+        title: "Data Engineer",
+        company: "Celonis SE",
+        applyUrl: null,
+      });
+      await storeJobs(tx, [titled]);
+      const retitled = { ...titled, title: "Senior Data Engineer" };
+      const twin = canonicalJob({
+        provider: "active_jobs_db",
+        providerJobId: "t2",
+        title: "Sr. Data Engineer",
+        company: "Celonis",
+        applyUrl: null,
+      });
+      await storeJobs(tx, [retitled, twin]);
+      assert.equal(await jobOf(tx, "active_jobs_db", "t2"), await jobOf(tx, "jsearch", "t"));
+    });
+  },
+);
+
+Deno.test(
+  "stored cities seen again keep a new coarse posting from joining one city",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const berlin = canonicalJob({
+        providerJobId: "ber",
+        applyUrl: null,
+        location: { city: "Berlin" },
+      });
+      const hamburg = canonicalJob({
+        providerJobId: "hh",
+        applyUrl: null,
+        location: { city: "Hamburg" },
+      });
+      await storeJobs(tx, [berlin, hamburg]);
+      const munich = canonicalJob({
+        provider: "active_jobs_db",
+        providerJobId: "muc",
+        applyUrl: null,
+        location: { city: "Munich" },
+      });
+      const germany = canonicalJob({
+        provider: "active_jobs_db",
+        providerJobId: "de",
+        applyUrl: null,
+        location: { city: null, region: null, country: "DE", raw: "Germany" },
+      });
+      // the batch sees Berlin and Hamburg again: "Germany" could be any of three cities
+      await storeJobs(tx, [berlin, hamburg, munich, germany]);
+      const ids = await Promise.all(
+        [["jsearch", "ber"], ["jsearch", "hh"], ["active_jobs_db", "muc"], ["active_jobs_db", "de"]]
+          .map(([provider, id]) => jobOf(tx, provider, id)),
+      );
+      assert.equal(new Set(ids).size, 4, "four jobs: the coarse posting joined none");
+    });
+  },
+);
+
+Deno.test("groups come out the same whatever order the postings were added in", () => {
+  const postings = [
+    canonicalJob({ providerJobId: "a", salary: null }),
+    canonicalJob({ provider: "active_jobs_db", providerJobId: "b", salary: null }),
+    canonicalJob({ providerJobId: "c", title: "Analytics Engineer", applyUrl: null }),
+  ].map((job, index) => ({ job, identity: jobIdentity(job), index }));
+  const shape = (order: number[]) => {
+    const grouper = createJobGrouper();
+    grouper.add(order.map((i) => postings[i]));
+    return grouper.groups().map((g) => g.members.map((m) => m.job.providerJobId));
+  };
+  assert.deepEqual(shape([0, 1, 2]), [["a", "b"], ["c"]]);
+  assert.deepEqual(shape([2, 1, 0]), [["a", "b"], ["c"]]);
+  assert.deepEqual(shape([1, 2, 0]), [["a", "b"], ["c"]]);
 });

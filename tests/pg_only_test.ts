@@ -133,6 +133,50 @@ Deno.test({
 });
 
 Deno.test({
+  name: "pg: both providers' copies of a job, seen again in chunks side by side, need no retry",
+  ...realOnly,
+  fn: async () => {
+    const { url } = await testDatabase();
+    const pool = connectPostgres(url, { max: 4 });
+    const tag = crypto.randomUUID().slice(0, 8);
+    try {
+      // A provider's postings come together. With chunks of 100, a job's JSearch copy and its
+      // Active Jobs DB copy are in two chunks stored at the same time, which update the same
+      // jobs and links, the second in reverse posting order. see_known_postings takes the jobs
+      // in job id order, so the two wait for each other rather than deadlock (which would
+      // cost a second and a retry).
+      const copies = (provider: "jsearch" | "active_jobs_db", from: number) =>
+        Array.from({ length: 100 }, (_, i) =>
+          canonicalJob({
+            provider,
+            providerJobId: `${tag}-${provider}-${from + i}`,
+            title: `Pair ${tag} ${from + i}`,
+            applyUrl: `https://pair.example/${tag}/${from + i}`,
+          }));
+      const batch = [0, 100, 200, 300].flatMap((from) => [
+        ...copies("jsearch", from),
+        ...copies("active_jobs_db", from).reverse(),
+      ]);
+      const [combination] = await pool<{ id: number }[]>`
+        insert into public.backfill_tracking (title_keyword, location)
+        values (${"pair " + tag}, 'berlin') returning id`;
+      const options = { combinationId: combination.id, chunkSize: 100, concurrency: 4 };
+      const first = await storeJobs(pool, batch, options);
+      assert.equal(first.newJobs, 400);
+      for (let round = 0; round < 3; round++) {
+        const again = await storeJobs(pool, batch, options);
+        assert.equal(again.seenAgain, 800);
+        assert.equal(again.retried, 0, "no statement had to be run again");
+      }
+    } finally {
+      await pool`delete from public.jobs where title like ${"Pair " + tag + "%"}`;
+      await pool`delete from public.backfill_tracking where title_keyword = ${"pair " + tag}`;
+      await pool.end();
+    }
+  },
+});
+
+Deno.test({
   name: "pg: writers refreshing overlapping known jobs in different orders all finish",
   ...realOnly,
   fn: async () => {

@@ -3,7 +3,9 @@
  * provider id, canonical URL or strict fingerprint; or the same loose fingerprint when one of
  * them has a coarse location, the countries agree, and the key points to a single city) become
  * one group, stored as one job with several sources. SQL then matches each group against what is
- * already stored, by the same rules.
+ * already stored, by the same rules. The store groups only postings not stored before; the
+ * stored ones it meets again are "witnesses" of their cities, so that a coarse posting is not
+ * joined to one city's job while the batch also sees another city's.
  *
  * @module
  */
@@ -14,6 +16,11 @@ import { type JobIdentity, jobIdentity } from "./identity.ts";
 export interface IdentifiedJob {
   job: CanonicalJob;
   identity: JobIdentity;
+}
+
+/** A posting to group, with its place in the batch (which orders groups and breaks ties). */
+export interface BatchPosting extends IdentifiedJob {
+  index: number;
 }
 
 /** Postings that are the same job. The first member is the one whose fields are stored. */
@@ -44,25 +51,35 @@ export function groupJobs(jobs: readonly CanonicalJob[]): JobGroup[] {
   const bySource = new Map<string, CanonicalJob>();
   for (const job of jobs) bySource.set(`${job.provider}\u0000${job.providerJobId}`, job);
   const grouper = createJobGrouper();
-  grouper.add(bySource.values());
+  grouper.add(
+    [...bySource.values()].map((job, index) => ({ job, identity: jobIdentity(job), index })),
+  );
   return grouper.groups();
 }
 
 /** Groups postings as they arrive; see {@link createJobGrouper}. */
 export interface JobGrouper {
-  /** Adds postings; each provider posting must be added once. Computes their identity keys. */
-  add(jobs: Iterable<CanonicalJob>): void;
-  /** The groups of everything added so far. */
+  /** Adds postings to group; each provider posting once, in any order. */
+  add(postings: Iterable<BatchPosting>): void;
+  /**
+   * Adds stored postings the batch saw again: they join no group, but a coarse posting is not
+   * joined to another city's job when one of them is a city of its loose key.
+   */
+  witness(identities: Iterable<JobIdentity & { country: string | null }>): void;
+  /**
+   * The groups of everything added, in the order of their first posting; members most complete
+   * first, then in batch order: the same whatever order postings were added in.
+   */
   groups(): JobGroup[];
 }
 
 /**
- * An incremental {@link groupJobs}: identity keys are computed and joined as postings are
- * added (while earlier work is in flight), and only the loose matches and the final groups
- * wait for the last posting.
+ * An incremental {@link groupJobs}: identity keys are joined as postings are added (while
+ * earlier work is in flight), and only the loose matches and the final groups wait for the
+ * last posting.
  */
 export function createJobGrouper(): JobGrouper {
-  const items: IdentifiedJob[] = [];
+  const items: BatchPosting[] = [];
   const parent: number[] = [];
   const union = (a: number, b: number) => {
     const ra = find(parent, a);
@@ -78,72 +95,102 @@ export function createJobGrouper(): JobGrouper {
     else union(seen, i);
   };
   const coarseLoose = new Set<string>();
+  const witnesses: LooseCandidate[] = [];
   return {
-    add(jobs) {
-      for (const job of jobs) {
-        const identity = jobIdentity(job);
+    add(postings) {
+      for (const posting of postings) {
         const i = items.length;
-        items.push({ job, identity });
+        items.push(posting);
         parent.push(i);
+        const { identity } = posting;
         if (identity.canonicalUrl) link(byUrl, identity.canonicalUrl, i);
         link(byFingerprint, identity.fingerprint, i);
         if (identity.locationIsCoarse) coarseLoose.add(identity.looseFingerprint);
       }
     },
+    witness(identities) {
+      for (const identity of identities) {
+        if (!identity.locationIsCoarse) witnesses.push({ identity, country: identity.country });
+      }
+    },
     groups() {
-      joinLoose(items, coarseLoose, union);
-      const groups = new Map<number, IdentifiedJob[]>();
+      joinLoose(items, witnesses, coarseLoose, union);
+      const groups = new Map<number, BatchPosting[]>();
       items.forEach((item, i) => {
         const root = find(parent, i);
         const list = groups.get(root);
         if (list) list.push(item);
         else groups.set(root, [item]);
       });
-      return [...groups.values()].map((members) => ({
-        members: members.length > 1
-          ? members.sort((a, b) => completeness(b.job) - completeness(a.job))
-          : members,
-      }));
+      return [...groups.values()]
+        .map((members) =>
+          members.length > 1
+            ? members.sort((a, b) => completeness(b.job) - completeness(a.job) || a.index - b.index)
+            : members
+        )
+        .sort((a, b) => firstIndex(a) - firstIndex(b))
+        .map((members) => ({ members: members.map(({ job, identity }) => ({ job, identity })) }));
     },
   };
+}
+
+function firstIndex(members: readonly BatchPosting[]): number {
+  let first = members[0].index;
+  for (const member of members) first = Math.min(first, member.index);
+  return first;
+}
+
+/** A posting a coarse one may be joined to, in the batch or stored: its keys and country. */
+interface LooseCandidate {
+  identity: JobIdentity;
+  country: string | null;
 }
 
 /**
  * Loose matches: a coarse posting joins the one job its loose key points to in a country that
  * does not contradict it. When that key points to several cities, the match is ambiguous and
  * nothing is joined: a "Germany" posting must not weld a Berlin and a Hamburg job together.
- * Only loose keys that a coarse posting has are looked at.
+ * Stored postings count as cities but join nothing here (SQL joins a coarse posting to the one
+ * stored job its key points to). Only loose keys that a coarse posting has are looked at.
  */
 function joinLoose(
-  items: readonly IdentifiedJob[],
+  items: readonly BatchPosting[],
+  witnesses: readonly LooseCandidate[],
   coarseLoose: ReadonlySet<string>,
   union: (a: number, b: number) => void,
 ): void {
   if (coarseLoose.size === 0) return;
-  const byLoose = new Map<string, number[]>();
-  items.forEach(({ identity }, i) => {
-    if (!coarseLoose.has(identity.looseFingerprint)) return;
-    const list = byLoose.get(identity.looseFingerprint);
-    if (list) list.push(i);
-    else byLoose.set(identity.looseFingerprint, [i]);
-  });
+  // batch postings by their index, stored ones as -1
+  const byLoose = new Map<string, { at: number; candidate: LooseCandidate }[]>();
+  const note = (key: string, at: number, candidate: LooseCandidate) => {
+    if (!coarseLoose.has(key)) return;
+    const list = byLoose.get(key);
+    if (list) list.push({ at, candidate });
+    else byLoose.set(key, [{ at, candidate }]);
+  };
+  items.forEach(({ identity, job }, i) =>
+    note(identity.looseFingerprint, i, { identity, country: job.location.country })
+  );
+  for (const witness of witnesses) note(witness.identity.looseFingerprint, -1, witness);
   for (const members of byLoose.values()) {
     if (members.length < 2) continue;
     for (const a of members) {
-      if (!items[a].identity.locationIsCoarse) continue;
+      if (a.at < 0 || !a.candidate.identity.locationIsCoarse) continue;
       const compatible = members.filter((b) =>
-        b !== a && countriesCompatible(items[a].job, items[b].job)
+        b !== a && countriesCompatible(a.candidate.country, b.candidate.country)
       );
-      const cities = compatible.filter((b) => !items[b].identity.locationIsCoarse);
-      const distinct = new Set(cities.map((b) => items[b].identity.fingerprint));
-      if (distinct.size === 1) union(a, cities[0]);
-      else if (distinct.size === 0) { for (const b of compatible) union(a, b); }
+      const cities = compatible.filter((b) => !b.candidate.identity.locationIsCoarse);
+      const distinct = new Set(cities.map((b) => b.candidate.identity.fingerprint));
+      if (distinct.size === 1) {
+        const inBatch = cities.find((b) => b.at >= 0);
+        if (inBatch) union(a.at, inBatch.at);
+      } else if (distinct.size === 0) {
+        for (const b of compatible) if (b.at >= 0) union(a.at, b.at);
+      }
     }
   }
 }
 
-function countriesCompatible(a: CanonicalJob, b: CanonicalJob): boolean {
-  const ca = a.location.country;
-  const cb = b.location.country;
-  return !ca || !cb || ca === cb;
+function countriesCompatible(a: string | null, b: string | null): boolean {
+  return !a || !b || a === b;
 }

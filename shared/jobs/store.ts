@@ -13,13 +13,17 @@
 import { postgresJson } from "../db/json.ts";
 import { isolated, isTransaction, type Queryable } from "../db/postgres.ts";
 import type { CanonicalJob } from "./canonical_job.ts";
-import { createJobGrouper, type JobGroup } from "./batch_grouping.ts";
+import { type BatchPosting, createJobGrouper, type JobGroup } from "./batch_grouping.ts";
+import { jobIdentity } from "./identity.ts";
 
 /** What storing a batch did. */
 export interface StoreStats {
   /** Provider postings handed in. */
   postings: number;
-  /** Distinct jobs they turned out to be (summed per statement). */
+  /**
+   * Distinct jobs they turned out to be, summed per statement: a job seen again through one
+   * posting and found by a new one counts twice, as does its link.
+   */
   jobs: number;
   /** `jobs` rows created. */
   newJobs: number;
@@ -31,6 +35,8 @@ export interface StoreStats {
   mergedAcrossProviders: number;
   /** Combination links written (new or refreshed). */
   linked: number;
+  /** Statements run again because a concurrent writer got in their way (see RACE_CODES). */
+  retried: number;
 }
 
 /** Options for {@link storeJobs}. */
@@ -59,6 +65,7 @@ export function emptyStoreStats(): StoreStats {
     mergedWithinProvider: 0,
     mergedAcrossProviders: 0,
     linked: 0,
+    retried: 0,
   };
 }
 
@@ -183,6 +190,7 @@ function statsOf(counts: ChunkCounts): StoreStats {
     mergedWithinProvider: counts.merged_within,
     mergedAcrossProviders: counts.merged_across,
     linked: counts.linked,
+    retried: 0,
   };
 }
 
@@ -196,12 +204,18 @@ const RACE_CODES = new Set(["23503", "23505", "40P01"]);
 /** Attempts per chunk before a race is reported as an error. */
 const MAX_ATTEMPTS = 6;
 
-/** A posting that may be stored already, sent as keys only. */
-interface SeenPosting {
-  provider: string;
-  provider_job_id: string;
-  valid_through: string | null;
-}
+/**
+ * A posting that may be stored already, as `private.job_batch_known` reads it: its provider
+ * id, validity, and its current apply URL and keys (which its job learns when they changed).
+ */
+type KnownRow = [
+  provider: string,
+  providerJobId: string,
+  validThrough: string | null,
+  url: string | null,
+  canonicalUrl: string | null,
+  fingerprint: string,
+];
 
 /**
  * The last record of each provider posting, in the order postings first appear (a provider
@@ -222,14 +236,22 @@ function latestPerPosting(jobs: readonly CanonicalJob[]): CanonicalJob[] {
   return postings;
 }
 
-/** Runs one statement, again when a concurrent writer got in its way (see RACE_CODES). */
-async function withRaceRetries<T>(sql: Queryable, run: (q: Queryable) => Promise<T>): Promise<T> {
+/**
+ * Runs one statement, again when a concurrent writer got in its way (see RACE_CODES); counts
+ * the runs again in `stats.retried`.
+ */
+async function withRaceRetries<T>(
+  sql: Queryable,
+  stats: StoreStats,
+  run: (q: Queryable) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1;; attempt++) {
     try {
       return await isolated(sql, run);
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (attempt >= MAX_ATTEMPTS || !code || !RACE_CODES.has(code)) throw error;
+      stats.retried++;
       // back off with jitter, so that writers which collided do not collide again
       const ceiling = 50 * 2 ** attempt;
       await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + Math.random() * ceiling));
@@ -238,27 +260,31 @@ async function withRaceRetries<T>(sql: Queryable, run: (q: Queryable) => Promise
 }
 
 /**
- * Settles the postings stored before: marks them seen (and their jobs), links their jobs to
- * the combination, and returns the others, with the counts of what it did.
+ * Settles the postings stored before: marks them seen (and their jobs), has their jobs learn
+ * their current keys, links the jobs to the combination; returns the others, the stored ones'
+ * identities, and the counts of what it did.
  */
 async function seeKnown(
   sql: Queryable,
-  postings: readonly CanonicalJob[],
+  postings: readonly BatchPosting[],
   combinationId: number | null,
-): Promise<{ unknown: CanonicalJob[]; stats: StoreStats }> {
-  const keys: SeenPosting[] = postings.map((job) => ({
-    provider: job.provider,
-    provider_job_id: job.providerJobId,
-    valid_through: isoOrNull(job.validThrough),
-  }));
+): Promise<{ unknown: BatchPosting[]; stored: BatchPosting[]; stats: StoreStats }> {
+  const rows: KnownRow[] = postings.map(({ job, identity }) => [
+    job.provider,
+    job.providerJobId,
+    isoOrNull(job.validThrough),
+    job.applyUrl,
+    identity.canonicalUrl,
+    identity.fingerprint,
+  ]);
+  const retries = emptyStoreStats();
   const found = await withRaceRetries(
     sql,
+    retries,
     (q) =>
       q<{ provider: string; provider_job_id: string; job_id: number }[]>`
-        select provider, provider_job_id, job_id
-        from public.see_known_postings(${
-        postgresJson(keys)
-      }::text::jsonb, ${combinationId}::bigint)`,
+      select provider, provider_job_id, job_id from public.see_known_postings(
+        ${postgresJson(rows)}::text::jsonb, ${combinationId}::bigint)`,
   );
   const stored = new Map<string, Set<string>>();
   for (const row of found) {
@@ -266,15 +292,18 @@ async function seeKnown(
     if (!ids) stored.set(row.provider, ids = new Set());
     ids.add(row.provider_job_id);
   }
+  const isStored = ({ job }: BatchPosting) => stored.get(job.provider)?.has(job.providerJobId);
   const jobs = new Set(found.map((row) => row.job_id)).size;
   return {
-    unknown: postings.filter((job) => !stored.get(job.provider)?.has(job.providerJobId)),
+    unknown: postings.filter((posting) => !isStored(posting)),
+    stored: postings.filter(isStored),
     stats: {
       ...emptyStoreStats(),
       postings: found.length,
       jobs,
       seenAgain: found.length,
       linked: combinationId === null ? 0 : jobs,
+      retried: retries.retried,
     },
   };
 }
@@ -286,11 +315,12 @@ async function upsertGroups(
   combinationId: number | null,
 ): Promise<StoreStats> {
   const { jobs, sources } = batchRows(groups);
-  const counts = await withRaceRetries(sql, async (q) =>
+  const retries = emptyStoreStats();
+  const counts = await withRaceRetries(sql, retries, async (q) =>
     (await q<ChunkCounts[]>`
       select * from public.upsert_jobs(${postgresJson(jobs)}::text::jsonb,
         ${postgresJson(sources)}::text::jsonb, '[]'::jsonb, ${combinationId}::bigint)`)[0]);
-  return statsOf(counts);
+  return { ...statsOf(counts), retried: retries.retried };
 }
 
 /**
@@ -354,12 +384,17 @@ export async function storeJobs(
   const total = emptyStoreStats();
   // 1. the stored postings are settled; the others are grouped while later chunks are out
   const grouper = createJobGrouper();
-  const seeing = workPool<readonly CanonicalJob[]>(concurrency, async (chunk) => {
-    const { unknown, stats } = await seeKnown(sql, chunk, combinationId);
+  const seeing = workPool<{ job: CanonicalJob; index: number }[]>(concurrency, async (chunk) => {
+    const identified = chunk.map(({ job, index }) => ({ job, identity: jobIdentity(job), index }));
+    const { unknown, stored, stats } = await seeKnown(sql, identified, combinationId);
     addStoreStats(total, stats);
     grouper.add(unknown);
+    grouper.witness(
+      stored.map(({ job, identity }) => ({ ...identity, country: job.location.country })),
+    );
   });
-  for (const chunk of evenChunks(postings, chunkSize, concurrency)) seeing.add(chunk);
+  const indexed = postings.map((job, index) => ({ job, index }));
+  for (const chunk of evenChunks(indexed, chunkSize, concurrency)) seeing.add(chunk);
   await seeing.done();
   // 2. the others in full. Groups never share a key, so their chunks can be stored side by side.
   const groups = grouper.groups();

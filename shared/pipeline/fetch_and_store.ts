@@ -88,6 +88,7 @@ export function usageDelta(step: FetchAndStore): Record<string, unknown> {
     merged_within_provider: store.mergedWithinProvider,
     merged_across_providers: store.mergedAcrossProviders,
     seen_again: store.seenAgain,
+    store_retries: store.retried,
     rejected_records: rejected,
     credits_used: credits,
     credits_by_provider: step.creditsByProvider,
