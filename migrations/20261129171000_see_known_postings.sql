@@ -45,8 +45,15 @@ as $$
       fingerprint = s.fingerprint
     from posting s
     where x.provider = s.provider and x.provider_job_id = s.provider_job_id
+    -- the row as it was before this statement (a statement does not see its own changes):
+    -- only keys that changed need learning
     returning x.provider, x.provider_job_id, x.job_id, s.valid_through, s.canonical_url,
-              s.fingerprint
+              s.fingerprint,
+              (select o.canonical_url is distinct from s.canonical_url
+                        or o.fingerprint is distinct from s.fingerprint
+               from public.job_sources o
+               where o.provider = x.provider and o.provider_job_id = x.provider_job_id)
+                as keys_changed
   ),
   -- one UPDATE per job (a second one on the same row in the same statement would be skipped),
   -- with the latest validity any of its postings gives; in job id order, the order the jobs
@@ -75,7 +82,7 @@ as $$
                    then private.job_key('u', s.canonical_url) end),
              (private.job_key('f', s.fingerprint))
     ) as k(key)
-    where k.key is not null
+    where s.keys_changed and k.key is not null
     order by k.key, s.job_id
     on conflict (key) do nothing
     returning key
