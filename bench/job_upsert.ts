@@ -202,10 +202,7 @@ async function upsertRound(rounds: Rounds, preload: CanonicalJob[], all: Canonic
   });
 }
 
-async function insertSelectRound(rounds: Rounds, all: CanonicalJob[]) {
-  // the rows are formed outside the timing: the baseline is the database's work, with the
-  // JSON written per chunk as the store writes it
-  const grouped = groupJobs(all);
+async function insertSelectRound(rounds: Rounds, grouped: Groups) {
   return await rounds.round((sql, width) =>
     timed(() =>
       eachChunk(grouped, width, async (groups) => {
@@ -234,8 +231,7 @@ function copyField(value: unknown): string {
   return text.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]);
 }
 
-async function copyRound(rounds: Rounds, all: CanonicalJob[]) {
-  const grouped = groupJobs(all);
+async function copyRound(rounds: Rounds, grouped: Groups) {
   return await rounds.round((sql, width) =>
     timed(() =>
       eachChunk(grouped, width, async (groups) => {
@@ -292,17 +288,19 @@ async function measure(rounds: Rounds, label: string, all: CanonicalJob[]) {
   const upsert: number[] = [];
   const insertSelect: number[] = [];
   const copy: number[] = [];
+  // the baselines' rows are formed once, outside their timing: a baseline is the database's
+  // work, with the JSON or COPY text written per chunk as the store writes its own
+  const grouped = groupJobs(all);
+  // round 0 warms up and is not counted
   for (let round = 0; round <= roundsPerBench; round++) {
-    const warmUp = round === 0;
-    const times = [
-      await upsertRound(rounds, preload, all),
-      await insertSelectRound(rounds, all),
-      await copyRound(rounds, all),
-    ];
-    if (warmUp) continue;
-    upsert.push(times[0]);
-    insertSelect.push(times[1]);
-    copy.push(times[2]);
+    const counted = round > 0;
+    const upsertMs = await upsertRound(rounds, preload, all);
+    const insertSelectMs = await insertSelectRound(rounds, grouped);
+    const copyMs = await copyRound(rounds, grouped);
+    if (!counted) continue;
+    upsert.push(upsertMs);
+    insertSelect.push(insertSelectMs);
+    copy.push(copyMs);
   }
   const rate = (ms: number) => all.length / (ms / 1000);
   const name = `job upsert, ${label}, ${all.length} postings, half known`;

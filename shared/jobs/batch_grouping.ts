@@ -48,13 +48,30 @@ function completeness(job: CanonicalJob): number {
  * last one seen (a provider repeating itself is one record).
  */
 export function groupJobs(jobs: readonly CanonicalJob[]): JobGroup[] {
-  const bySource = new Map<string, CanonicalJob>();
-  for (const job of jobs) bySource.set(`${job.provider}\u0000${job.providerJobId}`, job);
   const grouper = createJobGrouper();
   grouper.add(
-    [...bySource.values()].map((job, index) => ({ job, identity: jobIdentity(job), index })),
+    latestPerPosting(jobs).map((job, index) => ({ job, identity: jobIdentity(job), index })),
   );
   return grouper.groups();
+}
+
+/**
+ * The last record of each provider posting, in the order postings first appear (a provider
+ * repeating itself is one record).
+ */
+export function latestPerPosting(jobs: readonly CanonicalJob[]): CanonicalJob[] {
+  const postings: CanonicalJob[] = [];
+  const at = new Map<string, Map<string, number>>();
+  for (const job of jobs) {
+    let ids = at.get(job.provider);
+    if (!ids) at.set(job.provider, ids = new Map());
+    const index = ids.get(job.providerJobId);
+    if (index === undefined) {
+      ids.set(job.providerJobId, postings.length);
+      postings.push(job);
+    } else postings[index] = job;
+  }
+  return postings;
 }
 
 /** Groups postings as they arrive; see {@link createJobGrouper}. */
@@ -65,7 +82,7 @@ export interface JobGrouper {
    * Adds stored postings the batch saw again: they join no group, but a coarse posting is not
    * joined to another city's job when one of them is a city of its loose key.
    */
-  witness(identities: Iterable<JobIdentity & { country: string | null }>): void;
+  witness(postings: Iterable<IdentifiedJob>): void;
   /**
    * The groups of everything added, in the order of their first posting; members most complete
    * first, then in batch order: the same whatever order postings were added in.
@@ -108,9 +125,11 @@ export function createJobGrouper(): JobGrouper {
         if (identity.locationIsCoarse) coarseLoose.add(identity.looseFingerprint);
       }
     },
-    witness(identities) {
-      for (const identity of identities) {
-        if (!identity.locationIsCoarse) witnesses.push({ identity, country: identity.country });
+    witness(postings) {
+      for (const { job, identity } of postings) {
+        if (!identity.locationIsCoarse) {
+          witnesses.push({ identity, country: job.location.country });
+        }
       }
     },
     groups() {

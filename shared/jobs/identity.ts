@@ -69,7 +69,8 @@ function isTrackingParam(name: string): boolean {
  */
 export function canonicalUrl(url: string | null | undefined): string | null {
   if (!url || url.length > 2000) return null;
-  const parts = plainUrlParts(url.trim()) ?? parsedUrlParts(url.trim());
+  const trimmed = url.trim();
+  const parts = plainUrlParts(trimmed) ?? parsedUrlParts(trimmed);
   if (!parts) return null;
   const host = parts.host.toLowerCase().replace(/^(www\d?|m)\./, "");
   const params = parts.params

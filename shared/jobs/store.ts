@@ -13,7 +13,12 @@
 import { postgresJson } from "../db/json.ts";
 import { isolated, isTransaction, type Queryable } from "../db/postgres.ts";
 import type { CanonicalJob } from "./canonical_job.ts";
-import { type BatchPosting, createJobGrouper, type JobGroup } from "./batch_grouping.ts";
+import {
+  type BatchPosting,
+  createJobGrouper,
+  type JobGroup,
+  latestPerPosting,
+} from "./batch_grouping.ts";
 import { jobIdentity } from "./identity.ts";
 
 /** What storing a batch did. */
@@ -218,40 +223,19 @@ type KnownRow = [
 ];
 
 /**
- * The last record of each provider posting, in the order postings first appear (a provider
- * repeating itself is one record).
- */
-function latestPerPosting(jobs: readonly CanonicalJob[]): CanonicalJob[] {
-  const postings: CanonicalJob[] = [];
-  const at = new Map<string, Map<string, number>>();
-  for (const job of jobs) {
-    let ids = at.get(job.provider);
-    if (!ids) at.set(job.provider, ids = new Map());
-    const index = ids.get(job.providerJobId);
-    if (index === undefined) {
-      ids.set(job.providerJobId, postings.length);
-      postings.push(job);
-    } else postings[index] = job;
-  }
-  return postings;
-}
-
-/**
- * Runs one statement, again when a concurrent writer got in its way (see RACE_CODES); counts
- * the runs again in `stats.retried`.
+ * Runs one statement, again when a concurrent writer got in its way (see RACE_CODES); returns
+ * its result and how many times it was run again.
  */
 async function withRaceRetries<T>(
   sql: Queryable,
-  stats: StoreStats,
   run: (q: Queryable) => Promise<T>,
-): Promise<T> {
+): Promise<{ result: T; retried: number }> {
   for (let attempt = 1;; attempt++) {
     try {
-      return await isolated(sql, run);
+      return { result: await isolated(sql, run), retried: attempt - 1 };
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (attempt >= MAX_ATTEMPTS || !code || !RACE_CODES.has(code)) throw error;
-      stats.retried++;
       // back off with jitter, so that writers which collided do not collide again
       const ceiling = 50 * 2 ** attempt;
       await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + Math.random() * ceiling));
@@ -277,10 +261,8 @@ async function seeKnown(
     identity.canonicalUrl,
     identity.fingerprint,
   ]);
-  const retries = emptyStoreStats();
-  const found = await withRaceRetries(
+  const { result: found, retried } = await withRaceRetries(
     sql,
-    retries,
     (q) =>
       q<{ provider: string; provider_job_id: string; job_id: number }[]>`
       select provider, provider_job_id, job_id from public.see_known_postings(
@@ -303,7 +285,7 @@ async function seeKnown(
       jobs,
       seenAgain: found.length,
       linked: combinationId === null ? 0 : jobs,
-      retried: retries.retried,
+      retried,
     },
   };
 }
@@ -315,12 +297,14 @@ async function upsertGroups(
   combinationId: number | null,
 ): Promise<StoreStats> {
   const { jobs, sources } = batchRows(groups);
-  const retries = emptyStoreStats();
-  const counts = await withRaceRetries(sql, retries, async (q) =>
-    (await q<ChunkCounts[]>`
+  const { result: counts, retried } = await withRaceRetries(
+    sql,
+    async (q) =>
+      (await q<ChunkCounts[]>`
       select * from public.upsert_jobs(${postgresJson(jobs)}::text::jsonb,
-        ${postgresJson(sources)}::text::jsonb, '[]'::jsonb, ${combinationId}::bigint)`)[0]);
-  return { ...statsOf(counts), retried: retries.retried };
+        ${postgresJson(sources)}::text::jsonb, '[]'::jsonb, ${combinationId}::bigint)`)[0],
+  );
+  return { ...statsOf(counts), retried };
 }
 
 /**
@@ -389,9 +373,7 @@ export async function storeJobs(
     const { unknown, stored, stats } = await seeKnown(sql, identified, combinationId);
     addStoreStats(total, stats);
     grouper.add(unknown);
-    grouper.witness(
-      stored.map(({ job, identity }) => ({ ...identity, country: job.location.country })),
-    );
+    grouper.witness(stored);
   });
   const indexed = postings.map((job, index) => ({ job, index }));
   for (const chunk of evenChunks(indexed, chunkSize, concurrency)) seeing.add(chunk);
