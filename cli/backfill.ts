@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { requestBackfill } from "../shared/backfill/claims.ts";
+import { type BackfillWait, backfillWaits, requestBackfill } from "../shared/backfill/claims.ts";
 import { backfillDepsFromConfig } from "../shared/backfill/from_config.ts";
 import { type RequestOutcome, runBackfill } from "../shared/backfill/run.ts";
 import { type CommandContext, isUuid, requireUser, UsageError } from "./context.ts";
@@ -28,6 +28,21 @@ export function describeOutcome(outcome: RequestOutcome): string {
     `  credits: JSearch ${n(credits.jsearch)}, Active Jobs DB ${n(credits.active_jobs_db)} ` +
     `(+${n(s.job_credits?.active_jobs_db)} job credits); saved by dedup: ${n(s.credits_saved)}`,
   ].join("\n");
+}
+
+/** One line per reason a request waits, e.g. "request 12: JSearch is paused until ...". */
+export function describeWaits(waits: readonly BackfillWait[]): string {
+  const at = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "Z");
+  return waits.map((wait) => {
+    const head = `  request ${wait.requestId} (user ${wait.userId}): `;
+    if (wait.reason === "held") {
+      return `${head}held by a live worker (${wait.worker}) until ${at(wait.until)}`;
+    }
+    if (wait.reason === "paused") {
+      return `${head}paused: ${wait.provider} is paused until ${at(wait.until)} — ${wait.detail}`;
+    }
+    return `${head}waiting to retry at ${at(wait.until)} — ${wait.detail}`;
+  }).join("\n");
 }
 
 /** What is wrong with the flags, before any database is opened; null when nothing is. */
@@ -67,23 +82,25 @@ export async function backfillCommand(context: CommandContext): Promise<number> 
     const result = await runBackfill(deps, { requestId });
     for (const outcome of result.requests) latest.set(outcome.requestId, outcome);
     const more = result.requests.some((outcome) => outcome.settlement === "continue");
-    if (result.requests.length === 0 || (!more && requestId !== null)) break;
-    if (result.providerStopped) {
-      log(`Stopped: ${result.providerStopped}`);
-      break;
+    for (const pause of result.pausedProviders) {
+      log(`${pause.provider} is paused until ${pause.until?.toISOString()}: ${pause.reason}`);
     }
+    if (result.requests.length === 0 || (!more && requestId !== null)) break;
   }
   const outcomes = [...latest.values()];
+  // what is left waits for something: say what, and until when
+  const waits = await backfillWaits(database.sql, requestId);
   if (json) {
-    console.log(JSON.stringify({ requests: outcomes }));
-  } else if (outcomes.length === 0) {
-    console.log(
-      requestId === null
-        ? "No backfill request is due."
-        : `Request ${requestId} is being worked on elsewhere or not due yet.`,
-    );
+    console.log(JSON.stringify({ requests: outcomes, waiting: waits }));
   } else {
-    console.log(outcomes.map(describeOutcome).join("\n"));
+    if (outcomes.length === 0) {
+      console.log(
+        requestId === null ? "No backfill request is due." : `Request ${requestId} is not due now.`,
+      );
+    } else {
+      console.log(outcomes.map(describeOutcome).join("\n"));
+    }
+    if (waits.length > 0) console.log(`Waiting:\n${describeWaits(waits)}`);
   }
   return outcomes.some((outcome) => outcome.settlement === "failed") ? 1 : 0;
 }

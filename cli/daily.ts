@@ -9,7 +9,7 @@
  * @module
  */
 import type { Queryable } from "../shared/db/postgres.ts";
-import { runOfDate, startRun } from "../shared/refresh/claims.ts";
+import { type RefreshWait, refreshWaits, runOfDate, startRun } from "../shared/refresh/claims.ts";
 import { refreshDepsFromConfig } from "../shared/refresh/from_config.ts";
 import { drainRun, type RefreshDeps, type RefreshInvocation } from "../shared/refresh/run.ts";
 import { runScheduler } from "../shared/refresh/scheduler.ts";
@@ -53,7 +53,20 @@ export function describeRun(runDate: string, outcome: RefreshInvocation): string
     `${n(s.seen_again)} already stored`,
     `  credits: JSearch ${n(credits.jsearch)}, Active Jobs DB ${n(credits.active_jobs_db)} ` +
     `(+${n(s.job_credits?.active_jobs_db)} job credits)`,
+    ...describeRefreshWaits(outcome.waits ?? []),
   ].join("\n");
+}
+
+/** One line per reason the run's items wait, and until when. */
+export function describeRefreshWaits(waits: readonly RefreshWait[]): string[] {
+  const at = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "Z");
+  return waits.map((wait) =>
+    wait.reason === "held"
+      ? `  waiting: ${wait.items} item(s) held by a live worker until ${at(wait.until)}`
+      : wait.reason === "paused"
+      ? `  waiting: ${wait.provider} is paused until ${at(wait.until)} — ${wait.detail}`
+      : `  waiting: ${wait.items} item(s) wait to retry at ${at(wait.until)} — ${wait.detail}`
+  );
 }
 
 async function runOnce(
@@ -66,17 +79,21 @@ async function runOnce(
   if (runId === null && existing && existing.status !== "running") {
     const message = `The daily refresh of ${existing.runDate} has run already (run ` +
       `${existing.id}: ${existing.status}); add --force to run it again.`;
+    const waits = await refreshWaits(sql, existing.id);
     console.log(
       options.json
-        ? JSON.stringify({ run_id: existing.id, status: existing.status, message })
-        : message,
+        ? JSON.stringify({ run_id: existing.id, status: existing.status, message, waiting: waits })
+        : [message, ...describeRefreshWaits(waits)].join("\n"),
     );
     return 0;
   }
   const id = runId ?? existing!.id;
-  const outcome = await drainRun(deps, id);
+  const drained = await drainRun(deps, id);
+  const outcome = { ...drained, waits: drained.waits ?? await refreshWaits(sql, id) };
   console.log(
-    options.json ? JSON.stringify(outcome) : describeRun(existing?.runDate ?? "", outcome),
+    options.json
+      ? JSON.stringify({ ...outcome, waiting: outcome.waits })
+      : describeRun(existing?.runDate ?? "", outcome),
   );
   return outcome.status === "failed" ? 1 : 0;
 }

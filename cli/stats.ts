@@ -22,16 +22,42 @@ export async function statsCommand(context: CommandContext): Promise<number> {
     select count(*)::int as combinations,
            count(*) filter (where state = 'backfilled')::int as backfilled,
            count(*) filter (where state = 'failed')::int as failed,
-           count(*) filter (where state in ('pending', 'claimed'))::int as in_progress
+           count(*) filter (where state in ('pending', 'claimed'))::int as in_progress,
+           count(*) filter (where state = 'waiting')::int as waiting,
+           count(*) filter (where state = 'waiting' and 'jsearch' = any (providers_done))::int
+             as waiting_jsearch_done,
+           count(*) filter (where state = 'waiting'
+                              and 'active_jobs_db' = any (providers_done))::int
+             as waiting_active_jobs_db_done
     from public.backfill_tracking`;
+  const pauses = await sql`
+    select provider, paused_until, outcome, reason from public.active_provider_pauses()`;
+  const waits = await sql`
+    select reason, count(*)::int as requests, min(until) as until
+    from public.backfill_waits() group by reason order by reason`;
   if (json) {
-    console.log(JSON.stringify({ tracking, savings, quota, popular, runs }));
+    console.log(JSON.stringify({ tracking, savings, quota, popular, runs, pauses, waits }));
     return 0;
   }
   console.log(
     `Tracking: ${tracking.combinations} combinations, ${tracking.backfilled} backfilled, ` +
-      `${tracking.in_progress} in progress, ${tracking.failed} failed`,
+      `${tracking.in_progress} in progress, ${tracking.waiting} waiting for a provider ` +
+      `(${tracking.waiting_jsearch_done} with JSearch done, ${tracking.waiting_active_jobs_db_done} ` +
+      `with Active Jobs DB done), ${tracking.failed} failed`,
   );
+  for (const p of pauses) {
+    console.log(
+      `Paused: ${p.provider} until ${(p.paused_until as Date).toISOString()} (${p.outcome}): ` +
+        p.reason,
+    );
+  }
+  for (const w of waits) {
+    const what = { held: "held by a live worker", paused: "paused", retry: "waiting to retry" };
+    console.log(
+      `Backfill requests ${what[w.reason as keyof typeof what]}: ${w.requests}, the first until ` +
+        (w.until as Date).toISOString(),
+    );
+  }
   console.log(
     `Overlap: ${savings.user_combinations} user combinations → ${savings.combinations} fetched; ` +
       `credits spent ${savings.credits_spent}, a per-user backfill would have spent ` +
@@ -40,9 +66,14 @@ export async function statsCommand(context: CommandContext): Promise<number> {
   console.log("Quota per provider and month:");
   for (const q of quota) {
     const budget = q.budget_credits === null ? "no budget" : `budget ${q.budget_credits}`;
+    const open = q.pending_calls + q.unknown_calls > 0
+      ? `; ${q.pending_calls} pending and ${q.unknown_calls} unknown calls, ` +
+        `${q.credits_possibly_billed} of the credits possibly billed`
+      : "";
     console.log(
       `  ${(q.month as Date).toISOString().slice(0, 7)} ${q.provider}: ${q.calls} calls ` +
-        `(${q.failed_calls} failed), ${q.credits} credits (${budget}), ${q.jobs_returned} jobs`,
+        `(${q.failed_calls} failed), ${q.credits} credits (${budget}), ${q.jobs_returned} jobs` +
+        open,
     );
   }
   console.log("Most shared combinations:");

@@ -3,7 +3,7 @@ import { createJobWorld } from "../local/fakes/mod.ts";
 import { fetchActiveJobsDb } from "../shared/providers/active_jobs_db/client.ts";
 import { fetchJSearch } from "../shared/providers/jsearch/client.ts";
 import { memoryBudgetLedger } from "../shared/providers/budget.ts";
-import { sqlUsageLedger } from "../shared/providers/ledger.ts";
+import { memoryUsageLedger, sqlUsageLedger } from "../shared/providers/ledger.ts";
 import { fetchAllProviders, fetchFrom } from "../shared/providers/mod.ts";
 import { createProviderSession } from "../shared/providers/session.ts";
 import { dbTest, withRollback } from "./support/database.ts";
@@ -124,7 +124,7 @@ Deno.test("Active Jobs DB stops when a page repeats the previous first id", asyn
       return fetch(url, init);
     };
     const session = createProviderSession("active_jobs_db", h.sessions.active_jobs_db.settings, {
-      ledger: { record: () => Promise.resolve() },
+      ledger: memoryUsageLedger(),
       fetch: ignoringOffset,
     });
     const result = await fetchActiveJobsDb(session, berlin, lastDays(7));

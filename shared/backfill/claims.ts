@@ -93,6 +93,8 @@ export interface CombinationResult {
   fetchedUntil: Date;
   /** Why it is not complete, when it is not. */
   error?: string;
+  /** The providers not done wait (a pause, a Retry-After) and none failed: until then. */
+  waitUntil?: Date;
 }
 
 /** Records the attempt; returns the combination's new state, or "lost" if the claim expired. */
@@ -102,12 +104,13 @@ export async function finishCombination(
   request: BackfillRequest,
   worker: string,
   result: CombinationResult,
-): Promise<"backfilled" | "failed" | "lost"> {
+): Promise<"backfilled" | "waiting" | "failed" | "lost"> {
   const [{ state }] = await sql`
     select public.finish_backfill_combination(
       ${combination.id}::bigint, ${worker}, ${request.id}::bigint, ${result.providersDone}::text[],
       ${postgresJson(result.creditsByProvider)}::text::jsonb, ${result.fetchedUntil.toISOString()},
-      ${combination.days}::integer, ${result.error ?? null}) as state`;
+      ${combination.days}::integer, ${result.error ?? null},
+      ${result.waitUntil?.toISOString() ?? null}::timestamptz) as state`;
   return state;
 }
 
@@ -127,13 +130,11 @@ export async function settleRequest(
   sql: Queryable,
   request: BackfillRequest,
   worker: string,
-  options: { maxAttempts: number; chain: boolean; pauseUntil?: Date; pauseReason?: string },
+  options: { maxAttempts: number; chain: boolean },
 ): Promise<Settlement> {
   const [{ outcome }] = await sql`
     select public.settle_backfill_request(${request.id}::bigint, ${worker},
-      ${options.maxAttempts}::integer, interval '15 seconds', ${options.chain},
-      ${options.pauseUntil?.toISOString() ?? null}::timestamptz,
-      ${options.pauseReason ?? null}) as outcome`;
+      ${options.maxAttempts}::integer, interval '15 seconds', ${options.chain}) as outcome`;
   return outcome;
 }
 
@@ -148,6 +149,37 @@ export async function releaseRequest(
   await sql`
     select public.release_backfill_request(${request.id}::bigint, ${worker}, ${error},
                                            make_interval(secs => ${retryAfterSeconds}))`;
+}
+
+/** Why an open request does not run now (`public.backfill_waits()`). */
+export interface BackfillWait {
+  requestId: number;
+  userId: string;
+  /** held: leased to a live worker; paused: a provider is paused; retry: a retry time. */
+  reason: "held" | "paused" | "retry";
+  until: Date;
+  provider: string | null;
+  worker: string | null;
+  detail: string;
+}
+
+/** What keeps open requests from running now, and until when (only `requestId`'s if given). */
+export async function backfillWaits(
+  sql: Queryable,
+  requestId: number | null = null,
+): Promise<BackfillWait[]> {
+  const rows = await sql`
+    select * from public.backfill_waits() w
+    where ${requestId}::bigint is null or w.request_id = ${requestId}::bigint`;
+  return rows.map((row) => ({
+    requestId: Number(row.request_id),
+    userId: row.user_id,
+    reason: row.reason,
+    until: new Date(row.until),
+    provider: row.provider,
+    worker: row.worker,
+    detail: row.detail,
+  }));
 }
 
 /**

@@ -1,9 +1,11 @@
 /**
  * One attempt at backfilling one claimed combination: fetch the providers it still needs (JSearch
  * over the period, `date_posted=month` for a month; Active Jobs DB's 7-day endpoint, paged),
- * store what came back — deduplicated across providers and linked to the combination — and say
- * which providers are done. Jobs from a provider that failed half-way are stored too; the
- * combination is then retried for that provider only.
+ * each page stored as it arrives with its cursor — deduplicated across providers and linked to
+ * the combination — and say which providers are done. A retry resumes each provider at its
+ * cursor, with the parameters and window of the first attempt (the cursor belongs to the
+ * period, `days:N`, not to a request). A paused provider, or a page that must wait for a
+ * Retry-After, makes the combination wait, not fail.
  *
  * @module
  */
@@ -40,6 +42,8 @@ export async function backfillCombination(
     providers: PROVIDERS.filter((provider) => !combination.providersDone.includes(provider)),
     combinationId: combination.id,
     runId: request.runId,
+    purpose: "backfill",
+    owner: `days:${combination.days}`,
   });
   return {
     ...step,
@@ -48,6 +52,7 @@ export async function backfillCombination(
       creditsByProvider: step.creditsByProvider,
       fetchedUntil: until,
       error: step.errors.length > 0 ? step.errors.join("; ") : undefined,
+      waitUntil: step.waitUntil,
     },
   };
 }
@@ -57,6 +62,7 @@ export function progressDelta(report: CombinationReport, state: string): Record<
   return {
     attempts: 1,
     attempts_failed: state === "failed" ? 1 : 0,
+    attempts_waiting: state === "waiting" ? 1 : 0,
     claims_lost: state === "lost" ? 1 : 0,
     ...usageDelta(report),
   };

@@ -8,8 +8,9 @@
  * @module
  */
 import type { Queryable } from "../db/postgres.ts";
+import { type Provider, PROVIDERS } from "../jobs/canonical_job.ts";
+import { applyPauses } from "../pipeline/cursors.ts";
 import type { ProviderSessions } from "../providers/mod.ts";
-import type { ProviderSession } from "../providers/session.ts";
 import {
   type BackfillRequest,
   claimCombinations,
@@ -71,31 +72,23 @@ export interface BackfillInvocation {
   attempted: number;
   /** Why it stopped early, if it did (budget, combination cap, a provider stopped). */
   stoppedBy?: string;
-  /** A provider stopped for the run (spent quota, rejected key): later invocations wait too. */
-  providerStopped?: string;
+  /** Providers paused (spent quota or budget, refused key): only their work waited. */
+  pausedProviders: ProviderPause[];
 }
 
-function stoppedProvider(sessions: ProviderSessions): ProviderSession | undefined {
-  return [sessions.jsearch, sessions.active_jobs_db].find((session) => session.stopped);
+/** A provider that is paused, until when, and why. */
+export interface ProviderPause {
+  provider: Provider;
+  until: Date | null;
+  reason: string;
 }
 
-/** Until when a stopped provider is not worth calling again, and why. */
-export function providerPause(
-  session: ProviderSession,
-  now: Date,
-): { until: Date; reason: string } {
-  const stop = session.stopped!;
-  const reason = stop.message;
-  if (stop.outcome === "budget_exhausted") {
-    // budgets are per calendar month (UTC)
-    return {
-      until: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)),
-      reason,
-    };
-  }
-  const reset = stop.outcome === "quota_exhausted" ? session.quota?.resetSeconds : null;
-  const seconds = reset && reset > 0 ? reset : 3600;
-  return { until: new Date(now.getTime() + seconds * 1000), reason };
+/** The providers paused in these sessions, with until when and why. */
+export function pausedProviders(sessions: ProviderSessions): ProviderPause[] {
+  return PROVIDERS.filter((provider) => sessions[provider].stopped).map((provider) => {
+    const stopped = sessions[provider].stopped!;
+    return { provider, until: stopped.until ?? null, reason: stopped.message };
+  });
 }
 
 /**
@@ -110,15 +103,23 @@ export async function runBackfill(
   const clock = deps.clock ?? (() => Date.now());
   const log = deps.log ?? (() => {});
   const started = clock();
-  const invocation: BackfillInvocation = { worker, requests: [], attempted: 0 };
+  const invocation: BackfillInvocation = {
+    worker,
+    requests: [],
+    attempted: 0,
+    pausedProviders: [],
+  };
   let sessions: ProviderSessions | null = null;
   const limit = (): string | undefined => {
     if (invocation.attempted >= deps.maxCombinations) {
       return `the cap of ${deps.maxCombinations} combinations per invocation`;
     }
     if (clock() - started >= deps.timeBudgetMs) return `the time budget of ${deps.timeBudgetMs} ms`;
-    const stopped = sessions ? stoppedProvider(sessions) : undefined;
-    return stopped ? `${stopped.provider} is stopped: ${stopped.stopped!.message}` : undefined;
+    // a paused provider stops only its own work; with every provider paused nothing can be done
+    const paused = sessions ? pausedProviders(sessions) : [];
+    return paused.length === PROVIDERS.length
+      ? `every provider is paused: ${paused.map((p) => p.reason).join("; ")}`
+      : undefined;
   };
 
   while (!limit()) {
@@ -139,14 +140,9 @@ export async function runBackfill(
       log(`backfill request ${request.id}: ${message}`);
       throw error;
     }
-    const stopped = stoppedProvider(sessions);
-    // a pause is compared with the database clock, never with a test clock
-    const pause = stopped ? providerPause(stopped, new Date()) : undefined;
     const settlement = await settleRequest(deps.sql, request, worker, {
       maxAttempts: deps.maxAttempts,
       chain: deps.chain,
-      pauseUntil: pause?.until,
-      pauseReason: pause?.reason,
     });
     const [run] = await deps.sql`select status, stats from public.runs where id = ${request.runId}`;
     invocation.requests.push({
@@ -165,8 +161,7 @@ export async function runBackfill(
     if (options.requestId != null) break;
   }
   invocation.stoppedBy = limit();
-  const stopped = sessions ? stoppedProvider(sessions) : undefined;
-  if (stopped) invocation.providerStopped = `${stopped.provider}: ${stopped.stopped!.message}`;
+  invocation.pausedProviders = sessions ? pausedProviders(sessions) : [];
   return invocation;
 }
 
@@ -189,6 +184,9 @@ async function backfillRequest(
   const { limit, log } = loop;
   let attempted = 0;
   while (!limit()) {
+    // pauses written by other invocations since the last claim stop those providers here too
+    await applyPauses(deps.sql, sessions);
+    if (limit()) break;
     const [combination] = await claimCombinations(deps.sql, request, worker, {
       maxAttempts: deps.maxAttempts,
     });

@@ -59,6 +59,28 @@ export function describeConnectionError(error: unknown, url: string): string | u
   return undefined;
 }
 
+/** Client-side codes of postgres.js and the socket for a database that cannot be reached. */
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EPIPE",
+  "ETIMEDOUT",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+]);
+
+/**
+ * True when `error` says the database could not be reached or went away (a connection error,
+ * SQLSTATE class 08, or a server shutting down or starting, 57P01–57P03): worth another try.
+ */
+export function isConnectionError(error: unknown): boolean {
+  const code = String((error as { code?: unknown })?.code ?? "");
+  return CONNECTION_CODES.has(code) || code.startsWith("08") || /^57P0[123]$/.test(code);
+}
+
 /** Anything that runs queries: a pool, or a transaction on it. */
 export type Queryable = Sql | TransactionSql;
 

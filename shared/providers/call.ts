@@ -6,7 +6,7 @@
  * @module
  */
 import { PROVIDER_NAMES } from "../jobs/canonical_job.ts";
-import type { CallOutcome } from "./ledger.ts";
+import type { CallOutcome, UsageResult, UsageRow } from "./ledger.ts";
 import {
   classifyTooManyRequests,
   gatewayMessage,
@@ -40,6 +40,15 @@ export interface CallRequest<T> {
   context: CallContext;
 }
 
+/**
+ * The ledger row of an answered call, still `pending`: whoever stores the answer completes it
+ * in the same transaction ({@link completeUsage} otherwise).
+ */
+export interface AnsweredUsage {
+  row: UsageRow;
+  result: UsageResult;
+}
+
 /** A successful call. */
 export interface CallSuccess<T> {
   ok: true;
@@ -49,6 +58,7 @@ export interface CallSuccess<T> {
   attempts: number;
   /** Request credits billed over all attempts. */
   credits: number;
+  usage: AnsweredUsage;
 }
 
 /** A failed call. */
@@ -63,6 +73,11 @@ export interface CallFailure {
   credits: number;
   /** No HTTP call was made: the provider was already stopped. */
   skipped: boolean;
+  /**
+   * The page is to be asked again, not before this: the provider asked for a longer wait than
+   * this run makes (Retry-After), or the invocation's deadline came. Not a failure of the page.
+   */
+  retryAt?: Date;
 }
 
 interface Attempt {
@@ -168,11 +183,13 @@ async function attemptOnce<T>(
       };
     } catch (error) {
       if (!(error instanceof InvalidResponseError)) throw error;
+      // a cut-off or garbled 200 is asked again at once: the page exists, the answer broke
       return {
         ...base,
         outcome: "invalid_response",
         error: `${name} ${request.endpoint} sent a malformed page: ${error.message}`,
-        retryable: false,
+        retryable: true,
+        retryAfter: 0,
         credits: request.credits,
       };
     }
@@ -186,7 +203,7 @@ async function attemptOnce<T>(
         outcome: "quota_exhausted",
         message: `${name} quota is spent: ${message}${
           describeQuota(quota)
-        }. No more ${name} calls in this run.`,
+        }. No more ${name} calls until it resets.`,
       });
       return { ...base, outcome: "quota_exhausted", error: message, retryable: false };
     }
@@ -266,9 +283,10 @@ async function reserveBudget(
     if (month) return { month };
     return {
       refusal: `${name}'s monthly budget has no room for a call costing ${credits} credit(s)` +
-        (jobs ? ` and up to ${jobs} jobs` : "") + `; ${name} stops for this run and what it ` +
+        (jobs ? ` and up to ${jobs} jobs` : "") + `; ${name} pauses until next month and what it ` +
         `skips is caught up in a later window. To go on now, raise ` +
-        `${BUDGET_COLUMNS[session.provider]} in public.settings.`,
+        `${BUDGET_COLUMNS[session.provider]} in public.settings and delete its row in ` +
+        "public.provider_pauses.",
     };
   } catch (error) {
     return {
@@ -292,9 +310,121 @@ async function pace(session: ProviderSession): Promise<void> {
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
+/** Completes an answered call's ledger row outside any page transaction; never throws. */
+export async function completeUsage(session: ProviderSession, usage: AnsweredUsage): Promise<void> {
+  await session.ledger.complete(usage.row, usage.result).catch((error) =>
+    console.error(
+      `Cannot complete usage row ${usage.row.id} (${usage.result.outcome}); it stays pending ` +
+        `and the sweep counts it as possibly billed: ${(error as Error).message}`,
+    )
+  );
+}
+
+/** One attempt through the limiter: paced, budgeted, written to the ledger before it leaves. */
+type Gated<T> =
+  | { made: Attempt & { value?: T }; row: UsageRow; startedAt: number }
+  | { refusal: string }
+  | { notSent: string };
+
+async function gatedAttempt<T>(
+  session: ProviderSession,
+  request: CallRequest<T>,
+): Promise<Gated<T>> {
+  const reservedJobs = request.records ?? 0;
+  // pace, then reserve just before the request leaves: a call queued behind the rate limit
+  // holds no budget
+  return await session.limiter.run(async () => {
+    await pace(session);
+    const reservation = await reserveBudget(session, request.credits, reservedJobs);
+    if ("refusal" in reservation) return { refusal: reservation.refusal };
+    const giveBack = (credits: number, jobs: number) =>
+      reservation.month
+        ? session.budget!.release(session.provider, reservation.month, credits, jobs)
+          .catch(() => {/* a release that fails only leaves the budget stricter */})
+        : Promise.resolve();
+    let row: UsageRow;
+    try {
+      row = await session.ledger.open({
+        runId: request.context.runId ?? null,
+        combinationId: request.context.combinationId ?? null,
+        provider: session.provider,
+        endpoint: request.endpoint,
+        params: request.params,
+        credits: request.credits,
+      });
+    } catch (error) {
+      await giveBack(request.credits, reservedJobs);
+      return {
+        notSent: `${PROVIDER_NAMES[session.provider]} was not called: its usage row could not ` +
+          `be written (${(error as Error).message}), and no call leaves without one`,
+      };
+    }
+    const startedAt = performance.now();
+    const made = await attemptOnce(session, request);
+    await giveBack(request.credits - made.credits, Math.max(0, reservedJobs - made.records));
+    return { made, row, startedAt };
+  });
+}
+
+/** What stops the retries before the next attempt, if anything. */
+function beforeAttempt(
+  session: ProviderSession,
+  retry: number,
+  last: Attempt | null,
+): { stop: Omit<CallFailure, "attempts" | "credits"> } | { delay: number } {
+  const name = PROVIDER_NAMES[session.provider];
+  const status = last?.status ?? null;
+  if (session.stopped) {
+    return {
+      stop: {
+        ok: false,
+        outcome: session.stopped.outcome,
+        error: session.stopped.message,
+        status,
+        skipped: last === null,
+      },
+    };
+  }
+  const deadlineStop = (why: string) => ({
+    stop: {
+      ok: false as const,
+      outcome: "timeout" as const,
+      error: `${name}: the invocation's deadline came ${why}; the page is asked again by a ` +
+        "later invocation",
+      status,
+      skipped: false,
+      retryAt: new Date(),
+    },
+  });
+  if (session.deadline !== null && session.clock() >= session.deadline - MIN_CALL_MS) {
+    return deadlineStop(last ? `while retrying (${last.error})` : "before this call");
+  }
+  const delay = retry > 0 && last ? retryDelay(session, retry, last.retryAfter) : 0;
+  if (session.deadline !== null && session.clock() + delay >= session.deadline - MIN_CALL_MS) {
+    return deadlineStop(`before the retry (${last?.error})`);
+  }
+  if (delay > session.settings.retry.maxDelayMs) {
+    const retryAt = new Date(Date.now() + delay);
+    return {
+      stop: {
+        ok: false,
+        outcome: last?.outcome ?? "rate_limited",
+        error: `${last?.error}; the provider asks to wait ${Math.round(delay / 1000)} s, longer ` +
+          `than the ${session.settings.retry.maxDelayMs / 1000} s a worker waits: the page waits ` +
+          `until ${retryAt.toISOString()}`,
+        status,
+        skipped: false,
+        retryAt,
+      },
+    };
+  }
+  return { delay };
+}
+
 /**
- * Makes the call, retrying what is worth retrying, and writes a ledger row per attempt.
- * Never throws for provider trouble; returns a {@link CallFailure} instead.
+ * Makes the call, retrying what is worth retrying. Every attempt has an `api_usage` row before
+ * it leaves; a failed attempt's row is completed here, an answered one's by whoever stores the
+ * answer (`usage`). Never throws for provider trouble; returns a {@link CallFailure} instead.
  */
 export async function callProvider<T>(
   session: ProviderSession,
@@ -304,74 +434,12 @@ export async function callProvider<T>(
   let credits = 0;
   let last: Attempt | null = null;
   for (let retry = 0; retry <= session.settings.retry.maxRetries; retry++) {
-    if (session.stopped) {
-      return {
-        ok: false,
-        outcome: session.stopped.outcome,
-        error: session.stopped.message,
-        status: last?.status ?? null,
-        attempts,
-        credits,
-        skipped: attempts === 0,
-      };
-    }
-    if (session.deadline !== null && session.clock() >= session.deadline - MIN_CALL_MS) {
-      return {
-        ok: false,
-        outcome: "timeout",
-        error: `${PROVIDER_NAMES[session.provider]}: the invocation's deadline came` +
-          (last ? ` while retrying (${last.error})` : " before this call") +
-          "; the rest is fetched by a later invocation",
-        status: last?.status ?? null,
-        attempts,
-        credits,
-        skipped: false,
-      };
-    }
-    if (retry > 0 && last) {
-      const delay = retryDelay(session, retry, last.retryAfter);
-      if (session.deadline !== null && session.clock() + delay >= session.deadline - MIN_CALL_MS) {
-        last = {
-          ...last,
-          error: `${last.error}; no retry: the invocation's deadline comes first`,
-        };
-        break;
-      }
-      if (delay > session.settings.retry.maxDelayMs) {
-        last = {
-          ...last,
-          error: `${last.error}; the provider asks to wait ${Math.round(delay / 1000)} s, ` +
-            `longer than the ${session.settings.retry.maxDelayMs / 1000} s this run waits`,
-        };
-        break;
-      }
-      await session.sleep(delay);
-    }
-    const reservedJobs = request.records ?? 0;
-    let refusal: string | null = null;
-    const started = performance.now();
-    // pace, then reserve just before the request leaves: a call queued behind the rate limit
-    // holds no budget
-    const attempt = await session.limiter.run(async () => {
-      await pace(session);
-      const reservation = await reserveBudget(session, request.credits, reservedJobs);
-      if ("refusal" in reservation) {
-        refusal = reservation.refusal;
-        return null;
-      }
-      const made = await attemptOnce(session, request);
-      if (reservation.month) {
-        await session.budget!.release(
-          session.provider,
-          reservation.month,
-          request.credits - made.credits,
-          Math.max(0, reservedJobs - made.records),
-        ).catch(() => {/* a release that fails only leaves the budget stricter */});
-      }
-      return made;
-    });
-    if (!attempt) {
-      stopProvider(session, { outcome: "budget_exhausted", message: refusal! });
+    const next = beforeAttempt(session, retry, last);
+    if ("stop" in next) return { ...next.stop, attempts, credits };
+    if (next.delay > 0) await session.sleep(next.delay);
+    const gated = await gatedAttempt(session, request);
+    if ("refusal" in gated) {
+      stopProvider(session, { outcome: "budget_exhausted", message: gated.refusal });
       return {
         ok: false,
         outcome: "budget_exhausted",
@@ -382,23 +450,30 @@ export async function callProvider<T>(
         skipped: attempts === 0,
       };
     }
+    if ("notSent" in gated) {
+      return {
+        ok: false,
+        outcome: "not_sent",
+        error: gated.notSent,
+        status: last?.status ?? null,
+        attempts,
+        credits,
+        skipped: false,
+      };
+    }
+    const { made: attempt, row } = gated;
     attempts++;
     credits += attempt.credits;
     last = attempt;
-    await session.ledger.record({
-      runId: request.context.runId ?? null,
-      combinationId: request.context.combinationId ?? null,
-      provider: session.provider,
-      endpoint: request.endpoint,
-      params: request.params,
+    const result: UsageResult = {
       httpStatus: attempt.status,
       outcome: attempt.outcome,
       error: attempt.error,
       credits: attempt.credits,
       jobsReturned: attempt.records,
       quota: attempt.quota,
-      durationMs: performance.now() - started,
-    });
+      durationMs: performance.now() - gated.startedAt,
+    };
     if (attempt.outcome === "ok") {
       const spent = attempt.quota ? spentQuota(attempt.quota) : null;
       if (spent) {
@@ -406,7 +481,7 @@ export async function callProvider<T>(
           outcome: "quota_exhausted",
           message: `${PROVIDER_NAMES[session.provider]} ${spent} quota is spent${
             describeQuota(attempt.quota)
-          }. No more calls in this run.`,
+          }. No more calls until it resets.`,
         });
       }
       return {
@@ -416,8 +491,10 @@ export async function callProvider<T>(
         quota: attempt.quota ?? readQuota(new Headers()),
         attempts,
         credits,
+        usage: { row, result },
       };
     }
+    await completeUsage(session, { row, result });
     if (!attempt.retryable) break;
   }
   const stopped = session.stopped;

@@ -8,7 +8,7 @@
 import { isolated, type Queryable } from "../db/postgres.ts";
 import type { QuotaSnapshot } from "./rapidapi.ts";
 
-/** How a call ended (the `api_usage.outcome` values). */
+/** How a call ended (the `api_usage.outcome` values, besides the two of a row not answered). */
 export type CallOutcome =
   | "ok"
   | "http_error"
@@ -16,17 +16,25 @@ export type CallOutcome =
   | "quota_exhausted"
   /** Never written to api_usage: no call was made, the monthly budget in settings is spent. */
   | "budget_exhausted"
+  /** Never written to api_usage: no call was made, its ledger row could not be written. */
+  | "not_sent"
   | "timeout"
   | "network_error"
   | "invalid_response";
 
-/** One ledger row. */
-export interface UsageEntry {
+/** A call about to leave: what its `pending` row holds. */
+export interface UsageStart {
   runId: number | null;
   combinationId: number | null;
   provider: "jsearch" | "active_jobs_db" | "anthropic";
   endpoint: string;
   params: Record<string, string>;
+  /** What the call costs if it is billed: the pending row counts it until the answer is in. */
+  credits: number;
+}
+
+/** How a call ended: what completes its row. */
+export interface UsageResult {
   httpStatus: number | null;
   outcome: CallOutcome;
   error: string | null;
@@ -36,9 +44,27 @@ export interface UsageEntry {
   durationMs: number;
 }
 
-/** Where usage rows go. */
+/** One completed ledger row. */
+export interface UsageEntry extends UsageStart, UsageResult {}
+
+/** A row written as `pending` before its call left. */
+export interface UsageRow {
+  id: number;
+  start: UsageStart;
+}
+
+/**
+ * Where usage rows go: a row is opened (`pending`) before the request leaves and completed when
+ * the answer is in, so a call that reached the provider always has a row.
+ */
 export interface UsageLedger {
-  record(entry: UsageEntry): Promise<void>;
+  /** Writes the pending row. Throws when it cannot: then no call may be made. */
+  open(start: UsageStart): Promise<UsageRow>;
+  /**
+   * Completes the row. `within`: in this transaction (an answered page completes its row in the
+   * transaction that stores it). Throws when it cannot be written.
+   */
+  complete(row: UsageRow, result: UsageResult, within?: Queryable): Promise<void>;
 }
 
 /** Parameter names that carry a secret and never reach the ledger. */
@@ -62,50 +88,48 @@ function int4(value: number | null | undefined): number | null {
     : null;
 }
 
-/** The entry as the table can hold it. */
-function storable(entry: UsageEntry): UsageEntry {
-  const params = Object.fromEntries(
-    Object.entries(redactParams(entry.params)).map(([k, v]) => [k, cleanText(v, 500) ?? ""]),
+/** The parameters as the table holds them: no secret, no NUL, each at most 500 characters. */
+function storableParams(params: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(redactParams(params)).map(([k, v]) => [k, cleanText(v, 500) ?? ""]),
   );
-  const quota = entry.quota && {
-    requestsLimit: int4(entry.quota.requestsLimit),
-    requestsRemaining: int4(entry.quota.requestsRemaining),
-    jobsLimit: int4(entry.quota.jobsLimit),
-    jobsRemaining: int4(entry.quota.jobsRemaining),
-    resetSeconds: int4(entry.quota.resetSeconds),
-  };
-  return { ...entry, params, quota, error: cleanText(entry.error), endpoint: entry.endpoint };
 }
 
-/**
- * A ledger that inserts into `public.api_usage`. A row that cannot be written is reported on
- * stderr and does not fail the provider call it describes.
- */
+/** A ledger in `public.api_usage`. */
 export function sqlUsageLedger(sql: Queryable): UsageLedger {
   return {
-    async record(original) {
-      const entry = storable(original);
-      const quota = entry.quota;
-      try {
-        const insert = (q: Queryable) =>
+    async open(start) {
+      const [{ id }] = await isolated(
+        sql,
+        (q) =>
           q`
-        insert into public.api_usage (run_id, combination_id, provider, endpoint, params,
-          http_status, outcome, error, credits, jobs_returned, quota_requests_limit,
-          quota_requests_remaining, quota_jobs_limit, quota_jobs_remaining, quota_reset_seconds,
-          duration_ms)
-        values (${entry.runId}, ${entry.combinationId}, ${entry.provider}, ${entry.endpoint},
-          ${q.json(entry.params)}, ${entry.httpStatus}, ${entry.outcome},
-          ${entry.error}, ${entry.credits}, ${entry.jobsReturned},
-          ${quota?.requestsLimit ?? null}, ${quota?.requestsRemaining ?? null},
-          ${quota?.jobsLimit ?? null}, ${quota?.jobsRemaining ?? null},
-          ${quota?.resetSeconds ?? null}, ${Math.max(0, Math.round(entry.durationMs))})`;
-        await isolated(sql, insert);
-      } catch (error) {
-        console.error(
-          `Cannot write the usage row for ${entry.provider} ${entry.endpoint} ` +
-            `(${entry.outcome}): ${(error as Error).message}`,
-        );
-      }
+        insert into public.api_usage (run_id, combination_id, provider, endpoint, params, outcome,
+                                      credits)
+        values (${start.runId}, ${start.combinationId}, ${start.provider}, ${start.endpoint},
+                ${q.json(storableParams(start.params))}, 'pending', ${start.credits})
+        returning id`,
+      );
+      return { id: Number(id), start };
+    },
+    async complete(row, result, within) {
+      const quota = result.quota;
+      const q = within ?? sql;
+      await isolated(
+        q,
+        (t) =>
+          t`
+        update public.api_usage
+        set http_status = ${result.httpStatus}, outcome = ${result.outcome},
+            error = ${cleanText(result.error)}, credits = ${result.credits},
+            jobs_returned = ${result.jobsReturned},
+            quota_requests_limit = ${int4(quota?.requestsLimit)},
+            quota_requests_remaining = ${int4(quota?.requestsRemaining)},
+            quota_jobs_limit = ${int4(quota?.jobsLimit)},
+            quota_jobs_remaining = ${int4(quota?.jobsRemaining)},
+            quota_reset_seconds = ${int4(quota?.resetSeconds)},
+            duration_ms = ${Math.max(0, Math.round(result.durationMs))}, completed_at = now()
+        where id = ${row.id} and outcome in ('pending', 'unknown')`,
+      );
     },
   };
 }
@@ -113,10 +137,14 @@ export function sqlUsageLedger(sql: Queryable): UsageLedger {
 /** A ledger that keeps rows in memory (for code paths that have no database). */
 export function memoryUsageLedger(): UsageLedger & { entries: UsageEntry[] } {
   const entries: UsageEntry[] = [];
+  let next = 0;
   return {
     entries,
-    record(entry) {
-      entries.push({ ...entry, params: redactParams(entry.params) });
+    open(start) {
+      return Promise.resolve({ id: ++next, start });
+    },
+    complete(row, result) {
+      entries.push({ ...row.start, ...result, params: redactParams(row.start.params) });
       return Promise.resolve();
     },
   };

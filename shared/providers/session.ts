@@ -35,10 +35,14 @@ export interface ProviderSettings {
   maxPages: number;
 }
 
-/** Why a provider was stopped for the run. */
+/** Why a provider was stopped for the run, and until when it stays paused for everybody. */
 export interface StopReason {
   outcome: CallOutcome;
   message: string;
+  /** The end of the pause (`public.provider_pauses`); set by {@link stopProvider}. */
+  until?: Date;
+  /** The pause is written in `public.provider_pauses` (or was read from it). */
+  persisted?: boolean;
 }
 
 /** A provider's state during one run. */
@@ -113,7 +117,30 @@ export function createProviderSession(
   };
 }
 
-/** Stops the provider for the rest of the run (first reason wins). */
+/** A pause without a reset time of its own (a refused key, a missing endpoint) lasts this. */
+const DEFAULT_PAUSE_MS = 3600_000;
+
+/**
+ * Until when a stopped provider is not worth calling: a spent budget until the next calendar
+ * month (UTC, as budgets count), a spent quota until the reset the gateway reported, anything
+ * else an hour. Compared with the database clock, so it is read from the real one.
+ */
+export function pauseUntil(
+  outcome: CallOutcome,
+  quota: QuotaSnapshot | null,
+  now = new Date(),
+): Date {
+  if (outcome === "budget_exhausted") {
+    return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  }
+  const reset = outcome === "quota_exhausted" ? quota?.resetSeconds : null;
+  return new Date(now.getTime() + (reset && reset > 0 ? reset * 1000 : DEFAULT_PAUSE_MS));
+}
+
+/** Stops the provider for the rest of the run and pauses it (first reason wins). */
 export function stopProvider(session: ProviderSession, reason: StopReason): void {
-  session.stopped ??= reason;
+  session.stopped ??= {
+    ...reason,
+    until: reason.until ?? pauseUntil(reason.outcome, session.quota),
+  };
 }

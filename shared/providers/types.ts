@@ -44,7 +44,12 @@ export type FetchStatus =
   /** Nothing was fetched. */
   | "failed"
   /** No call was made: the provider is stopped for this run (quota spent, key rejected). */
-  | "skipped";
+  | "skipped"
+  /**
+   * The next page must wait (a Retry-After longer than a worker waits, or the invocation's
+   * deadline): not a failure; `retryAt` says when it is asked again.
+   */
+  | "deferred";
 
 /** The outcome of fetching one combination from one provider. */
 export interface ProviderFetch {
@@ -66,6 +71,10 @@ export interface ProviderFetch {
   error?: string;
   /** The page limit (JSEARCH_MAX_PAGES / ACTIVE_JOBS_MAX_PAGES) ended the fetch on a full page. */
   truncated?: boolean;
+  /** When the next page may be asked for (status `deferred`). */
+  retryAt?: Date;
+  /** A page was answered but could not be stored (the database): the fetch stopped there. */
+  storeFailed?: boolean;
 }
 
 /** The outcome of a fetch that has not made a call yet. */

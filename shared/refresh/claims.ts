@@ -108,6 +108,49 @@ export async function finishItem(
   return state;
 }
 
+/**
+ * Puts a claimed item back in line until `until` (its next page waits for a Retry-After); the
+ * attempt does not count. Returns false when the claim is not the worker's any more.
+ */
+export async function deferItem(
+  sql: Queryable,
+  runId: number,
+  item: RefreshItem,
+  worker: string,
+  until: Date,
+  stats: Record<string, unknown>,
+  error?: string,
+): Promise<boolean> {
+  const [{ kept }] = await sql`
+    select public.defer_refresh_item(${runId}::bigint, ${item.combinationId}::bigint, ${worker},
+      ${until.toISOString()}::timestamptz, ${postgresJson(stats)}::text::jsonb,
+      ${error ?? null}) as kept`;
+  return kept;
+}
+
+/** Why a run's items are not refreshed now (`public.refresh_waits`). */
+export interface RefreshWait {
+  /** held: claimed by a live worker; retry: a Retry-After; paused: a provider is paused. */
+  reason: "held" | "retry" | "paused";
+  until: Date;
+  /** Items it concerns (null for a provider pause: every item skips that provider). */
+  items: number | null;
+  provider: string | null;
+  detail: string | null;
+}
+
+/** What keeps the run's items from being refreshed now, and until when. */
+export async function refreshWaits(sql: Queryable, runId: number): Promise<RefreshWait[]> {
+  const rows = await sql`select * from public.refresh_waits(${runId}::bigint)`;
+  return rows.map((row) => ({
+    reason: row.reason,
+    until: new Date(row.until),
+    items: row.items,
+    provider: row.provider,
+    detail: row.detail,
+  }));
+}
+
 /** Finishes the run if no item is left; returns its status. */
 export async function settleRun(sql: Queryable, runId: number): Promise<string> {
   const [{ status }] = await sql`select public.settle_daily_refresh(${runId}::bigint) as status`;

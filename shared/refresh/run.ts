@@ -9,15 +9,19 @@
  */
 import type { Queryable } from "../db/postgres.ts";
 import { type Provider, PROVIDER_NAMES, PROVIDERS } from "../jobs/canonical_job.ts";
-import { emptyStoreStats } from "../jobs/store.ts";
+import { applyPauses } from "../pipeline/cursors.ts";
 import { type FetchAndStore, fetchAndStore, usageDelta } from "../pipeline/fetch_and_store.ts";
 import type { ProviderSessions } from "../providers/mod.ts";
+import type { FetchWindow } from "../providers/types.ts";
 import {
   claimItems,
   continueRun,
+  deferItem,
   finishItem,
   type ItemState,
   type RefreshItem,
+  type RefreshWait,
+  refreshWaits,
   runningRun,
   settleRun,
 } from "./claims.ts";
@@ -46,21 +50,14 @@ export interface RefreshDeps {
 export interface RefreshInvocation {
   worker: string;
   runId: number;
-  items: Record<ItemState | "lost", number>;
+  /** Items by how this invocation left them (`deferred`: back in line until a Retry-After). */
+  items: Record<ItemState | "deferred" | "lost", number>;
   /** The run's status after this invocation ("running" while other items are left). */
   status: string;
   /** The run's stats so far (`runs.stats`). */
   stats: Record<string, unknown>;
-}
-
-function emptyStep(): FetchAndStore {
-  return {
-    fetches: [],
-    store: emptyStoreStats(),
-    providersDone: [],
-    creditsByProvider: {},
-    errors: [],
-  };
+  /** Why the items left are not refreshed now (set by {@link drainRun} when it stops early). */
+  waits?: RefreshWait[];
 }
 
 /** How far back each provider can reach at all. */
@@ -83,37 +80,21 @@ function windowFor(since: Date, firedAt: Date, now: Date) {
   return { since: since < until ? since : new Date(until.getTime() - 60_000), until };
 }
 
-/** Refreshes one item; returns its state and what it adds to the run's stats. */
-async function refreshItem(
-  deps: RefreshDeps,
-  sessions: ProviderSessions,
-  runId: number,
-  firedAt: Date,
-  item: RefreshItem,
-  worker: string,
-): Promise<ItemState | "lost"> {
-  const now = deps.now?.() ?? new Date();
-  const stoppedBefore = PROVIDERS.filter((provider) => sessions[provider].stopped);
-  const providers = PROVIDERS.filter((provider) => !stoppedBefore.includes(provider));
-  const windows = Object.fromEntries(
-    PROVIDERS.map((provider) => [provider, windowFor(item.since[provider], firedAt, now)]),
-  ) as Record<Provider, { since: Date; until: Date }>;
-  const step = providers.length > 0
-    ? await fetchAndStore({ sql: deps.sql, sessions }, {
-      search: item.search,
-      window: windows,
-      providers,
-      combinationId: item.combinationId,
-      runId,
-    })
-    : emptyStep();
-  const errors = [
-    ...stoppedBefore.map((provider) =>
-      `${PROVIDER_NAMES[provider]}: ${sessions[provider].stopped!.message}`
-    ),
-    ...step.errors,
-  ];
-  // a combination stale beyond what a provider can reach back has a hole nobody can fill: say so
+/** The item's state from its providers' outcomes, or the time to put it back in line. */
+function itemState(step: FetchAndStore): ItemState | { deferUntil: Date } {
+  const outcomes = PROVIDERS.map((provider) => step.outcomes[provider]);
+  if (outcomes.every((o) => o?.kind === "done")) return "done";
+  if (outcomes.some((o) => o?.kind === "failed")) return "failed";
+  const deferred = outcomes.filter((o) => o?.kind === "deferred") as { until: Date }[];
+  if (deferred.length > 0) {
+    return { deferUntil: new Date(Math.min(...deferred.map((o) => o.until.getTime()))) };
+  }
+  return "skipped";
+}
+
+/** What an item adds to the run's stats, and the holes nobody can fill any more. */
+function itemStats(step: FetchAndStore, item: RefreshItem, now: Date) {
+  // a combination stale beyond what a provider can reach back has a hole: say so
   const gaps = step.providersDone.filter((provider) =>
     now.getTime() - item.since[provider].getTime() > REACH_MS[provider]
   );
@@ -125,30 +106,60 @@ async function refreshItem(
     `${new Date(now.getTime() - REACH_MS[provider]).toISOString().slice(0, 10)} are missing for ` +
     `"${item.search.titleKeyword}" in "${item.search.location}"`
   );
-  const failed =
-    step.fetches.some((fetch) => fetch.status === "failed" || fetch.status === "partial") ||
-    step.errors.some((error) => error.startsWith("Storing"));
-  const state: ItemState = step.providersDone.length === PROVIDERS.length
-    ? "done"
-    : failed
-    ? "failed"
-    : "skipped";
-  const skippedProviders = PROVIDERS.filter((provider) =>
-    !step.providersDone.includes(provider) &&
-    !step.fetches.some((fetch) => fetch.provider === provider && fetch.status !== "skipped")
-  );
+  const paused = PROVIDERS.filter((provider) => step.outcomes[provider]?.kind === "paused");
   const stats = {
     ...usageDelta(step),
     windows: Object.fromEntries(
       step.fetches.map((fetch) => [`${fetch.provider} ${fetch.window}`, 1]),
     ),
-    skipped_providers: Object.fromEntries(skippedProviders.map((provider) => [provider, 1])),
+    skipped_providers: Object.fromEntries(paused.map((provider) => [provider, 1])),
     unrecoverable_gaps: gaps.length,
   };
-  // the next window starts where this run was fired (or where this fetch ended, if later than
-  // the tolerance): consecutive daily runs then ask for 24 hours, whatever the order of items
-  const refreshedUntil = windows.jsearch.until;
-  const problems = [...errors, ...notes];
+  return { stats, notes };
+}
+
+/** Refreshes one item; returns its state. */
+async function refreshItem(
+  deps: RefreshDeps,
+  sessions: ProviderSessions,
+  runId: number,
+  firedAt: Date,
+  item: RefreshItem,
+  worker: string,
+): Promise<ItemState | "deferred" | "lost"> {
+  await applyPauses(deps.sql, sessions);
+  const now = deps.now?.() ?? new Date();
+  const windows = Object.fromEntries(
+    PROVIDERS.map((provider) => [provider, windowFor(item.since[provider], firedAt, now)]),
+  ) as Record<Provider, { since: Date; until: Date }>;
+  // a retry of this item in this run resumes its cursors, with the windows of its first attempt
+  const step = await fetchAndStore({ sql: deps.sql, sessions }, {
+    search: item.search,
+    window: windows,
+    providers: PROVIDERS,
+    combinationId: item.combinationId,
+    runId,
+    purpose: "refresh",
+    owner: `run:${runId}`,
+  });
+  const { stats, notes } = itemStats(step, item, now);
+  const problems = [...step.errors, ...notes];
+  const error = problems.length > 0 ? problems.join("; ") : undefined;
+  const state = itemState(step);
+  const label = `refresh "${item.search.titleKeyword}" in "${item.search.location}" ` +
+    `(${item.users} user(s))`;
+  if (typeof state === "object") {
+    const kept = await deferItem(deps.sql, runId, item, worker, state.deferUntil, stats, error);
+    deps.log?.(`${label}: waits until ${state.deferUntil.toISOString()} — ${error}`);
+    return kept ? "deferred" : "lost";
+  }
+  // the next window starts where this one ended (the run's firing time, or the fetch if later
+  // than the tolerance): consecutive daily runs then ask for 24 hours, whatever the order
+  const ends = PROVIDERS.map((provider) => step.outcomes[provider])
+    .filter((o) => o?.kind === "done").map((o) => (o as { window: FetchWindow }).window.until);
+  const refreshedUntil = ends.length > 0
+    ? new Date(Math.min(...ends.map((d) => d.getTime())))
+    : windows.jsearch.until;
   const written = await finishItem(deps.sql, runId, item, worker, {
     state,
     providersDone: step.providersDone,
@@ -156,12 +167,10 @@ async function refreshItem(
     until: now,
     refreshedUntil,
     stats,
-    error: problems.length > 0 ? problems.join("; ") : undefined,
+    error,
   });
   deps.log?.(
-    `refresh "${item.search.titleKeyword}" in "${item.search.location}" (${item.users} ` +
-      `user(s)): ${written}, ${step.store.newJobs} new job(s)` +
-      (problems.length ? ` — ${problems.join("; ")}` : ""),
+    `${label}: ${written}, ${step.store.newJobs} new job(s)` + (error ? ` — ${error}` : ""),
   );
   return written;
 }
@@ -186,7 +195,13 @@ export async function runRefresh(
   const [run] = await deps.sql`select stats ->> 'fired_at' as fired_at from public.runs
                                where id = ${runId}`;
   const firedAt = run?.fired_at ? new Date(run.fired_at) : deps.now?.() ?? new Date();
-  const items: Record<ItemState | "lost", number> = { done: 0, failed: 0, skipped: 0, lost: 0 };
+  const items: Record<ItemState | "deferred" | "lost", number> = {
+    done: 0,
+    failed: 0,
+    skipped: 0,
+    deferred: 0,
+    lost: 0,
+  };
   let taken = 0;
   const lane = async () => {
     while (taken < deps.maxItems && clock() - started < deps.timeBudgetMs) {
@@ -206,7 +221,8 @@ export async function runRefresh(
 
 /**
  * Drains a run with invocations one after another until it is finished (the CLI and the demo,
- * where no fan-out runs them side by side); returns the last outcome.
+ * where no fan-out runs them side by side), or until what is left waits for a Retry-After;
+ * returns the last outcome, with the waits when it stopped early.
  */
 export async function drainRun(deps: RefreshDeps, runId: number): Promise<RefreshInvocation> {
   for (;;) {
@@ -214,7 +230,11 @@ export async function drainRun(deps: RefreshDeps, runId: number): Promise<Refres
     if (!outcome) throw new Error(`Run ${runId} does not exist.`);
     if (outcome.status !== "running") return outcome;
     const took = Object.values(outcome.items).reduce((a, b) => a + b, 0);
+    if (took > 0) continue;
+    const waits = await refreshWaits(deps.sql, runId);
+    // an item that waits for a Retry-After is the sweep's to wake: say so rather than sleep
+    if (waits.some((wait) => wait.reason === "retry")) return { ...outcome, waits };
     // items claimed by another worker: wait for them (or for their claims to expire)
-    if (took === 0) await new Promise((resolve) => setTimeout(resolve, 5000));
+    await new Promise((resolve) => setTimeout(resolve, 5000));
   }
 }

@@ -26,7 +26,7 @@ export function lastDays(days: number) {
 export interface ProviderHarness {
   fakes: ProviderFakes;
   sessions: ProviderSessions;
-  /** Every usage row written, in order (also sent to `options.ledger` when given). */
+  /** Every usage row completed, in order (also written to `options.ledger` when given). */
   entries: UsageEntry[];
   /** Every retry delay the clients asked for, in ms. */
   sleeps: number[];
@@ -54,10 +54,12 @@ export async function startProviderHarness(options: HarnessOptions = {}): Promis
   });
   const sleeps: number[] = [];
   const entries: UsageEntry[] = [];
+  let next = 0;
   const ledger: UsageLedger = {
-    async record(entry) {
-      entries.push(entry);
-      await options.ledger?.record(entry);
+    open: (start) => options.ledger?.open(start) ?? Promise.resolve({ id: ++next, start }),
+    async complete(row, result, within) {
+      await options.ledger?.complete(row, result, within);
+      entries.push({ ...row.start, ...result });
     },
   };
   const config = loadConfig({

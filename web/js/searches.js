@@ -32,6 +32,9 @@ function stateText(search) {
     return `${search.job_count} ${search.job_count === 1 ? "job" : "jobs"}`;
   }
   if (search.state === "failed") return "fetching failed, retrying";
+  if (search.state === "waiting") {
+    return `${search.job_count} ${search.job_count === 1 ? "job" : "jobs"} so far, more later`;
+  }
   return "fetching jobs…";
 }
 
@@ -193,7 +196,7 @@ export function searchesPanel({ session, onChanged }) {
     const jobs = answer.searches.map((s) => `${s.id}:${s.state}:${s.job_count}`).join(",");
     if (lastJobs !== null && jobs !== lastJobs) onChanged();
     lastJobs = jobs;
-    if (answer.searches.some((s) => FETCHING.has(s.state) || s.state === "failed")) poll.again();
+    if (answer.searches.some((s) => FETCHING.has(s.state) || s.state === "failed" || s.state === "waiting")) poll.again();
     else poll.stop();
   }
 

@@ -5,16 +5,11 @@
  *
  * @module
  */
-import { callProvider, InvalidResponseError } from "../call.ts";
-import { mergeRejected, type ParsedPage, parseRecords } from "../page_parser.ts";
+import { InvalidResponseError } from "../call.ts";
+import { type ParsedPage, parseRecords } from "../page_parser.ts";
+import { fetchPages, type FetchPagesOptions, type FetchPlan, type Pager } from "../paging.ts";
 import type { ProviderSession } from "../session.ts";
-import {
-  type CallContext,
-  type FetchWindow,
-  type JobSearch,
-  type ProviderFetch,
-  startFetch,
-} from "../types.ts";
+import type { FetchWindow, JobSearch, ProviderFetch } from "../types.ts";
 import { mapActiveJob } from "./mapper.ts";
 import { ACTIVE_JOBS_PAGE_SIZE, activeJobsParams } from "./params.ts";
 import { activeJobSchema, activeJobsPageSchema } from "./schema.ts";
@@ -38,51 +33,37 @@ export function parseActiveJobsPage(body: unknown): { value: ParsedPage; records
   return { value: parsed, records: parsed.records };
 }
 
-/** Options for {@link fetchActiveJobsDb}. */
-export interface ActiveJobsFetchOptions {
-  context?: CallContext;
+/** The fixed part of a fetch: the endpoint and filters for the combination and window. */
+export function planActiveJobsDb(search: JobSearch, window: FetchWindow): FetchPlan {
+  const { endpoint, params } = activeJobsParams(search, window);
+  return { provider: "active_jobs_db", endpoint, params, window, label: endpoint };
 }
+
+/** Active Jobs DB's paging: `offset` from 0 in steps of `limit=100`, full at 100 records. */
+export const activeJobsPager: Pager = {
+  firstPage: 0,
+  request: (offset) => ({
+    params: { offset: String(offset) },
+    credits: 1,
+    records: ACTIVE_JOBS_PAGE_SIZE,
+    span: ACTIVE_JOBS_PAGE_SIZE,
+  }),
+  isFull: (records) => records >= ACTIVE_JOBS_PAGE_SIZE,
+  after: (offset, span) => offset + span,
+  beyondLimit: (offset, session) => offset / ACTIVE_JOBS_PAGE_SIZE >= session.settings.maxPages,
+  parse: parseActiveJobsPage,
+  limitName: "ACTIVE_JOBS_MAX_PAGES",
+};
 
 /** Fetches every page of one combination over a window. Never throws for provider trouble. */
 export async function fetchActiveJobsDb(
   session: ProviderSession,
   search: JobSearch,
   window: FetchWindow,
-  options: ActiveJobsFetchOptions = {},
+  options: FetchPagesOptions = {},
 ): Promise<ProviderFetch> {
-  const { endpoint, params } = activeJobsParams(search, window);
-  const result = startFetch("active_jobs_db", endpoint);
-  let previousFirstId: string | null = null;
-  for (let page = 0; page < session.settings.maxPages; page++) {
-    const call = await callProvider(session, {
-      endpoint,
-      params: { ...params, offset: String(page * ACTIVE_JOBS_PAGE_SIZE) },
-      credits: 1,
-      records: ACTIVE_JOBS_PAGE_SIZE,
-      parse: parseActiveJobsPage,
-      context: options.context ?? {},
-    });
-    result.calls += call.attempts;
-    result.credits += call.credits;
-    if (!call.ok) {
-      result.status = call.skipped && page === 0 ? "skipped" : page > 0 ? "partial" : "failed";
-      result.error = call.error;
-      break;
-    }
-    const { value } = call;
-    result.jobsReturned += value.records;
-    // A page that starts like the previous one means the offset is ignored: stop, keep nothing
-    // twice.
-    if (value.firstId !== null && value.firstId === previousFirstId) break;
-    previousFirstId = value.firstId;
-    result.jobs.push(...value.jobs);
-    mergeRejected(result.rejected, value.rejected);
-    if (value.records < ACTIVE_JOBS_PAGE_SIZE) break;
-    if (page + 1 >= session.settings.maxPages) {
-      result.truncated = true;
-      result.error = `stopped after ${session.settings.maxPages} pages (ACTIVE_JOBS_MAX_PAGES); ` +
-        "more results exist";
-    }
-  }
-  return result;
+  return await fetchPages(session, activeJobsPager, planActiveJobsDb(search, window), {
+    nextPage: activeJobsPager.firstPage,
+    previousFirstId: null,
+  }, options);
 }

@@ -4,19 +4,14 @@
  *
  * @module
  */
-import { callProvider, InvalidResponseError } from "../call.ts";
-import { mergeRejected, type ParsedPage, parseRecords } from "../page_parser.ts";
+import { InvalidResponseError } from "../call.ts";
+import { type ParsedPage, parseRecords } from "../page_parser.ts";
+import { fetchPages, type FetchPagesOptions, type FetchPlan, type Pager } from "../paging.ts";
 import type { ProviderSession } from "../session.ts";
-import {
-  type CallContext,
-  type FetchWindow,
-  type JobSearch,
-  type ProviderFetch,
-  startFetch,
-} from "../types.ts";
+import type { FetchWindow, JobSearch, ProviderFetch } from "../types.ts";
 import { mapJSearchJob } from "./mapper.ts";
 import {
-  datePostedFor,
+  type DatePosted,
   JSEARCH_PAGE_SIZE,
   jsearchCredits,
   jsearchParams,
@@ -46,12 +41,50 @@ export function parseJSearchPage(body: unknown): { value: ParsedPage; records: n
 }
 
 /** Options for {@link fetchJSearch}. */
-export interface JSearchFetchOptions {
-  context?: CallContext;
+export interface JSearchFetchOptions extends FetchPagesOptions {
   /** Country for locations that name none (and for "remote"). Default "de". */
   defaultCountry?: string;
   /** `num_pages` per call after the first (1–20). Default 10. */
   pagesPerCall?: number;
+}
+
+/** The fixed part of a fetch: `/search` with the combination's query over the window. */
+export function planJSearch(
+  search: JobSearch,
+  window: FetchWindow,
+  defaultCountry = "de",
+): FetchPlan {
+  const params = jsearchParams(search, window, defaultCountry);
+  return { provider: "jsearch", endpoint: "/search", params, window, label: params.date_posted };
+}
+
+/**
+ * JSearch's paging: `page` from 1, `num_pages` by the page policy of `params.ts` (a call of 10
+ * pages costs 2 credits), full while a call returns 10 results per page asked.
+ */
+export function jsearchPager(pagesPerCall?: number): Pager {
+  return {
+    firstPage: 1,
+    request(page, session, plan) {
+      const numPages = nextNumPages({
+        datePosted: plan.params.date_posted as DatePosted,
+        firstCall: page === 1,
+        pagesLeft: session.settings.maxPages - page + 1,
+        requestsRemaining: session.quota?.requestsRemaining ?? null,
+        pagesPerCall,
+      });
+      return {
+        params: { page: String(page), num_pages: String(numPages) },
+        credits: jsearchCredits(numPages),
+        span: numPages,
+      };
+    },
+    isFull: (records, span) => records >= span * JSEARCH_PAGE_SIZE,
+    after: (page, span) => page + span,
+    beyondLimit: (page, session) => page > session.settings.maxPages,
+    parse: parseJSearchPage,
+    limitName: "JSEARCH_MAX_PAGES",
+  };
 }
 
 /** Fetches every page of one combination over a window. Never throws for provider trouble. */
@@ -61,50 +94,12 @@ export async function fetchJSearch(
   window: FetchWindow,
   options: JSearchFetchOptions = {},
 ): Promise<ProviderFetch> {
-  const datePosted = datePostedFor(window);
-  const base = jsearchParams(search, window, options.defaultCountry ?? "de");
-  const result = startFetch("jsearch", datePosted);
-  const maxPages = session.settings.maxPages;
-  let page = 1;
-  let previousFirstId: string | null = null;
-  while (page <= maxPages) {
-    const numPages = nextNumPages({
-      datePosted,
-      firstCall: page === 1,
-      pagesLeft: maxPages - page + 1,
-      requestsRemaining: session.quota?.requestsRemaining ?? null,
-      pagesPerCall: options.pagesPerCall,
-    });
-    const call = await callProvider(session, {
-      endpoint: "/search",
-      params: { ...base, page: String(page), num_pages: String(numPages) },
-      credits: jsearchCredits(numPages),
-      parse: parseJSearchPage,
-      context: options.context ?? {},
-    });
-    result.calls += call.attempts;
-    result.credits += call.credits;
-    if (!call.ok) {
-      result.status = call.skipped && page === 1
-        ? "skipped"
-        : result.jobs.length > 0 || page > 1
-        ? "partial"
-        : "failed";
-      result.error = call.error;
-      break;
-    }
-    result.jobsReturned += call.value.records;
-    // a call that starts like the previous one means paging is ignored: keep nothing twice
-    if (call.value.firstId !== null && call.value.firstId === previousFirstId) break;
-    previousFirstId = call.value.firstId;
-    result.jobs.push(...call.value.jobs);
-    mergeRejected(result.rejected, call.value.rejected);
-    if (call.value.records < numPages * JSEARCH_PAGE_SIZE) break;
-    page += numPages;
-    if (page > maxPages) {
-      result.truncated = true;
-      result.error = `stopped after ${maxPages} pages (JSEARCH_MAX_PAGES); more results exist`;
-    }
-  }
-  return result;
+  const pager = jsearchPager(options.pagesPerCall);
+  return await fetchPages(
+    session,
+    pager,
+    planJSearch(search, window, options.defaultCountry),
+    { nextPage: pager.firstPage, previousFirstId: null },
+    options,
+  );
 }

@@ -1,0 +1,813 @@
+-- ---------------------------------------------------------------------------
+-- Every answered page is paid for once:
+--
+--   api_usage        a call's row is written 'pending' before the request leaves and completed
+--                    when the answer arrives; a row left pending by a process that died becomes
+--                    'unknown' (possibly billed) through private.expire_pending_usage()
+--   fetch_cursors    where each provider's paging of a combination stands, with the exact
+--                    endpoint, parameters and window its pages belong to; a page's postings,
+--                    the cursor's step past it and its ledger row commit together, so a retry —
+--                    after a fault, a crash, a redeploy, by another worker — resumes at the
+--                    first page nobody stored, with the same parameters
+--   provider_pauses  a provider that stopped (quota spent, budget reached, key refused) is
+--                    paused until its reset; only that provider's work waits
+--   backfill_tracking.state 'waiting': some providers are done, the others wait for a pause
+--                    or a Retry-After to end (next_attempt_at); not a failure, no attempt counted
+--   refresh_items.not_before  an item whose page must wait (Retry-After) goes back to pending
+--   backfill_waits() / refresh_waits()  what is waiting, why, and until when
+-- ---------------------------------------------------------------------------
+
+-- ---- the ledger: a row before the call ------------------------------------------------------
+
+alter table public.api_usage drop constraint api_usage_outcome_check;
+alter table public.api_usage add constraint api_usage_outcome_check
+  check (outcome in ('pending', 'unknown', 'ok', 'http_error', 'rate_limited', 'quota_exhausted',
+                     'timeout', 'network_error', 'invalid_response'));
+alter table public.api_usage add column completed_at timestamptz;
+
+comment on column public.api_usage.outcome is
+  'pending: the request left and no answer is recorded yet; unknown: it stayed pending (the '
+  'process died or lost the database), so it may have been billed. Either way credits holds '
+  'what the call costs if billed, so sums never undercount.';
+
+create index api_usage_pending_idx on public.api_usage (called_at) where outcome = 'pending';
+
+-- Rows still pending after p_older_than belong to a process that died (a call lasts at most
+-- PROVIDER_TIMEOUT_MS, and its page's transaction retries for at most a minute more): they
+-- become 'unknown', possibly billed. Returns how many.
+create or replace function private.expire_pending_usage(
+  p_older_than interval default interval '10 minutes'
+) returns integer
+language sql volatile security definer set search_path = ''
+as $$
+  with expired as (
+    update public.api_usage
+    set outcome = 'unknown', completed_at = now(),
+        error = 'No answer was recorded: the process died or lost the database while the '
+                || 'call was out. Counted as possibly billed.'
+    where outcome = 'pending' and called_at < now() - p_older_than
+    returning 1
+  )
+  select count(*)::integer from expired
+$$;
+
+revoke execute on function private.expire_pending_usage(interval)
+  from public, anon, authenticated;
+grant execute on function private.expire_pending_usage(interval) to service_role;
+
+-- ---- cursors -------------------------------------------------------------------------------
+
+create table public.fetch_cursors (
+  combination_id bigint not null references public.backfill_tracking (id) on delete cascade,
+  provider text not null check (provider in ('jsearch', 'active_jobs_db')),
+  purpose text not null check (purpose in ('backfill', 'refresh')),
+  -- the fetch this cursor belongs to: 'days:30' (a backfill's period) or 'run:17' (a daily
+  -- run); a fetch for another owner starts a new cursor
+  owner text not null,
+  endpoint text not null,
+  -- every parameter of the fetch except the page (JSearch `page`, Active Jobs DB `offset`)
+  params jsonb not null,
+  window_since timestamptz not null,
+  window_until timestamptz not null,
+  -- the next page to ask for: JSearch's `page` (from 1), Active Jobs DB's `offset` (from 0)
+  next_page integer not null check (next_page >= 0),
+  -- the first record id of the last stored page: a provider that ignores paging is noticed
+  previous_first_id text,
+  pages integer not null default 0 check (pages >= 0),
+  postings integer not null default 0 check (postings >= 0),
+  credits integer not null default 0 check (credits >= 0),
+  done boolean not null default false,
+  -- the page limit (JSEARCH_MAX_PAGES, ACTIVE_JOBS_MAX_PAGES) ended it on a full page
+  truncated boolean not null default false,
+  -- a Retry-After longer than a worker waits: the next page is not asked for before this
+  not_before timestamptz,
+  last_error text,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  primary key (combination_id, provider, purpose),
+  constraint fetch_cursors_params_has_no_key
+    check (not (params ?| array['x-rapidapi-key', 'X-RapidAPI-Key', 'rapidapi_key', 'api_key']))
+);
+
+comment on table public.fetch_cursors is
+  'Per combination, provider and purpose: the next page to fetch, with the exact parameters and '
+  'window of the fetch it belongs to. Advanced in the transaction that stores the page.';
+
+alter table public.fetch_cursors enable row level security;
+revoke all on public.fetch_cursors from anon, authenticated;
+grant all on public.fetch_cursors to service_role;
+
+-- The cursor of a fetch: the stored one when it belongs to the same owner (a retry resumes it
+-- with its own parameters and window), else a new one at p_first_page with the given plan.
+-- One statement, so two workers opening at once get the same cursor.
+create or replace function public.open_fetch_cursor(
+  p_combination_id bigint,
+  p_provider text,
+  p_purpose text,
+  p_owner text,
+  p_endpoint text,
+  p_params jsonb,
+  p_since timestamptz,
+  p_until timestamptz,
+  p_first_page integer
+) returns public.fetch_cursors
+language sql volatile security invoker set search_path = ''
+as $$
+  insert into public.fetch_cursors as c (combination_id, provider, purpose, owner, endpoint,
+    params, window_since, window_until, next_page)
+  values (p_combination_id, p_provider, p_purpose, p_owner, p_endpoint, p_params, p_since,
+          p_until, p_first_page)
+  on conflict (combination_id, provider, purpose) do update
+  set owner = excluded.owner, endpoint = excluded.endpoint, params = excluded.params,
+      window_since = excluded.window_since, window_until = excluded.window_until,
+      next_page = excluded.next_page, previous_first_id = null, pages = 0, postings = 0,
+      credits = 0, done = false, truncated = false, not_before = null, last_error = null,
+      created_at = now(), updated_at = now()
+  where c.owner is distinct from excluded.owner
+  returning c.*
+$$;
+
+-- A read of the cursor (the upsert above returns nothing when the row exists for the owner).
+create or replace function public.fetch_cursor(
+  p_combination_id bigint,
+  p_provider text,
+  p_purpose text
+) returns setof public.fetch_cursors
+language sql stable security invoker set search_path = ''
+as $$
+  select * from public.fetch_cursors
+  where combination_id = p_combination_id and provider = p_provider and purpose = p_purpose
+$$;
+
+-- Steps the cursor past a stored page, in the page's transaction. Only from p_page: when
+-- another worker moved it meanwhile, nothing changes and this returns false (the caller rolls
+-- the page back; that worker stored it).
+create or replace function public.advance_fetch_cursor(
+  p_combination_id bigint,
+  p_provider text,
+  p_purpose text,
+  p_owner text,
+  p_page integer,
+  p_next_page integer,
+  p_first_id text,
+  p_done boolean,
+  p_truncated boolean,
+  p_postings integer,
+  p_credits integer
+) returns boolean
+language sql volatile security invoker set search_path = ''
+as $$
+  with moved as (
+    update public.fetch_cursors
+    set next_page = p_next_page, previous_first_id = p_first_id, done = p_done,
+        truncated = p_truncated, pages = pages + 1, postings = postings + p_postings,
+        credits = credits + p_credits, not_before = null, last_error = null, updated_at = now()
+    where combination_id = p_combination_id and provider = p_provider and purpose = p_purpose
+      and owner = p_owner and next_page = p_page and not done
+    returning 1
+  )
+  select exists (select 1 from moved)
+$$;
+
+-- Records why the cursor's next page was not stored, and (for a Retry-After longer than a
+-- worker waits) the time before which it is not asked for.
+create or replace function public.hold_fetch_cursor(
+  p_combination_id bigint,
+  p_provider text,
+  p_purpose text,
+  p_owner text,
+  p_not_before timestamptz,
+  p_error text
+) returns void
+language sql volatile security invoker set search_path = ''
+as $$
+  update public.fetch_cursors
+  set not_before = p_not_before, last_error = p_error, updated_at = now()
+  where combination_id = p_combination_id and provider = p_provider and purpose = p_purpose
+    and owner = p_owner and not done
+$$;
+
+-- ---- provider pauses -------------------------------------------------------------------------
+
+create table public.provider_pauses (
+  provider text primary key check (provider in ('jsearch', 'active_jobs_db')),
+  paused_until timestamptz not null,
+  -- quota_exhausted | budget_exhausted | http_error (key refused, endpoint missing)
+  outcome text not null,
+  reason text not null,
+  paused_at timestamptz not null default now()
+);
+
+comment on table public.provider_pauses is
+  'A provider that stopped (quota spent, budget reached, key refused) and until when nobody '
+  'calls it. Delete the row to resume it early (after raising a budget, fixing the key).';
+
+alter table public.provider_pauses enable row level security;
+revoke all on public.provider_pauses from anon, authenticated;
+grant all on public.provider_pauses to service_role;
+
+-- Pauses a provider until p_until (a later pause wins; an earlier one never shortens it).
+create or replace function public.pause_provider(
+  p_provider text,
+  p_until timestamptz,
+  p_outcome text,
+  p_reason text
+) returns timestamptz
+language sql volatile security invoker set search_path = ''
+as $$
+  insert into public.provider_pauses as p (provider, paused_until, outcome, reason)
+  values (p_provider, p_until, p_outcome, p_reason)
+  on conflict (provider) do update
+  set paused_until = case when p.paused_until > now()
+                          then greatest(p.paused_until, excluded.paused_until)
+                          else excluded.paused_until end,
+      outcome = excluded.outcome, reason = excluded.reason, paused_at = now()
+  returning paused_until
+$$;
+
+-- The providers paused now.
+create or replace function public.active_provider_pauses()
+returns setof public.provider_pauses
+language sql stable security invoker set search_path = ''
+as $$
+  select * from public.provider_pauses where paused_until > now() order by provider
+$$;
+
+-- ---- backfill: 'waiting' ---------------------------------------------------------------------
+
+alter table public.backfill_tracking drop constraint backfill_tracking_state_check;
+alter table public.backfill_tracking add constraint backfill_tracking_state_check
+  check (state in ('pending', 'claimed', 'backfilled', 'failed', 'waiting'));
+
+comment on column public.backfill_tracking.state is
+  'pending | claimed | backfilled (every provider reached its end) | failed (retried from '
+  'next_attempt_at) | waiting (providers_done are stored; the others wait for a provider pause '
+  'or a Retry-After to end at next_attempt_at; not a failure)';
+
+drop function public.claim_backfill_combinations(bigint, text, integer, interval, integer);
+
+-- Claims up to p_limit of the request's combinations for p_worker (see the first definition in
+-- ..._backfill_claims.sql). Claimable: pending; failed and due, unless this request tried it
+-- p_max_attempts times; waiting and due (not an attempt of this request's); claimed by a worker
+-- that died; backfilled over a shorter period than this request asks for.
+create function public.claim_backfill_combinations(
+  p_request_id bigint,
+  p_worker text,
+  p_limit integer default 1,
+  p_lease interval default interval '5 minutes',
+  p_max_attempts integer default 5
+) returns setof public.backfill_tracking
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  req public.backfill_requests;
+  days integer;
+begin
+  select * into req from public.backfill_requests where id = p_request_id;
+  if not found or req.state <> 'running' or req.claimed_by is distinct from p_worker then
+    return;
+  end if;
+  days := coalesce(req.days, 30);
+
+  insert into public.backfill_tracking (title_keyword, location, ai_work_arrangement,
+    ai_employment_type, ai_seniority, ai_industry)
+  select q.title_keyword, q.location, q.ai_work_arrangement, q.ai_employment_type,
+         q.ai_seniority, q.ai_industry
+  from (
+    select distinct on (q.combination_key) q.*
+    from public.user_search_queries q
+    where q.user_id = req.user_id and q.is_active
+      and not exists (select 1 from public.backfill_tracking t
+                      where t.combination_key = q.combination_key)
+    order by q.combination_key
+  ) q
+  order by q.combination_key
+  on conflict on constraint backfill_tracking_combination_unique do nothing;
+
+  update public.backfill_requests
+  set lease_expires_at = greatest(lease_expires_at, now() + p_lease)
+  where id = req.id and state = 'running' and claimed_by = p_worker;
+  update public.runs set heartbeat_at = now() where id = req.run_id;
+
+  return query
+  update public.backfill_tracking bt
+  set state = 'claimed', claimed_by = p_worker, claimed_at = now(),
+      claim_expires_at = now() + p_lease, attempts = bt.attempts + 1,
+      providers_done = case when bt.state = 'backfilled' then '{}' else bt.providers_done end,
+      request_attempts = case when bt.state = 'waiting' then bt.request_attempts
+                              when bt.attempted_by_request = req.id
+                              then bt.request_attempts + 1 else 1 end,
+      attempted_by_request = case when bt.state = 'waiting' then bt.attempted_by_request
+                                  else req.id end
+  where bt.id in (
+    select t.id from public.backfill_tracking t
+    where t.combination_key in (select private.user_combination_keys(req.user_id))
+      and (t.state = 'pending'
+           or (t.state = 'failed' and coalesce(t.next_attempt_at, '-infinity') <= now()
+               and not (t.attempted_by_request = req.id
+                        and t.request_attempts >= p_max_attempts))
+           or (t.state = 'waiting' and coalesce(t.next_attempt_at, '-infinity') <= now())
+           or (t.state = 'claimed' and t.claim_expires_at < now())
+           or (t.state = 'backfilled' and coalesce(t.backfill_days, 30) < days))
+    order by t.id
+    limit greatest(p_limit, 0)
+    for update skip locked
+  )
+  returning bt.*;
+end
+$$;
+
+drop function public.finish_backfill_combination(bigint, text, bigint, text[], jsonb, timestamptz,
+                                                 integer, text, interval);
+
+-- Records how a claimed combination's attempt went. Every provider done -> 'backfilled'; else,
+-- when p_wait_until is given (the providers not done wait for a pause or a Retry-After, none
+-- failed) -> 'waiting' until then; else 'failed' with p_error and a backoff of
+-- p_retry_base * 4^(attempts-1), at most 6 hours. Returns the state, or 'lost' when the claim is
+-- not p_worker's any more.
+create function public.finish_backfill_combination(
+  p_combination_id bigint,
+  p_worker text,
+  p_request_id bigint,
+  p_providers_done text[],
+  p_credits_by_provider jsonb,
+  p_fetched_until timestamptz,
+  p_days integer,
+  p_error text default null,
+  p_wait_until timestamptz default null,
+  p_retry_base interval default interval '1 minute'
+) returns text
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  bt public.backfill_tracking;
+  done text[];
+  spent integer;
+  jobs integer;
+  new_state text;
+begin
+  select * into bt from public.backfill_tracking
+  where id = p_combination_id and state = 'claimed' and claimed_by = p_worker
+  for update;
+  if not found then
+    return 'lost';
+  end if;
+  done := array(select distinct p from unnest(bt.providers_done || coalesce(p_providers_done, '{}'))
+                as p order by p);
+  select coalesce(sum(value::integer), 0) into spent
+  from jsonb_each_text(coalesce(p_credits_by_provider, '{}'::jsonb));
+  select count(*) into jobs from public.combination_jobs c where c.combination_id = bt.id;
+
+  update public.backfill_tracking t
+  set state = case when done @> array['active_jobs_db', 'jsearch'] then 'backfilled'
+                   when p_wait_until is not null then 'waiting'
+                   else 'failed' end,
+      providers_done = done, jobs_found = jobs,
+      credits_used = t.credits_used + spent,
+      credits_by_provider = private.jsonb_add(t.credits_by_provider, p_credits_by_provider),
+      -- the earliest moment a provider's part was fetched: the daily refresh starts there
+      last_refreshed_at = case when cardinality(done) > cardinality(t.providers_done)
+                               then coalesce(t.last_refreshed_at, p_fetched_until)
+                               else t.last_refreshed_at end,
+      backfilled_date = case when done @> array['active_jobs_db', 'jsearch'] then now()
+                             else t.backfilled_date end,
+      backfill_request_id = case when done @> array['active_jobs_db', 'jsearch']
+                                 then p_request_id else t.backfill_request_id end,
+      backfill_days = case when done @> array['active_jobs_db', 'jsearch']
+                           then greatest(coalesce(t.backfill_days, 0), p_days)
+                           else t.backfill_days end,
+      last_error = case when done @> array['active_jobs_db', 'jsearch'] then null
+                        else coalesce(nullif(btrim(p_error), ''), 'The backfill did not finish.')
+                   end,
+      next_attempt_at = case
+        when done @> array['active_jobs_db', 'jsearch'] then null
+        when p_wait_until is not null then p_wait_until
+        else now() + least(interval '6 hours',
+                           p_retry_base * power(4, greatest(t.attempts - 1, 0))) end,
+      claimed_at = null, claimed_by = null, claim_expires_at = null
+  where t.id = bt.id
+  returning t.state into new_state;
+  return new_state;
+end
+$$;
+
+drop function public.settle_backfill_request(bigint, text, integer, interval, boolean,
+                                             timestamptz, text);
+
+-- Decides what is left of a request after an invocation, and releases it (see the first
+-- definition in ..._backfill_claims.sql): 'continue' (claimable now: pending at once, the next
+-- invocation queued when p_chain), 'waiting' (held by other workers, failed and waiting for
+-- its retry time, or waiting for a provider pause or a Retry-After: pending from the earliest
+-- of those), 'done', 'failed', or 'lost'. Every call writes the run's counts.
+create function public.settle_backfill_request(
+  p_request_id bigint,
+  p_worker text,
+  p_max_attempts integer default 5,
+  p_poll interval default interval '15 seconds',
+  p_chain boolean default true
+) returns text
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  req public.backfill_requests;
+  days integer;
+  c record;
+  outcome text;
+begin
+  select * into req from public.backfill_requests where id = p_request_id for update;
+  if not found or req.state <> 'running' or req.claimed_by is distinct from p_worker then
+    return 'lost';
+  end if;
+  days := coalesce(req.days, 30);
+
+  select
+    count(*)::integer as total,
+    count(*) filter (where x.covered)::integer as backfilled,
+    count(*) filter (where x.covered
+                       and x.backfill_request_id is distinct from req.id)::integer as skipped,
+    coalesce(sum(x.credits_used) filter (
+      where x.covered and x.backfill_request_id is distinct from req.id), 0)::integer as saved,
+    count(*) filter (where x.id is null or x.state = 'pending'
+                       or (x.state = 'claimed' and x.claim_expires_at < now())
+                       or (x.state in ('failed', 'waiting') and not x.given_up
+                           and coalesce(x.next_attempt_at, '-infinity') <= now())
+                       or (x.state = 'backfilled' and not x.covered))::integer as claimable,
+    count(*) filter (where x.state = 'claimed' and x.claim_expires_at >= now())::integer
+      as elsewhere,
+    count(*) filter (where x.state = 'failed' and not x.given_up
+                       and x.next_attempt_at > now())::integer as retry_later,
+    count(*) filter (where x.state = 'waiting' and x.next_attempt_at > now())::integer
+      as waiting,
+    count(*) filter (where x.given_up)::integer as given_up,
+    min(x.next_attempt_at) filter (where x.state in ('failed', 'waiting') and not x.given_up
+                                     and x.next_attempt_at > now()) as next_retry,
+    string_agg(x.title_keyword || ' in ' || x.location || ': ' || x.last_error, '; '
+               order by x.id) filter (where x.given_up) as failures,
+    string_agg(x.title_keyword || ' in ' || x.location || ': ' || x.last_error, '; '
+               order by x.id) filter (where x.state in ('failed', 'waiting')
+                                        and not x.given_up) as retrying
+  into c
+  from (
+    select bt.*,
+           bt.state = 'backfilled' and coalesce(bt.backfill_days, 30) >= days as covered,
+           coalesce(bt.state = 'failed' and bt.attempted_by_request = req.id
+                    and bt.request_attempts >= p_max_attempts, false) as given_up
+    from private.user_combination_keys(req.user_id) k(combination_key)
+    left join public.backfill_tracking bt on bt.combination_key = k.combination_key
+  ) x;
+
+  update public.runs
+  set progress_total = c.total, progress_done = c.backfilled + c.given_up, heartbeat_at = now(),
+      stats = stats || jsonb_build_object(
+        'combinations_total', c.total,
+        'combinations_skipped', c.skipped,
+        'combinations_backfilled', c.backfilled - c.skipped,
+        'combinations_failed', c.given_up,
+        'combinations_waiting', c.elsewhere + c.retry_later + c.waiting,
+        'combinations_waiting_for_provider', c.waiting,
+        'credits_saved', c.saved)
+  where id = req.run_id;
+
+  if c.claimable > 0 then
+    outcome := 'continue';
+    update public.backfill_requests
+    set state = 'pending', not_before = now(), claimed_by = null, lease_expires_at = null
+    where id = req.id;
+    if p_chain then
+      begin
+        perform private.invoke_edge_function('backfill',
+                                             jsonb_build_object('request_id', req.id));
+      exception when others then
+        raise warning 'Could not queue the next backfill invocation (%); the sweep will', sqlerrm;
+      end;
+    end if;
+  elsif c.elsewhere > 0 or c.retry_later > 0 or c.waiting > 0 then
+    outcome := 'waiting';
+    update public.backfill_requests
+    set state = 'pending', claimed_by = null, lease_expires_at = null,
+        not_before = least(case when c.elsewhere > 0 then now() + p_poll end, c.next_retry),
+        last_error = case when c.retry_later + c.waiting > 0 then 'Waiting: ' || c.retrying end
+    where id = req.id;
+  else
+    outcome := case when c.given_up > 0 then 'failed' else 'done' end;
+    update public.backfill_requests
+    set state = outcome, finished_at = now(), claimed_by = null, lease_expires_at = null,
+        last_error = case when c.given_up > 0
+                          then c.given_up || ' combination(s) failed ' || p_max_attempts
+                               || ' times: ' || c.failures end
+    where id = req.id;
+    update public.runs
+    set status = case when c.given_up = 0 then 'succeeded'
+                      when c.backfilled > 0 then 'partial' else 'failed' end,
+        finished_at = now(),
+        error = case when c.given_up > 0 then c.given_up || ' combination(s) failed: '
+                                              || c.failures end
+    where id = req.run_id and status = 'running';
+  end if;
+  return outcome;
+end
+$$;
+
+-- What keeps open backfill requests from running now, and until when, one row per reason:
+--   'held'    leased to a live invocation (worker) until the lease ends;
+--   'paused'  a combination waits for a paused provider (its quota, budget or key) until then;
+--   'retry'   a combination waits to retry (after a failure, a Retry-After, another worker's
+--             claim) until then.
+-- Requests due now are not listed: an invocation takes them.
+create or replace function public.backfill_waits()
+returns table (request_id bigint, user_id uuid, reason text, until timestamptz,
+               provider text, worker text, detail text)
+language sql stable security invoker set search_path = ''
+as $$
+  select r.id, r.user_id, 'held', r.lease_expires_at, null::text, r.claimed_by,
+         'leased to ' || r.claimed_by
+  from public.backfill_requests r
+  where r.state = 'running' and r.lease_expires_at >= now()
+  union all
+  select r.id, r.user_id, w.reason, w.until, w.provider, null, w.detail
+  from public.backfill_requests r
+  cross join lateral (
+    select case when p.provider is not null then 'paused' else 'retry' end as reason,
+           coalesce(p.paused_until, bt.next_attempt_at) as until, p.provider,
+           case when p.provider is not null then p.reason
+                else bt.title_keyword || ' in ' || bt.location || ': '
+                     || coalesce(bt.last_error, bt.state) end as detail
+    from private.user_combination_keys(r.user_id) k(combination_key)
+    join public.backfill_tracking bt on bt.combination_key = k.combination_key
+    left join public.provider_pauses p
+      on bt.state = 'waiting' and p.paused_until > now()
+         and not (p.provider = any (bt.providers_done))
+    where bt.state in ('failed', 'waiting') and bt.next_attempt_at > now()
+    union all
+    select 'retry', bt.claim_expires_at, null, bt.title_keyword || ' in ' || bt.location
+                                                || ': claimed by ' || bt.claimed_by
+    from private.user_combination_keys(r.user_id) k(combination_key)
+    join public.backfill_tracking bt on bt.combination_key = k.combination_key
+    where bt.state = 'claimed' and bt.claim_expires_at >= now()
+  ) w
+  where r.state = 'pending' and r.not_before > now()
+  order by 4, 1
+$$;
+
+-- The sweep also opens a request for combinations that wait with no open request, as it does
+-- for failed ones (see ..._backfill_wakeups.sql; only the state filter changed).
+create or replace function private.resend_due_backfills(
+  p_resend_after interval default interval '1 minute',
+  p_batch integer default 10,
+  p_warn_after integer default 5
+) returns integer
+language plpgsql volatile security definer set search_path = ''
+as $$
+declare
+  resent integer := 0;
+  req record;
+begin
+  for req in
+    select r.id, r.sends from public.backfill_requests r
+    where ((r.state = 'pending' and r.not_before <= now())
+           or (r.state = 'running' and r.lease_expires_at < now()))
+      and coalesce(r.last_sent_at, r.requested_at)
+          < now() - p_resend_after * power(2, least(r.sends, 6))
+    order by r.not_before, r.id
+    limit p_batch
+  loop
+    if private.invoke_edge_function('backfill', jsonb_build_object('request_id', req.id))
+       is not null then
+      update public.backfill_requests
+      set sends = sends + 1, last_sent_at = now(),
+          last_error = case when sends + 1 >= p_warn_after
+            then 'The backfill function has not taken this request after ' || (sends + 1)
+                 || ' calls: check that it is deployed, that its FUNCTIONS_SECRET equals the '
+                 || 'Vault secret functions_secret, and its logs (is RAPIDAPI_KEY set?)'
+            else last_error end
+      where id = req.id;
+      resent := resent + 1;
+    end if;
+  end loop;
+
+  insert into public.backfill_requests (user_id, requested_by)
+  select f.user_id, 'sweep'
+  from (
+    select distinct on (bt.id) bt.id, q.user_id
+    from public.backfill_tracking bt
+    join public.user_search_queries q on q.combination_key = bt.combination_key and q.is_active
+    where bt.state in ('failed', 'waiting') and coalesce(bt.next_attempt_at, '-infinity') <= now()
+      and (bt.state = 'waiting' or bt.attempts < 20)
+      and not exists (
+        select 1 from public.backfill_requests r
+        join public.user_search_queries u on u.user_id = r.user_id and u.is_active
+        where u.combination_key = bt.combination_key and r.state in ('pending', 'running'))
+    order by bt.id, q.created_at desc
+    limit p_batch
+  ) f
+  group by f.user_id;
+
+  perform private.expire_pending_usage();
+  return resent;
+end
+$$;
+
+-- ---- daily refresh: items that wait --------------------------------------------------------
+
+alter table public.refresh_items add column not_before timestamptz;
+comment on column public.refresh_items.not_before is
+  'A pending item is not claimed before this (a page that must wait for a Retry-After).';
+
+drop function public.claim_refresh_items(bigint, text, integer, interval, integer);
+
+-- Items for one invocation (see the first definition in ..._daily_refresh.sql); an item whose
+-- not_before has not come is left alone.
+create function public.claim_refresh_items(
+  p_run_id bigint,
+  p_worker text,
+  p_limit integer default 1,
+  p_lease interval default interval '5 minutes',
+  p_max_attempts integer default 3
+) returns table (
+  combination_id bigint,
+  title_keyword text,
+  location text,
+  ai_work_arrangement text,
+  ai_employment_type text,
+  ai_seniority text,
+  ai_industry text,
+  users integer,
+  since_jsearch timestamptz,
+  since_active_jobs_db timestamptz,
+  attempts integer
+)
+language plpgsql volatile security invoker set search_path = ''
+as $$
+begin
+  update public.runs set heartbeat_at = now() where id = p_run_id and status = 'running';
+  if not found then
+    return;
+  end if;
+  with dead as (
+    update public.refresh_items i
+    set state = 'failed', claimed_by = null, claim_expires_at = null, finished_at = now(),
+        error = 'The refresh of this combination stopped without finishing ' || i.attempts
+                || ' times (the invocation died or hit the Edge limits); see the function logs'
+    where i.run_id = p_run_id and i.state = 'claimed' and i.claim_expires_at < now()
+      and i.attempts >= p_max_attempts
+    returning 1
+  )
+  update public.runs
+  set progress_done = progress_done + (select count(*) from dead),
+      stats = private.jsonb_add(stats, jsonb_build_object('combinations_failed',
+                                                          (select count(*) from dead)))
+  where id = p_run_id and exists (select 1 from dead);
+
+  return query
+  with claimed as (
+    update public.refresh_items i
+    set state = 'claimed', claimed_by = p_worker, claim_expires_at = now() + p_lease,
+        attempts = i.attempts + 1, not_before = null
+    where (i.run_id, i.combination_id) in (
+      select x.run_id, x.combination_id from public.refresh_items x
+      where x.run_id = p_run_id
+        and ((x.state = 'pending' and coalesce(x.not_before, '-infinity') <= now())
+             or (x.state = 'claimed' and x.claim_expires_at < now()))
+      order by x.users desc, x.combination_id
+      limit greatest(p_limit, 0)
+      for update skip locked
+    )
+    returning i.combination_id, i.users, i.attempts
+  )
+  select c.combination_id, bt.title_keyword, bt.location, bt.ai_work_arrangement::text,
+         bt.ai_employment_type::text, bt.ai_seniority::text, bt.ai_industry::text, c.users,
+         coalesce((bt.provider_refreshed_at ->> 'jsearch')::timestamptz, bt.last_refreshed_at,
+                  bt.backfilled_date, now() - interval '1 day'),
+         coalesce((bt.provider_refreshed_at ->> 'active_jobs_db')::timestamptz,
+                  bt.last_refreshed_at, bt.backfilled_date, now() - interval '1 day'),
+         c.attempts
+  from claimed c join public.backfill_tracking bt on bt.id = c.combination_id
+  order by c.users desc, c.combination_id;
+end
+$$;
+
+-- Puts a claimed item back in line until p_until (a page must wait for a Retry-After); the
+-- attempt does not count. p_stats (what the attempt did) is added to the run's stats. Returns
+-- false when the item is not p_worker's any more.
+create or replace function public.defer_refresh_item(
+  p_run_id bigint,
+  p_combination_id bigint,
+  p_worker text,
+  p_until timestamptz,
+  p_stats jsonb default '{}'::jsonb,
+  p_error text default null
+) returns boolean
+language plpgsql volatile security invoker set search_path = ''
+as $$
+begin
+  update public.refresh_items
+  set state = 'pending', claimed_by = null, claim_expires_at = null, not_before = p_until,
+      attempts = greatest(attempts - 1, 0), error = p_error
+  where run_id = p_run_id and combination_id = p_combination_id
+    and state = 'claimed' and claimed_by = p_worker;
+  if not found then
+    return false;
+  end if;
+  update public.runs
+  set stats = private.jsonb_add(stats, coalesce(p_stats, '{}'::jsonb)), heartbeat_at = now()
+  where id = p_run_id;
+  return true;
+end
+$$;
+
+-- What keeps a running daily run's items from being refreshed now, one row per reason:
+-- 'held' (claimed by a live invocation until its claim ends), 'retry' (deferred until
+-- not_before), and 'paused' per provider pause (the items skip that provider).
+create or replace function public.refresh_waits(p_run_id bigint)
+returns table (reason text, until timestamptz, items integer, provider text, detail text)
+language sql stable security invoker set search_path = ''
+as $$
+  select 'held', max(i.claim_expires_at), count(*)::integer, null::text,
+         'claimed by ' || string_agg(distinct i.claimed_by, ', ')
+  from public.refresh_items i
+  where i.run_id = p_run_id and i.state = 'claimed' and i.claim_expires_at >= now()
+  having count(*) > 0
+  union all
+  select 'retry', min(i.not_before), count(*)::integer, null,
+         string_agg(distinct i.error, '; ')
+  from public.refresh_items i
+  where i.run_id = p_run_id and i.state = 'pending' and i.not_before > now()
+  having count(*) > 0
+  union all
+  select 'paused', p.paused_until, null, p.provider, p.reason
+  from public.provider_pauses p where p.paused_until > now()
+$$;
+
+-- ---- the ledger in the analytics ------------------------------------------------------------
+
+drop view public.quota_by_month;
+
+-- Quota per provider and month (see ..._analytics_views.sql): 'credits' counts every call at
+-- what it costs if billed, pending and unknown ones included, so it never undercounts; those
+-- are also shown apart, as possibly billed.
+create view public.quota_by_month with (security_invoker = true) as
+select u.provider,
+       date_trunc('month', u.called_at at time zone 'UTC')::date as month,
+       count(*)::integer as calls,
+       count(*) filter (where u.outcome not in ('ok', 'pending', 'unknown'))::integer
+         as failed_calls,
+       sum(u.credits)::integer as credits,
+       sum(u.jobs_returned)::integer as jobs_returned,
+       case u.provider when 'jsearch' then s.jsearch_monthly_credits
+                       when 'active_jobs_db' then s.active_jobs_db_monthly_credits end
+         as budget_credits,
+       case u.provider when 'active_jobs_db' then s.active_jobs_db_monthly_jobs end as budget_jobs,
+       (array_agg(u.quota_requests_remaining order by u.called_at desc)
+          filter (where u.quota_requests_remaining is not null))[1] as plan_requests_left,
+       (array_agg(u.quota_jobs_remaining order by u.called_at desc)
+          filter (where u.quota_jobs_remaining is not null))[1] as plan_jobs_left,
+       count(*) filter (where u.outcome = 'pending')::integer as pending_calls,
+       count(*) filter (where u.outcome = 'unknown')::integer as unknown_calls,
+       coalesce(sum(u.credits) filter (where u.outcome in ('pending', 'unknown')), 0)::integer
+         as credits_possibly_billed
+from public.api_usage u
+left join public.settings s on true
+group by u.provider, date_trunc('month', u.called_at at time zone 'UTC'), s.jsearch_monthly_credits,
+         s.active_jobs_db_monthly_credits, s.active_jobs_db_monthly_jobs;
+
+comment on view public.quota_by_month is
+  'Calls, credits and jobs per provider and month, the budget, what the plan said was left, and '
+  'calls whose answer is not recorded (pending, unknown: possibly billed).';
+
+revoke all on public.quota_by_month from anon, authenticated;
+grant select on public.quota_by_month to service_role;
+
+revoke execute on function public.open_fetch_cursor(bigint, text, text, text, text, jsonb,
+    timestamptz, timestamptz, integer),
+  public.fetch_cursor(bigint, text, text),
+  public.advance_fetch_cursor(bigint, text, text, text, integer, integer, text, boolean, boolean,
+                              integer, integer),
+  public.hold_fetch_cursor(bigint, text, text, text, timestamptz, text),
+  public.pause_provider(text, timestamptz, text, text),
+  public.active_provider_pauses(),
+  public.claim_backfill_combinations(bigint, text, integer, interval, integer),
+  public.finish_backfill_combination(bigint, text, bigint, text[], jsonb, timestamptz, integer,
+                                     text, timestamptz, interval),
+  public.settle_backfill_request(bigint, text, integer, interval, boolean),
+  public.backfill_waits(),
+  public.claim_refresh_items(bigint, text, integer, interval, integer),
+  public.defer_refresh_item(bigint, bigint, text, timestamptz, jsonb, text),
+  public.refresh_waits(bigint)
+  from public, anon, authenticated;
+grant execute on function public.open_fetch_cursor(bigint, text, text, text, text, jsonb,
+    timestamptz, timestamptz, integer),
+  public.fetch_cursor(bigint, text, text),
+  public.advance_fetch_cursor(bigint, text, text, text, integer, integer, text, boolean, boolean,
+                              integer, integer),
+  public.hold_fetch_cursor(bigint, text, text, text, timestamptz, text),
+  public.pause_provider(text, timestamptz, text, text),
+  public.active_provider_pauses(),
+  public.claim_backfill_combinations(bigint, text, integer, interval, integer),
+  public.finish_backfill_combination(bigint, text, bigint, text[], jsonb, timestamptz, integer,
+                                     text, timestamptz, interval),
+  public.settle_backfill_request(bigint, text, integer, interval, boolean),
+  public.backfill_waits(),
+  public.claim_refresh_items(bigint, text, integer, interval, integer),
+  public.defer_refresh_item(bigint, bigint, text, timestamptz, jsonb, text),
+  public.refresh_waits(bigint)
+  to service_role;
