@@ -172,7 +172,7 @@ Deno.test(
       assert.equal(req.state, "pending");
       assert.match(
         req.last_error,
-        /Waiting to retry: frontend developer in berlin: Active Jobs DB/,
+        /Waiting: frontend developer in berlin: Active Jobs DB/,
       );
       const [unbacked] =
         await tx`select count(*)::int as n from public.get_unbacked_combinations_for_user(${ana})`;

@@ -332,21 +332,27 @@ Deno.test("malformed records are skipped and counted with their reason", async (
   }
 });
 
-Deno.test("a malformed page is an error for that call only", async () => {
+Deno.test("a cut-off page is asked again at once, the same page", async () => {
   const h = await startProviderHarness({ activeJobsDb: { plan: ULTRA } });
   try {
     h.fakes.activeJobsDb.inject({ kind: "malformed_json" });
     const [jsearch, active] = await fetchAllProviders(h.sessions, berlin, lastDays(1));
     assert.equal(jsearch.status, "ok");
-    assert.equal(active.status, "failed");
-    assert.match(active.error!, /sent a malformed page: the body is not JSON/);
-    assert.equal(
-      h.entries.find((e) => e.provider === "active_jobs_db")?.outcome,
-      "invalid_response",
+    assert.equal(active.status, "ok");
+    assert.deepEqual(
+      h.entries.filter((e) => e.provider === "active_jobs_db").map((e) => e.outcome),
+      ["invalid_response", "ok"],
     );
-    assert.equal(h.fakes.activeJobsDb.requests.length, 1, "not retried");
-    const again = await fetchFrom("active_jobs_db", h.sessions, berlin, lastDays(1));
-    assert.equal(again.status, "ok");
+    const asked = h.fakes.activeJobsDb.requests;
+    assert.equal(asked.length, 2, "retried once");
+    assert.deepEqual(asked[1].params, asked[0].params, "the same page, the same parameters");
+    assert.equal(h.sleeps.length, 0, "at once");
+
+    // a page that stays broken fails that fetch after the retries
+    h.fakes.activeJobsDb.inject({ kind: "malformed_json" }, { times: 5 });
+    const broken = await fetchFrom("active_jobs_db", h.sessions, berlin, lastDays(1));
+    assert.equal(broken.status, "failed");
+    assert.match(broken.error!, /sent a malformed page: the body is not JSON/);
   } finally {
     await h.close();
   }
@@ -405,24 +411,47 @@ Deno.test("a 200 that spends the last job credit stops Active Jobs DB mid-fetch"
   }
 });
 
-Deno.test("a usage row that cannot be written never fails the call", dbTest, async () => {
-  await withRollback(async (tx) => {
-    const h = await startProviderHarness({ ledger: sqlUsageLedger(tx) });
-    try {
-      const errors: string[] = [];
-      const original = console.error;
-      console.error = (message: string) => errors.push(message);
+Deno.test(
+  "no call leaves without its usage row: a ledger that cannot be written",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const h = await startProviderHarness({ ledger: sqlUsageLedger(tx) });
       try {
         await tx`alter table public.api_usage add constraint reject_all check (false) not valid`;
         const result = await fetchJSearch(h.sessions.jsearch, berlin, lastDays(1));
-        assert.equal(result.status, "ok");
+        assert.equal(result.status, "failed");
+        assert.match(result.error!, /JSearch was not called: its usage row could not be written/);
+        assert.equal(h.fakes.jsearch.requests.length, 0, "no call was made");
+        // the transaction is still usable
+        const [{ n }] = await tx<{ n: number }[]>`select count(*)::int as n from public.api_usage`;
+        assert.equal(n, 0);
       } finally {
-        console.error = original;
+        await h.close();
       }
-      assert.match(errors[0], /Cannot write the usage row for jsearch \/search \(ok\)/);
-      // the transaction is still usable
-      const [{ n }] = await tx<{ n: number }[]>`select count(*)::int as n from public.api_usage`;
-      assert.equal(n, 0);
+    });
+  },
+);
+
+Deno.test("a call's row is pending before the request leaves", dbTest, async () => {
+  await withRollback(async (tx) => {
+    let seen: string | undefined;
+    const h = await startProviderHarness({ ledger: sqlUsageLedger(tx) });
+    try {
+      // while the provider holds the request, its row is already there, pending and priced
+      h.fakes.jsearch.inject({ kind: "latency", ms: 300 });
+      const during = (async () => {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        const [row] = await tx`select outcome, credits from public.api_usage`;
+        seen = `${row?.outcome}:${row?.credits}`;
+      })();
+      const result = await fetchJSearch(h.sessions.jsearch, berlin, lastDays(1));
+      await during;
+      assert.equal(result.status, "ok");
+      assert.equal(seen, "pending:1");
+      const [row] = await tx`select outcome, completed_at from public.api_usage`;
+      assert.equal(row.outcome, "ok");
+      assert.ok(row.completed_at);
     } finally {
       await h.close();
     }
@@ -445,7 +474,7 @@ Deno.test("a monthly budget stops a provider before it is exceeded; the other go
     assert.equal(budget.used.jsearch.credits, 2);
     assert.match(
       jsearch.error!,
-      /JSearch's monthly budget has no room for a call costing 2 credit\(s\); JSearch stops for this run .* raise jsearch_monthly_credits in public.settings/,
+      /JSearch's monthly budget has no room for a call costing 2 credit\(s\); JSearch pauses until next month .* raise jsearch_monthly_credits in public.settings/,
     );
     assert.equal(h.sessions.jsearch.stopped?.outcome, "budget_exhausted");
     assert.equal(activeJobs.status, "skipped", "a page could exceed 50 jobs: no call");
@@ -479,7 +508,8 @@ Deno.test("no call runs past the invocation's deadline", async () => {
     const session = h.sessions.jsearch;
     session.deadline = session.clock() + 500;
     const late = await fetchJSearch(session, berlin, lastDays(1));
-    assert.equal(late.status, "failed");
+    assert.equal(late.status, "deferred", "not a failure: the page is asked later");
+    assert.ok(late.retryAt);
     assert.match(late.error!, /deadline came before this call/);
     assert.equal(h.fakes.jsearch.requests.length, 0);
 
@@ -488,7 +518,7 @@ Deno.test("no call runs past the invocation's deadline", async () => {
     const started = Date.now();
     const cut = await fetchJSearch(session, berlin, lastDays(1));
     assert.ok(Date.now() - started < 4000, "the call is cut at the deadline, not at 20 s");
-    assert.equal(cut.status, "failed");
+    assert.equal(cut.status, "deferred");
     assert.match(cut.error!, /the invocation's deadline/);
   } finally {
     await h.close();

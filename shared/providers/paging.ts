@@ -83,8 +83,8 @@ export interface FetchPagesOptions {
 
 function failedStatus(call: CallFailure, pagesBefore: number): ProviderFetch["status"] {
   if (call.retryAt) return "deferred";
-  if (call.skipped) return "skipped";
-  return pagesBefore > 0 ? "partial" : "failed";
+  if (pagesBefore > 0) return "partial";
+  return call.skipped ? "skipped" : "failed";
 }
 
 /**
