@@ -347,7 +347,7 @@ Deno.test(
 );
 
 Deno.test(
-  "a provider stopped for the run pauses the request instead of chaining invocations",
+  "a provider that stops pauses only its own work; the other goes on for every combination",
   dbTest,
   async () => {
     await withStack(async (stack) => {
@@ -356,23 +356,35 @@ Deno.test(
       for (const title of ["data engineer", "data analyst", "data scientist"]) {
         await insertQuery(tx, user, { title_keyword: title, location: "berlin" });
       }
+      await tx`delete from public.provider_pauses`;
       providers.fakes.jsearch.inject({ kind: "status", status: 401 }, { path: "/search" });
       const id = await requestBackfill(tx, user);
-      const deliveries = await deliverAll(tx);
-      assert.equal(
-        deliveries.filter((d) => d.url.endsWith("/backfill")).length,
-        1,
-        "one invocation: it stops at the rejected key and queues no next one",
-      );
+      await deliverAll(tx);
       assert.equal(providers.fakes.jsearch.requests.length, 1, "JSearch is asked once");
-      const states = await tx`select state from public.backfill_tracking order by id`;
-      assert.deepEqual(states.map((r) => r.state), ["failed", "pending", "pending"]);
+      const asked = new Set(
+        providers.fakes.activeJobsDb.requests.map((r) => r.params.title_filter),
+      );
+      assert.equal(asked.size, 3, "Active Jobs DB is asked for every combination");
+      const states = await tx`select state, providers_done from public.backfill_tracking
+                              order by id`;
+      assert.deepEqual(states.map((r) => [r.state, r.providers_done]), [
+        ["waiting", ["active_jobs_db"]],
+        ["waiting", ["active_jobs_db"]],
+        ["waiting", ["active_jobs_db"]],
+      ]);
+      const [pause] = await tx`select provider, paused_until > now() + interval '50 minutes' as
+                               long, reason from public.provider_pauses`;
+      assert.equal(pause.provider, "jsearch");
+      assert.ok(pause.long, "paused for an hour");
+      assert.match(pause.reason, /JSearch rejected the key \(401/);
       const [request] = await tx`
-        select state, not_before > now() + interval '50 minutes' as paused, last_error
+        select state, not_before > now() + interval '50 minutes' as later
         from public.backfill_requests where id = ${id}`;
       assert.equal(request.state, "pending");
-      assert.ok(request.paused, "paused for an hour");
-      assert.match(request.last_error, /^Paused until .* UTC: JSearch/);
+      assert.ok(request.later, "the request waits for the pause, not a polling loop");
+      const waits = await tx`select reason, provider from public.backfill_waits()`;
+      assert.ok(waits.length > 0 && waits.every((w) => w.reason === "paused"));
+      assert.ok(await feedSize(tx, user) > 0, "Active Jobs DB's jobs are in the feed already");
     }, { env: { PROVIDER_MAX_RETRIES: "0" } });
   },
 );

@@ -163,7 +163,8 @@ Deno.test("cli: daily --run-once refreshes once per date; --force runs it again"
     assert.equal(first.code, 0, first.stderr);
     const outcome = JSON.parse(first.stdout);
     assert.equal(outcome.status, "succeeded");
-    assert.deepEqual(outcome.items, { done: 1, failed: 0, skipped: 0, lost: 0 });
+    assert.deepEqual(outcome.items, { done: 1, failed: 0, skipped: 0, deferred: 0, lost: 0 });
+    assert.deepEqual(outcome.waiting, [], "nothing waits");
     assert.equal(fakes.jsearch.requests.at(-1)?.params.date_posted, "today");
     const calls = fakes.jsearch.requests.length;
 

@@ -97,7 +97,7 @@ Deno.test(
       assert.ok(runId);
       const result = await runRefresh(deps, { runId });
       assert.equal(result?.status, "succeeded");
-      assert.deepEqual(result?.items, { done: 2, failed: 0, skipped: 0, lost: 0 });
+      assert.deepEqual(result?.items, { done: 2, failed: 0, skipped: 0, deferred: 0, lost: 0 });
 
       const queries = h.fakes.jsearch.requests.map((r) => r.params.query);
       assert.deepEqual(
@@ -189,7 +189,7 @@ Deno.test("daily refresh: a spent budget stops one provider, not the run", dbTes
     const runId = await startRun(tx, { at: FIRED, triggeredBy: "test" });
     const result = await runRefresh(deps, { runId: runId! });
     assert.equal(result?.status, "partial");
-    assert.deepEqual(result?.items, { done: 1, failed: 0, skipped: 2, lost: 0 });
+    assert.deepEqual(result?.items, { done: 1, failed: 0, skipped: 2, deferred: 0, lost: 0 });
     assert.equal(h.fakes.jsearch.requests.length, 1, "no call past the budget");
     assert.equal(h.fakes.activeJobsDb.requests.length, 3, "Active Jobs DB refreshed everything");
     const skipped =

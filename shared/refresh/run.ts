@@ -122,11 +122,11 @@ function itemStats(step: FetchAndStore, item: RefreshItem, now: Date) {
 async function refreshItem(
   deps: RefreshDeps,
   sessions: ProviderSessions,
-  runId: number,
-  firedAt: Date,
+  run: { runId: number; firedAt: Date; owner: string },
   item: RefreshItem,
   worker: string,
 ): Promise<ItemState | "deferred" | "lost"> {
+  const { runId, firedAt } = run;
   await applyPauses(deps.sql, sessions);
   const now = deps.now?.() ?? new Date();
   const windows = Object.fromEntries(
@@ -140,7 +140,7 @@ async function refreshItem(
     combinationId: item.combinationId,
     runId,
     purpose: "refresh",
-    owner: `run:${runId}`,
+    owner: run.owner,
   });
   const { stats, notes } = itemStats(step, item, now);
   const problems = [...step.errors, ...notes];
@@ -192,9 +192,12 @@ export async function runRefresh(
   for (const session of [sessions.jsearch, sessions.active_jobs_db]) {
     session.deadline = deps.deadlineMs === undefined ? null : session.clock() + deps.deadlineMs;
   }
-  const [run] = await deps.sql`select stats ->> 'fired_at' as fired_at from public.runs
+  const [run] = await deps.sql`select stats ->> 'fired_at' as fired_at,
+                                      stats ->> 'forced_at' as forced_at from public.runs
                                where id = ${runId}`;
   const firedAt = run?.fired_at ? new Date(run.fired_at) : deps.now?.() ?? new Date();
+  // the cursors belong to this start of the run: a forced start fetches again
+  const owner = `run:${runId}` + (run?.forced_at ? `@${run.forced_at}` : "");
   const items: Record<ItemState | "deferred" | "lost", number> = {
     done: 0,
     failed: 0,
@@ -208,7 +211,7 @@ export async function runRefresh(
       taken++;
       const [item] = await claimItems(deps.sql, runId, worker, 1);
       if (!item) return;
-      items[await refreshItem(deps, sessions, runId, firedAt, item, worker)]++;
+      items[await refreshItem(deps, sessions, { runId, firedAt, owner }, item, worker)]++;
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, deps.concurrency) }, lane));
