@@ -275,7 +275,7 @@ async function reserveBudget(
   session: ProviderSession,
   credits: number,
   jobs: number,
-): Promise<{ month: string | null } | { refusal: string }> {
+): Promise<{ month: string | null } | { refusal: string } | { notSent: string }> {
   if (!session.budget) return { month: null };
   const name = PROVIDER_NAMES[session.provider];
   try {
@@ -289,9 +289,10 @@ async function reserveBudget(
         "public.provider_pauses.",
     };
   } catch (error) {
+    // the database, not the budget: no call, and no pause either
     return {
-      refusal: `${name}'s monthly budget could not be checked (${(error as Error).message}); ` +
-        "no call is made without it.",
+      notSent: `${name} was not called: its monthly budget could not be checked ` +
+        `(${(error as Error).message}), and no call leaves without it`,
     };
   }
 }
@@ -337,6 +338,7 @@ async function gatedAttempt<T>(
     await pace(session);
     const reservation = await reserveBudget(session, request.credits, reservedJobs);
     if ("refusal" in reservation) return { refusal: reservation.refusal };
+    if ("notSent" in reservation) return { notSent: reservation.notSent };
     const giveBack = (credits: number, jobs: number) =>
       reservation.month
         ? session.budget!.release(session.provider, reservation.month, credits, jobs)
