@@ -196,7 +196,11 @@ export function searchesPanel({ session, onChanged }) {
     const jobs = answer.searches.map((s) => `${s.id}:${s.state}:${s.job_count}`).join(",");
     if (lastJobs !== null && jobs !== lastJobs) onChanged();
     lastJobs = jobs;
-    if (answer.searches.some((s) => FETCHING.has(s.state) || s.state === "failed" || s.state === "waiting")) poll.again();
+    if (
+      answer.searches.some((s) =>
+        FETCHING.has(s.state) || s.state === "failed" || s.state === "waiting"
+      )
+    ) poll.again();
     else poll.stop();
   }
 
