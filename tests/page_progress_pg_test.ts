@@ -57,6 +57,8 @@ async function committedUser(sql: Sql, title: string) {
     await sql`delete from public.jobs where id in (
       select c.job_id from public.combination_jobs c join public.backfill_tracking t
         on t.id = c.combination_id where t.title_keyword = ${title})`;
+    await sql`delete from public.api_usage where combination_id in (
+      select id from public.backfill_tracking where title_keyword = ${title})`;
     await sql`delete from public.backfill_tracking where title_keyword = ${title}`;
     await sql`delete from public.backfill_requests where user_id = ${id}`;
     await sql`delete from auth.users where id = ${id}`;
