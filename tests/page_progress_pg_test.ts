@@ -4,36 +4,18 @@
  * tag per test, cleaned up after. Skipped on the embedded PGlite.
  */
 import assert from "node:assert/strict";
-import { createJobWorld, type FakeRequest, startProviderFakes } from "../local/fakes/mod.ts";
+import { createJobWorld, startProviderFakes } from "../local/fakes/mod.ts";
 import { backfillDepsFromConfig } from "../shared/backfill/from_config.ts";
 import { requestBackfill } from "../shared/backfill/claims.ts";
 import { runBackfill } from "../shared/backfill/run.ts";
 import { loadConfig } from "../shared/config.ts";
 import { connectPostgres, type Sql } from "../shared/db/postgres.ts";
 import { dbTest, onRealPostgres, testDatabase } from "./support/database.ts";
+import { answeredAgain } from "./support/providers.ts";
 
 const realOnly = { ...dbTest, ignore: !onRealPostgres() };
 const ULTRA = { name: "ULTRA" as const, monthlyRequests: 10_000, monthlyJobs: 20_000 };
 const PRO = { name: "PRO" as const, monthlyRequests: 10_000 };
-
-/** A page: path and parameters without `num_pages`. */
-function pageKey(request: FakeRequest): string {
-  const { num_pages: _, ...params } = request.params;
-  return `${request.path} ${JSON.stringify(Object.entries(params).sort())}`;
-}
-
-/** Requests for a page that had been answered (200, whole body) before. */
-function answeredAgain(requests: readonly FakeRequest[]): string[] {
-  const answered = new Set<string>();
-  const again: string[] = [];
-  for (const request of requests) {
-    if (answered.has(pageKey(request))) again.push(pageKey(request));
-    if (request.status === 200 && request.fault !== "malformed_json") {
-      answered.add(pageKey(request));
-    }
-  }
-  return again;
-}
 
 /** A title no other test uses: letters only, as labels are. */
 function uniqueTitle(): string {

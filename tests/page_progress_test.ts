@@ -19,28 +19,16 @@ import { runRefresh } from "../shared/refresh/run.ts";
 import { createUser } from "./support/auth.ts";
 import { dbTest, withRollback } from "./support/database.ts";
 import { insertQuery, markBackfilled } from "./support/fixtures.ts";
-import { lastDays, NOW, type ProviderHarness, startProviderHarness } from "./support/providers.ts";
+import {
+  answeredAgain,
+  lastDays,
+  NOW,
+  type ProviderHarness,
+  startProviderHarness,
+} from "./support/providers.ts";
 
 const ULTRA = { name: "ULTRA" as const, monthlyRequests: 10_000, monthlyJobs: 20_000 };
 const PRO = { name: "PRO" as const, monthlyRequests: 10_000 };
-
-/** A page: its path and parameters, without JSearch's `num_pages` (how many pages it spans). */
-function pageKey(request: FakeRequest): string {
-  const { num_pages: _, ...params } = request.params;
-  return `${request.path} ${JSON.stringify(Object.entries(params).sort())}`;
-}
-
-/** Requests for a page that had been answered (200, whole body) before. */
-function answeredAgain(requests: readonly FakeRequest[]): string[] {
-  const answered = new Set<string>();
-  const again: string[] = [];
-  for (const request of requests) {
-    const key = pageKey(request);
-    if (answered.has(key)) again.push(key);
-    if (request.status === 200 && request.fault !== "malformed_json") answered.add(key);
-  }
-  return again;
-}
 
 function allRequests(h: ProviderHarness): FakeRequest[] {
   return [...h.fakes.jsearch.requests, ...h.fakes.activeJobsDb.requests];

@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  type FakeRequest,
   type ProviderFakes,
   type ProviderFakesOptions,
   startProviderFakes,
@@ -81,4 +82,25 @@ export async function startProviderHarness(options: HarnessOptions = {}): Promis
     budget: options.budget,
   });
   return { fakes, sessions, entries, sleeps, close: () => fakes.close() };
+}
+
+/** A page: its path and parameters, without JSearch's `num_pages` (how many pages it spans). */
+function pageKey(request: FakeRequest): string {
+  const { num_pages: _, ...params } = request.params;
+  return `${request.path} ${JSON.stringify(Object.entries(params).sort())}`;
+}
+
+/**
+ * Requests for a page that had been answered (200, whole body) before: what page-level
+ * progress must keep empty.
+ */
+export function answeredAgain(requests: readonly FakeRequest[]): string[] {
+  const answered = new Set<string>();
+  const again: string[] = [];
+  for (const request of requests) {
+    const key = pageKey(request);
+    if (answered.has(key)) again.push(key);
+    if (request.status === 200 && request.fault !== "malformed_json") answered.add(key);
+  }
+  return again;
 }
