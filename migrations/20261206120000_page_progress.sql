@@ -200,7 +200,8 @@ create table public.provider_pauses (
 
 comment on table public.provider_pauses is
   'A provider that stopped (quota spent, budget reached, key refused) and until when nobody '
-  'calls it. Delete the row to resume it early (after raising a budget, fixing the key).';
+  'calls it. select public.resume_provider(provider) resumes it early (after raising a budget, '
+  'fixing the key).';
 
 alter table public.provider_pauses enable row level security;
 revoke all on public.provider_pauses from anon, authenticated;
@@ -231,6 +232,31 @@ returns setof public.provider_pauses
 language sql stable security invoker set search_path = ''
 as $$
   select * from public.provider_pauses where paused_until > now() order by provider
+$$;
+
+-- Resumes a paused provider now (after raising its budget or fixing the key): the pause goes,
+-- and the combinations and requests that waited for it are due at once. A combination that
+-- also waits for a Retry-After is claimed and waits again: its cursor keeps the time. Returns
+-- how many combinations were woken.
+create or replace function public.resume_provider(p_provider text) returns integer
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  woken integer;
+begin
+  delete from public.provider_pauses where provider = p_provider;
+  update public.backfill_tracking
+  set next_attempt_at = now()
+  where state = 'waiting' and next_attempt_at > now() and not (p_provider = any (providers_done));
+  get diagnostics woken = row_count;
+  update public.backfill_requests r
+  set not_before = now()
+  where r.state = 'pending' and r.not_before > now()
+    and exists (select 1 from private.user_combination_keys(r.user_id) k(combination_key)
+                join public.backfill_tracking bt on bt.combination_key = k.combination_key
+                where bt.state = 'waiting' and bt.next_attempt_at <= now());
+  return woken;
+end
 $$;
 
 -- ---- backfill: 'waiting' ---------------------------------------------------------------------
@@ -785,6 +811,7 @@ revoke execute on function public.open_fetch_cursor(bigint, text, text, text, te
   public.hold_fetch_cursor(bigint, text, text, text, timestamptz, text),
   public.pause_provider(text, timestamptz, text, text),
   public.active_provider_pauses(),
+  public.resume_provider(text),
   public.claim_backfill_combinations(bigint, text, integer, interval, integer),
   public.finish_backfill_combination(bigint, text, bigint, text[], jsonb, timestamptz, integer,
                                      text, timestamptz, interval),
@@ -802,6 +829,7 @@ grant execute on function public.open_fetch_cursor(bigint, text, text, text, tex
   public.hold_fetch_cursor(bigint, text, text, text, timestamptz, text),
   public.pause_provider(text, timestamptz, text, text),
   public.active_provider_pauses(),
+  public.resume_provider(text),
   public.claim_backfill_combinations(bigint, text, integer, interval, integer),
   public.finish_backfill_combination(bigint, text, bigint, text[], jsonb, timestamptz, integer,
                                      text, timestamptz, interval),

@@ -133,6 +133,76 @@ Deno.test("cli: daily checks its flags", async () => {
   assert.match(badAt.stderr, /--at must be an ISO 8601 instant/);
 });
 
+Deno.test("cli: backfill says what waits and until when when nothing is due", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const fakes = await startProviderFakes();
+  try {
+    const env = {
+      PGLITE_DATA_DIR: dataDir,
+      RAPIDAPI_KEY: "test-key",
+      JSEARCH_BASE_URL: fakes.jsearch.url,
+      ACTIVE_JOBS_BASE_URL: fakes.activeJobsDb.url,
+    };
+    const database = await openLocalDatabase(loadConfig({ PGLITE_DATA_DIR: dataDir }));
+    try {
+      const sql = database.sql;
+      await prepareLocalDatabase(sql);
+      const users: string[] = [];
+      for (const [i, title] of ["data engineer", "data analyst", "data scientist"].entries()) {
+        const [{ id }] = await sql`
+          insert into auth.users (id, email, aud, role) values
+            (gen_random_uuid(), ${`wait${i}@example.com`}, 'authenticated', 'authenticated')
+          returning id`;
+        await sql`insert into public.user_search_queries (user_id, title_keyword, location)
+                  values (${id}, ${title}, 'berlin')`;
+        await sql`select public.request_backfill(${id}::uuid)`;
+        await sql`insert into public.backfill_tracking (title_keyword, location) values
+                  (${title}, 'berlin')`;
+        users.push(id);
+      }
+      // one request held by a live worker; one waiting for paused JSearch; one to retry
+      await sql`update public.backfill_requests set state = 'running', claimed_by = 'worker-x',
+                lease_expires_at = now() + interval '4 minutes' where user_id = ${users[0]}`;
+      await sql`select public.pause_provider('jsearch', now() + interval '2 days',
+                  'quota_exhausted', 'JSearch quota is spent')`;
+      await sql`update public.backfill_tracking set state = 'waiting',
+                providers_done = '{active_jobs_db}', next_attempt_at = now() + interval '2 days'
+                where title_keyword = 'data analyst'`;
+      await sql`update public.backfill_tracking set state = 'failed', attempts = 1,
+                next_attempt_at = now() + interval '16 minutes', last_error = 'JSearch: 503'
+                where title_keyword = 'data scientist'`;
+      await sql`update public.backfill_requests set not_before = now() + interval '16 minutes'
+                where user_id in (${users[1]}, ${users[2]})`;
+    } finally {
+      await database.close();
+    }
+    const text = await jobs(["backfill"], env);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /No backfill request is due\.\nWaiting:/);
+    assert.match(text.stdout, /held by a live worker \(worker-x\) until \d{4}-\d\d-\d\dT/);
+    assert.match(text.stdout, /paused: jsearch is paused until .* — JSearch quota is spent/);
+    assert.match(text.stdout, /waiting to retry at .* — data scientist in berlin: JSearch: 503/);
+    assert.equal(fakes.jsearch.requests.length + fakes.activeJobsDb.requests.length, 0);
+
+    const json = await jobs(["backfill", "--json"], env);
+    assert.equal(json.code, 0, json.stderr);
+    const { requests, waiting } = JSON.parse(json.stdout);
+    assert.deepEqual(requests, []);
+    assert.deepEqual(
+      waiting.map((w: { reason: string }) => w.reason).sort(),
+      ["held", "paused", "retry"],
+    );
+
+    const stats = await jobs(["stats"], env);
+    assert.equal(stats.code, 0, stats.stderr);
+    assert.match(stats.stdout, /Paused: jsearch until .* \(quota_exhausted\)/);
+    assert.match(stats.stdout, /1 waiting for a provider \(0 with JSearch done, 1 with Active/);
+  } finally {
+    await fakes.close();
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  }
+});
+
 Deno.test("cli: daily --run-once refreshes once per date; --force runs it again", async () => {
   const dataDir = await Deno.makeTempDir();
   const fakes = await startProviderFakes();
@@ -168,10 +238,26 @@ Deno.test("cli: daily --run-once refreshes once per date; --force runs it again"
     assert.equal(fakes.jsearch.requests.at(-1)?.params.date_posted, "today");
     const calls = fakes.jsearch.requests.length;
 
+    // a paused provider is said, with its end
+    const paused = async (sqlText: string) => {
+      const database = await openLocalDatabase(loadConfig({ PGLITE_DATA_DIR: dataDir }));
+      try {
+        await database.sql.unsafe(sqlText);
+      } finally {
+        await database.close();
+      }
+    };
+    await paused(`select public.pause_provider('active_jobs_db', now() + interval '1 hour',
+                    'http_error', 'Active Jobs DB rejected the key (403)')`);
     const again = await jobs(["daily", "--run-once", "--at", at], env);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /has run already \(run \d+: succeeded\); add --force/);
+    assert.match(
+      again.stdout,
+      /waiting: active_jobs_db is paused until \S+ — Active Jobs DB rejected the key \(403\)/,
+    );
     assert.equal(fakes.jsearch.requests.length, calls, "no second refresh");
+    await paused(`select public.resume_provider('active_jobs_db')`);
 
     const forced = await jobs(["daily", "--run-once", "--at", at, "--force"], env);
     assert.equal(forced.code, 0, forced.stderr);

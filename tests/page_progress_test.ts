@@ -261,11 +261,16 @@ Deno.test(
         const [feed] = await tx`select count(*)::int as n from public.combination_jobs`;
         assert.ok(feed.n > 0, "Active Jobs DB's jobs are in the feed");
 
-        // the quota resets: JSearch alone is fetched, Active Jobs DB is not asked again
+        // a new plan: the operator resumes JSearch at once; JSearch alone is fetched, Active
+        // Jobs DB is not asked again
         const activeBefore = h.fakes.activeJobsDb.requests.length;
         h.fakes.jsearch.setQuota({ requestsRemaining: 10_000 });
         h.sessions.jsearch.stopped = null;
-        await timePasses(tx);
+        const [{ woken }] = await tx`select public.resume_provider('jsearch') as woken`;
+        assert.equal(woken, titles.length);
+        const [{ due }] = await tx`select count(*)::int as due from public.backfill_requests
+                                   where state = 'pending' and not_before <= now()`;
+        assert.equal(due, 1, "the request is due again");
         await runBackfill(deps(tx, h));
         assert.equal(h.fakes.activeJobsDb.requests.length, activeBefore);
         for (const state of await states(tx)) {

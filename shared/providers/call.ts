@@ -285,8 +285,8 @@ async function reserveBudget(
       refusal: `${name}'s monthly budget has no room for a call costing ${credits} credit(s)` +
         (jobs ? ` and up to ${jobs} jobs` : "") + `; ${name} pauses until next month and what it ` +
         `skips is caught up in a later window. To go on now, raise ` +
-        `${BUDGET_COLUMNS[session.provider]} in public.settings and delete its row in ` +
-        "public.provider_pauses.",
+        `${BUDGET_COLUMNS[session.provider]} in public.settings, then run select ` +
+        `public.resume_provider('${session.provider}').`,
     };
   } catch (error) {
     // the database, not the budget: no call, and no pause either
