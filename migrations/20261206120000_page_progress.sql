@@ -84,22 +84,23 @@ create table public.fetch_cursors (
   last_error text,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  primary key (combination_id, provider, purpose),
+  primary key (combination_id, provider, purpose, owner),
   constraint fetch_cursors_params_has_no_key
     check (not (params ?| array['x-rapidapi-key', 'X-RapidAPI-Key', 'rapidapi_key', 'api_key']))
 );
 
 comment on table public.fetch_cursors is
-  'Per combination, provider and purpose: the next page to fetch, with the exact parameters and '
-  'window of the fetch it belongs to. Advanced in the transaction that stores the page.';
+  'Per combination, provider, purpose and owner (the fetch): the next page to fetch, with the '
+  'exact parameters and window of that fetch. Advanced in the transaction that stores the page.';
 
 alter table public.fetch_cursors enable row level security;
 revoke all on public.fetch_cursors from anon, authenticated;
 grant all on public.fetch_cursors to service_role;
 
--- The cursor of a fetch: the stored one when it belongs to the same owner (a retry resumes it
--- with its own parameters and window), else a new one at p_first_page with the given plan.
--- One statement, so two workers opening at once get the same cursor.
+-- The cursor of a fetch (p_owner): the stored one — a retry resumes it with its own parameters
+-- and window — else a new one at p_first_page with the given plan. One statement decides, so
+-- two workers opening at once get the same cursor. Fetches of the same part by other owners
+-- (another period, an earlier daily run) keep their cursors until they are done or a week old.
 create or replace function public.open_fetch_cursor(
   p_combination_id bigint,
   p_provider text,
@@ -111,32 +112,23 @@ create or replace function public.open_fetch_cursor(
   p_until timestamptz,
   p_first_page integer
 ) returns public.fetch_cursors
-language sql volatile security invoker set search_path = ''
+language plpgsql volatile security invoker set search_path = ''
 as $$
+declare
+  cursor_row public.fetch_cursors;
+begin
+  delete from public.fetch_cursors c
+  where c.combination_id = p_combination_id and c.provider = p_provider
+    and c.purpose = p_purpose and c.owner <> p_owner
+    and (c.done or c.updated_at < now() - interval '7 days');
   insert into public.fetch_cursors as c (combination_id, provider, purpose, owner, endpoint,
     params, window_since, window_until, next_page)
   values (p_combination_id, p_provider, p_purpose, p_owner, p_endpoint, p_params, p_since,
           p_until, p_first_page)
-  on conflict (combination_id, provider, purpose) do update
-  set owner = excluded.owner, endpoint = excluded.endpoint, params = excluded.params,
-      window_since = excluded.window_since, window_until = excluded.window_until,
-      next_page = excluded.next_page, previous_first_id = null, pages = 0, postings = 0,
-      credits = 0, done = false, truncated = false, not_before = null, last_error = null,
-      created_at = now(), updated_at = now()
-  where c.owner is distinct from excluded.owner
-  returning c.*
-$$;
-
--- A read of the cursor (the upsert above returns nothing when the row exists for the owner).
-create or replace function public.fetch_cursor(
-  p_combination_id bigint,
-  p_provider text,
-  p_purpose text
-) returns setof public.fetch_cursors
-language sql stable security invoker set search_path = ''
-as $$
-  select * from public.fetch_cursors
-  where combination_id = p_combination_id and provider = p_provider and purpose = p_purpose
+  on conflict (combination_id, provider, purpose, owner) do update set updated_at = c.updated_at
+  returning c.* into cursor_row;
+  return cursor_row;
+end
 $$;
 
 -- Steps the cursor past a stored page, in the page's transaction. Only from p_page: when
@@ -410,6 +402,14 @@ begin
         when p_wait_until is not null then p_wait_until
         else now() + least(interval '6 hours',
                            p_retry_base * power(4, greatest(t.attempts - 1, 0))) end,
+      -- a wait is not an attempt: the claim's count is given back
+      attempts = case when p_wait_until is not null
+                           and not done @> array['active_jobs_db', 'jsearch']
+                      then greatest(t.attempts - 1, 0) else t.attempts end,
+      request_attempts = case when p_wait_until is not null
+                                   and not done @> array['active_jobs_db', 'jsearch']
+                              then greatest(t.request_attempts - 1, 0)
+                              else t.request_attempts end,
       claimed_at = null, claimed_by = null, claim_expires_at = null
   where t.id = bt.id
   returning t.state into new_state;
@@ -764,6 +764,142 @@ as $$
   from public.provider_pauses p where p.paused_until > now()
 $$;
 
+
+-- ---- daily refresh: what is due -------------------------------------------------------------
+
+-- Starts the run of the local date of p_at (see ..._daily_refresh.sql). A combination that is
+-- 'waiting' (one provider done, the other paused) is refreshed too: the provider that is done
+-- must not go stale while the other waits; the paused one is skipped.
+-- Its runs row and its work items. Returns the run id,
+-- or NULL when the date has its run already (unless p_force: then that run starts over).
+create or replace function public.start_daily_refresh(
+  p_at timestamptz default now(),
+  p_force boolean default false,
+  p_triggered_by text default 'manual'
+) returns bigint
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  s public.settings;
+  local_date date;
+  run bigint;
+  total integer;
+  unbacked integer;
+begin
+  select * into s from public.settings;
+  local_date := (p_at at time zone s.daily_refresh_time_zone)::date;
+  insert into public.runs (kind, triggered_by, run_date, stats)
+  values ('daily_refresh', p_triggered_by, local_date,
+          jsonb_build_object('fired_at', p_at, 'time_zone', s.daily_refresh_time_zone,
+                             'local_time', s.daily_refresh_local_time))
+  on conflict (run_date) where kind = 'daily_refresh' do nothing
+  returning id into run;
+  if run is null then
+    if not p_force then
+      return null;
+    end if;
+    select id into run from public.runs where kind = 'daily_refresh' and run_date = local_date
+    for update;
+    -- a run that is still going is joined, not restarted under its own workers
+    if exists (select 1 from public.runs where id = run and status = 'running') then
+      return run;
+    end if;
+    delete from public.refresh_items where run_id = run;
+    update public.runs
+    set status = 'running', finished_at = null, error = null, progress_done = 0,
+        heartbeat_at = now(), triggered_by = p_triggered_by,
+        stats = jsonb_build_object('fired_at', p_at, 'forced_at', now(),
+                                   'time_zone', s.daily_refresh_time_zone,
+                                   'local_time', s.daily_refresh_local_time)
+    where id = run;
+  end if;
+
+  -- the seed's SELECT DISTINCT over active queries; a combination not backfilled yet is the
+  -- backfill's to fetch (counted, not refreshed)
+  insert into public.refresh_items (run_id, combination_id, users)
+  select run, bt.id, count(distinct q.user_id)
+  from public.user_search_queries q
+  join public.backfill_tracking bt on bt.combination_key = q.combination_key
+  where q.is_active and bt.state in ('backfilled', 'waiting')
+  group by bt.id;
+  get diagnostics total = row_count;
+  select count(distinct q.combination_key) into unbacked
+  from public.user_search_queries q
+  where q.is_active and not exists (select 1 from public.backfill_tracking bt
+                                    where bt.combination_key = q.combination_key
+                                      and bt.state in ('backfilled', 'waiting'));
+  update public.runs
+  set progress_total = total,
+      stats = stats || jsonb_build_object('combinations_total', total,
+                                          'combinations_not_backfilled_yet', unbacked)
+  where id = run;
+  return run;
+end
+$$;
+
+-- Queues one more invocation of daily-refresh for a run that still has items nobody holds and
+-- that are due (an item waiting for a Retry-After is not).
+-- An invocation that stops at its limits calls it, so a long run goes on at once instead of
+-- waiting for the sweep. Returns whether a call was queued.
+create or replace function public.continue_daily_refresh(p_run_id bigint) returns boolean
+language plpgsql volatile security definer set search_path = ''
+as $$
+begin
+  if not exists (select 1 from public.refresh_items i
+                 where i.run_id = p_run_id and i.state = 'pending'
+                   and coalesce(i.not_before, '-infinity') <= now()) then
+    return false;
+  end if;
+  return private.invoke_edge_function('daily-refresh', jsonb_build_object('run_id', p_run_id),
+                                      10000) is not null;
+exception when others then
+  raise warning 'Could not queue the next daily-refresh invocation for run %: %; the sweep will',
+    p_run_id, sqlerrm;
+  return false;
+end
+$$;
+
+-- Wakes daily runs whose invocations were lost: running, no heartbeat for p_quiet, and items
+-- left that are due (pending and past not_before, or claimed by a worker that died) — or none left but never settled (the last
+-- invocation died between its last item and the settle): those are settled here. Returns how
+-- many runs were woken or settled.
+create or replace function private.resend_stalled_refreshes(
+  p_quiet interval default interval '2 minutes',
+  p_fan_out integer default 2
+) returns integer
+language plpgsql volatile security definer set search_path = ''
+as $$
+declare
+  woken integer := 0;
+  r record;
+begin
+  for r in
+    select u.id,
+           exists (select 1 from public.refresh_items i where i.run_id = u.id
+                   and ((i.state = 'pending' and coalesce(i.not_before, '-infinity') <= now())
+                        or i.state = 'claimed')) as open,
+           exists (select 1 from public.refresh_items i where i.run_id = u.id
+                   and i.state = 'pending' and i.not_before > now()) as later
+    from public.runs u
+    where u.kind = 'daily_refresh' and u.status = 'running' and u.heartbeat_at < now() - p_quiet
+  loop
+    if r.later and not r.open then
+      continue; -- its items wait for a Retry-After: woken once they are due
+    elsif not r.open then
+      perform public.settle_daily_refresh(r.id);
+    else
+      for i in 1 .. p_fan_out loop
+        perform private.invoke_edge_function('daily-refresh', jsonb_build_object('run_id', r.id),
+                                             10000);
+      end loop;
+      update public.runs set heartbeat_at = now() where id = r.id;
+    end if;
+    woken := woken + 1;
+  end loop;
+  return woken;
+end
+$$;
+
 -- ---- the ledger in the analytics ------------------------------------------------------------
 
 drop view public.quota_by_month;
@@ -805,7 +941,6 @@ grant select on public.quota_by_month to service_role;
 
 revoke execute on function public.open_fetch_cursor(bigint, text, text, text, text, jsonb,
     timestamptz, timestamptz, integer),
-  public.fetch_cursor(bigint, text, text),
   public.advance_fetch_cursor(bigint, text, text, text, integer, integer, text, boolean, boolean,
                               integer, integer),
   public.hold_fetch_cursor(bigint, text, text, text, timestamptz, text),
@@ -823,7 +958,6 @@ revoke execute on function public.open_fetch_cursor(bigint, text, text, text, te
   from public, anon, authenticated;
 grant execute on function public.open_fetch_cursor(bigint, text, text, text, text, jsonb,
     timestamptz, timestamptz, integer),
-  public.fetch_cursor(bigint, text, text),
   public.advance_fetch_cursor(bigint, text, text, text, integer, integer, text, boolean, boolean,
                               integer, integer),
   public.hold_fetch_cursor(bigint, text, text, text, timestamptz, text),

@@ -54,6 +54,8 @@ function deps(tx: TransactionSql, h: ProviderHarness, extra: Partial<BackfillDep
     timeBudgetMs: 60_000,
     maxAttempts: 5,
     chain: false,
+    // production has a deadline (FUNCTION_DEADLINE_MS): no wait may become "now" because of it
+    deadlineMs: 140_000,
     now: () => NOW,
     ...extra,
   } satisfies BackfillDeps;
@@ -260,6 +262,12 @@ Deno.test(
         assert.ok(pause.until_reset, "until the monthly reset the gateway reported");
         const [feed] = await tx`select count(*)::int as n from public.combination_jobs`;
         assert.ok(feed.n > 0, "Active Jobs DB's jobs are in the feed");
+        // the daily refresh keeps the finished provider fresh while the other waits
+        const runId = await startRun(tx, { at: NOW, force: true, triggeredBy: "test" });
+        const [{ items }] = await tx`select count(*)::int as items from public.refresh_items
+                                     where run_id = ${runId}`;
+        assert.equal(items, titles.length);
+        await tx`delete from public.refresh_items where run_id = ${runId}`;
 
         // a new plan: the operator resumes JSearch at once; JSearch alone is fetched, Active
         // Jobs DB is not asked again
@@ -313,6 +321,8 @@ Deno.test(
         assert.equal(first?.status, "running", "the item waits in the run");
         const firstAsk = h.fakes.activeJobsDb.requests[0].params;
         const jsearchCalls = h.fakes.jsearch.requests.length;
+        const [{ queued }] = await tx`select public.continue_daily_refresh(${runId}) as queued`;
+        assert.equal(queued, false, "no invocation for an item that waits");
 
         // five hours later (a new window would end now), the item is taken again
         await tx`update public.refresh_items set not_before = null where run_id = ${runId}`;
@@ -385,6 +395,41 @@ Deno.test(
       const [left] = await tx`select count(*)::int as n from public.api_usage
                             where outcome = 'pending'`;
       assert.equal(left.n, 0);
+    });
+  },
+);
+
+Deno.test(
+  "page progress: with every provider paused, the request waits for the pauses, no loop",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const h = await harness(tx);
+      try {
+        const user = await userWith(tx, "paused@example.com", ["data engineer", "data analyst"]);
+        const id = await requestBackfill(tx, user);
+        await tx`select public.pause_provider('jsearch', now() + interval '3 hours',
+                   'quota_exhausted', 'JSearch quota is spent')`;
+        await tx`select public.pause_provider('active_jobs_db', now() + interval '2 hours',
+                   'budget_exhausted', 'Active Jobs DB budget is spent')`;
+        const invocation = await runBackfill(deps(tx, h));
+        assert.equal(allRequests(h).length, 0, "no call");
+        assert.deepEqual(invocation.requests.map((r) => r.settlement), ["waiting"]);
+        assert.deepEqual((await states(tx)).sort(), [
+          "data analyst: waiting ",
+          "data engineer: waiting ",
+        ]);
+        const [request] = await tx`
+          select not_before between now() + interval '119 minutes'
+                                and now() + interval '121 minutes' as at_first_pause_end
+          from public.backfill_requests where id = ${id}`;
+        assert.ok(request.at_first_pause_end, "due when the first pause ends");
+        const [tracked] = await tx`select max(attempts)::int as attempts
+                                   from public.backfill_tracking`;
+        assert.equal(tracked.attempts, 0, "a wait is not an attempt");
+      } finally {
+        await h.close();
+      }
     });
   },
 );

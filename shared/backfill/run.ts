@@ -114,11 +114,10 @@ export async function runBackfill(
     if (invocation.attempted >= deps.maxCombinations) {
       return `the cap of ${deps.maxCombinations} combinations per invocation`;
     }
-    if (clock() - started >= deps.timeBudgetMs) return `the time budget of ${deps.timeBudgetMs} ms`;
-    // a paused provider stops only its own work; with every provider paused nothing can be done
-    const paused = sessions ? pausedProviders(sessions) : [];
-    return paused.length === PROVIDERS.length
-      ? `every provider is paused: ${paused.map((p) => p.reason).join("; ")}`
+    // a paused provider stops only its own work: with every provider paused, the claims go on
+    // and mark each combination waiting, without a call, so the request waits for the pauses
+    return clock() - started >= deps.timeBudgetMs
+      ? `the time budget of ${deps.timeBudgetMs} ms`
       : undefined;
   };
 
@@ -186,7 +185,6 @@ async function backfillRequest(
   while (!limit()) {
     // pauses written by other invocations since the last claim stop those providers here too
     await applyPauses(deps.sql, sessions);
-    if (limit()) break;
     const [combination] = await claimCombinations(deps.sql, request, worker, {
       maxAttempts: deps.maxAttempts,
     });

@@ -42,14 +42,15 @@ interface CursorRow {
   not_before: Date | null;
 }
 
-function cursorFromRow(provider: Provider, row: CursorRow, label: string): StoredCursor {
+function cursorFromRow(provider: Provider, row: CursorRow): StoredCursor {
   return {
     plan: {
       provider,
       endpoint: row.endpoint,
       params: row.params,
       window: { since: new Date(row.window_since), until: new Date(row.window_until) },
-      label,
+      // what the window was asked as: JSearch's date_posted, Active Jobs DB's endpoint
+      label: row.params.date_posted ?? row.endpoint,
     },
     position: { nextPage: row.next_page, previousFirstId: row.previous_first_id },
     done: row.done,
@@ -68,19 +69,12 @@ export async function openCursor(
   plan: FetchPlan,
   firstPage: number,
 ): Promise<StoredCursor> {
-  const [created] = await sql<CursorRow[]>`
+  const [row] = await sql<CursorRow[]>`
     select * from public.open_fetch_cursor(${key.combinationId}::bigint, ${key.provider},
       ${key.purpose}, ${key.owner}, ${plan.endpoint}, ${postgresJson(plan.params)}::text::jsonb,
       ${plan.window.since.toISOString()}::timestamptz,
       ${plan.window.until.toISOString()}::timestamptz, ${firstPage}::integer)`;
-  const [row] = created?.endpoint ? [created] : await sql<CursorRow[]>`
-    select * from public.fetch_cursor(${key.combinationId}::bigint, ${key.provider},
-                                      ${key.purpose})`;
-  return cursorFromRow(
-    key.provider,
-    row,
-    row.endpoint === plan.endpoint ? plan.label : row.endpoint,
-  );
+  return cursorFromRow(key.provider, row);
 }
 
 /** Another worker moved the cursor past this page: it stored it; this copy is dropped. */

@@ -387,26 +387,11 @@ function beforeAttempt(
       },
     };
   }
-  const deadlineStop = (why: string) => ({
-    stop: {
-      ok: false as const,
-      outcome: "timeout" as const,
-      error: `${name}: the invocation's deadline came ${why}; the page is asked again by a ` +
-        "later invocation",
-      status,
-      skipped: false,
-      retryAt: new Date(),
-    },
-  });
-  if (session.deadline !== null && session.clock() >= session.deadline - MIN_CALL_MS) {
-    return deadlineStop(last ? `while retrying (${last.error})` : "before this call");
-  }
   const delay = retry > 0 && last ? retryDelay(session, retry, last.retryAfter) : 0;
-  if (session.deadline !== null && session.clock() + delay >= session.deadline - MIN_CALL_MS) {
-    return deadlineStop(`before the retry (${last?.error})`);
-  }
+  // the wait the provider asked for holds whatever else stops this worker: the page is asked
+  // again after it, never sooner
+  const retryAt = new Date(Date.now() + delay);
   if (delay > session.settings.retry.maxDelayMs) {
-    const retryAt = new Date(Date.now() + delay);
     return {
       stop: {
         ok: false,
@@ -419,6 +404,23 @@ function beforeAttempt(
         retryAt,
       },
     };
+  }
+  const deadlineStop = (why: string) => ({
+    stop: {
+      ok: false as const,
+      outcome: "timeout" as const,
+      error: `${name}: the invocation's deadline came ${why}; the page is asked again by a ` +
+        "later invocation",
+      status,
+      skipped: false,
+      retryAt,
+    },
+  });
+  if (session.deadline !== null && session.clock() >= session.deadline - MIN_CALL_MS) {
+    return deadlineStop(last ? `while retrying (${last.error})` : "before this call");
+  }
+  if (session.deadline !== null && session.clock() + delay >= session.deadline - MIN_CALL_MS) {
+    return deadlineStop(`before the retry (${last?.error})`);
   }
   return { delay };
 }

@@ -66,6 +66,9 @@ const REACH_MS: Record<Provider, number> = {
   active_jobs_db: 7 * 24 * 3600_000, // /active-ats-7d
 };
 
+/** The longest an item waits in its run for a Retry-After (the next run is a day away). */
+const MAX_DEFER_MS = 6 * 3600_000;
+
 /** How late after its firing an item may be fetched and still count as "at the firing". */
 const FIRING_TOLERANCE_MS = 2 * 3600_000;
 
@@ -145,7 +148,13 @@ async function refreshItem(
   const { stats, notes } = itemStats(step, item, now);
   const problems = [...step.errors, ...notes];
   const error = problems.length > 0 ? problems.join("; ") : undefined;
-  const state = itemState(step);
+  const decided = itemState(step);
+  // a wait longer than this is left to the next daily run's window instead of keeping this run
+  // open
+  const state = typeof decided === "object" &&
+      decided.deferUntil.getTime() - Date.now() > MAX_DEFER_MS
+    ? "skipped"
+    : decided;
   const label = `refresh "${item.search.titleKeyword}" in "${item.search.location}" ` +
     `(${item.users} user(s))`;
   if (typeof state === "object") {
