@@ -669,7 +669,7 @@ Deno.test("faults: throttle_then_forbidden, status with retry-after, path filter
   }
 });
 
-Deno.test("faults: malformed JSON spends nothing; malformed records are a page", async () => {
+Deno.test("faults: a cut-off body is billed as its page, malformed records as a page", async () => {
   const fakes = await startProviderFakes({
     world: WORLD,
     jsearch: { now: () => NOW },
@@ -682,7 +682,7 @@ Deno.test("faults: malformed JSON spends nothing; malformed records are a page",
     assert.equal(broken.status, 200);
     assert.equal(broken.body, undefined, "the body does not parse");
     assert.ok(broken.text.startsWith('{"status":"OK"'));
-    assert.equal(fakes.jsearch.usage().requestsRemaining, 200);
+    assert.equal(remaining(broken, "requests"), 199, "the API answered: the proxy bills it");
 
     fakes.jsearch.inject({ kind: "malformed_records", count: 3 });
     const records = await jsearch(fakes.jsearch, query);
@@ -693,13 +693,32 @@ Deno.test("faults: malformed JSON spends nothing; malformed records are a page",
     assert.ok(
       extra.some((job) => Number.isNaN(Date.parse(String(job.job_posted_at_datetime_utc)))),
     );
-    assert.equal(fakes.jsearch.usage().requestsRemaining, 199);
+    assert.equal(fakes.jsearch.usage().requestsRemaining, 198);
 
     const feed = { title_filter: "Data Engineer", location_filter: "Germany", limit: 10 };
+    fakes.activeJobsDb.inject({ kind: "malformed_json" });
+    const cut = await ajdb(fakes.activeJobsDb, "/active-ats-7d", feed);
+    assert.equal(cut.status, 200);
+    assert.equal(cut.body, undefined);
+    assert.equal(remaining(cut, "jobs"), 240, "the 10 records of the page it cut are billed");
     fakes.activeJobsDb.inject({ kind: "malformed_records", count: 2 });
     const page = await ajdb(fakes.activeJobsDb, "/active-ats-7d", feed);
     assert.equal(page.body.length, 12);
-    assert.equal(remaining(page, "jobs"), 238);
+    assert.equal(remaining(page, "jobs"), 228);
+    assert.deepEqual(
+      [...fakes.jsearch.requests, ...fakes.activeJobsDb.requests].map((r) => [
+        r.status,
+        r.credits,
+        r.jobsReturned,
+        r.fault,
+      ]),
+      [
+        [200, 1, 10, "malformed_json"],
+        [200, 1, 13, "malformed_records"],
+        [200, 1, 10, "malformed_json"],
+        [200, 1, 12, "malformed_records"],
+      ],
+    );
     assert.ok(!("id" in page.body[10]) && !("title" in page.body[11]));
   } finally {
     await fakes.close();

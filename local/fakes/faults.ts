@@ -13,7 +13,7 @@ export type Fault =
   | { kind: "throttle_then_forbidden" }
   /** Hold the reply for `ms` (default 30000) or until the client goes away, then 504. */
   | { kind: "timeout"; ms?: number }
-  /** 200 with a JSON body cut off half way. */
+  /** 200 with a JSON body cut off half way; billed like the whole page it cut. */
   | { kind: "malformed_json" }
   /** A normal 200 page with `count` extra broken records appended. */
   | { kind: "malformed_records"; count: number }

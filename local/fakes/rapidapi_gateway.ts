@@ -147,13 +147,21 @@ function loggedParams(params: URLSearchParams): Record<string, string> {
   return out;
 }
 
+/** The first half of `body`'s JSON (at least one character): a body cut off on the wire. */
+function cutOff(body: unknown): string {
+  const text = JSON.stringify(body) ?? "null";
+  return text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+}
+
 /**
  * Creates the proxy layer of one fake API.
  *
  * Assumptions where providers.md is silent: a request admitted while any job credit remains
  * returns its full page and job credits then clamp at 0; a 4xx answered by the API itself
  * (bad parameters) spends its request credits, as a proxied call does; 401, 403 and 404 replies
- * carry no quota headers; a held (`timeout`) request that outlives its hold gets a 504.
+ * carry no quota headers; a held (`timeout`) request that outlives its hold gets a 504. A cut-off
+ * body (`malformed_json`) is billed as the page it cut, request credits and job credits alike: the
+ * API answered 200 and the proxy counts the call; injected 429s, 5xx and time-outs are not billed.
  */
 export function createRapidApiGateway(options: RapidApiGatewayOptions): RapidApiGateway {
   const { plan, listing, endpoints } = options;
@@ -203,7 +211,7 @@ export function createRapidApiGateway(options: RapidApiGatewayOptions): RapidApi
   async function faulted(
     entry: FakeRequest,
     step: FaultStep,
-    context: { key: string; request: Request; call: () => Promise<EndpointReply> },
+    context: { key: string; request: Request },
   ): Promise<Response | undefined> {
     const { fault } = step;
     const { key, request } = context;
@@ -222,16 +230,12 @@ export function createRapidApiGateway(options: RapidApiGatewayOptions): RapidApi
         if (!elapsed && request.signal.aborted) entry.status = 499;
         return response;
       }
-      case "malformed_json": {
-        const body = await context.call().then((result) => result.body, () => ({}));
-        const text = JSON.stringify(body) ?? "null";
-        const raw = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
-        return reply(entry, 200, undefined, { key, raw });
-      }
       case "latency":
         await hold(fault.ms, [closing.signal]);
         return undefined;
+      case "malformed_json":
       case "malformed_records":
+        // served (and billed) as a page, then spoilt in handle()
         return undefined;
     }
   }
@@ -279,7 +283,7 @@ export function createRapidApiGateway(options: RapidApiGatewayOptions): RapidApi
     const step = faults.take(path);
     if (step) {
       entry.fault = step.label;
-      const early = await faulted(entry, step, { key, request, call: () => call(0) });
+      const early = await faulted(entry, step, { key, request });
       if (early) return early;
     }
     if (endpoint.plans && !endpoint.plans.includes(plan.name)) {
@@ -321,7 +325,10 @@ export function createRapidApiGateway(options: RapidApiGatewayOptions): RapidApi
     ledger.spend(key, { requests: credits, jobs });
     entry.credits = credits;
     entry.jobsReturned = result.jobs ?? 0;
-    return reply(entry, result.status, result.body, { key });
+    return reply(entry, result.status, result.body, {
+      key,
+      raw: step?.fault.kind === "malformed_json" ? cutOff(result.body) : undefined,
+    });
   }
 
   return {
