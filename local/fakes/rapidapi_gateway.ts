@@ -1,7 +1,7 @@
 /**
  * The RapidAPI proxy layer both fake providers sit behind (providers.md §0): key and subscription
  * checks, unknown endpoints, monthly request and job quotas, the per-second limit, the proxy's
- * response headers, scripted faults, latency and a request log.
+ * response headers, scripted and random faults, latency and a request log.
  *
  * @module
  */
@@ -11,11 +11,12 @@ import {
   type Fault,
   type FaultStep,
   type InjectOptions,
+  type RandomFaults,
 } from "./faults.ts";
 import { hold } from "./hold.ts";
 import { createQuotaLedger, type QuotaUpdate, type QuotaUsage } from "./quota.ts";
 
-export type { Fault, InjectOptions } from "./faults.ts";
+export type { Fault, InjectOptions, RandomFaultKind, RandomFaults } from "./faults.ts";
 export type { QuotaUpdate, QuotaUsage } from "./quota.ts";
 
 /** A RapidAPI subscription plan. */
@@ -103,6 +104,8 @@ export interface RapidApiGatewayOptions {
   now?: () => Date;
   /** Added to every request (default 0). */
   latencyMs?: number;
+  /** Faults drawn at random for requests without a scripted fault (default none). */
+  randomFaults?: RandomFaults;
 }
 
 /** A fake API behind the RapidAPI proxy, independent of any HTTP server. */
@@ -171,7 +174,7 @@ export function createRapidApiGateway(options: RapidApiGatewayOptions): RapidApi
   const now = options.now ?? (() => new Date());
   const latencyMs = options.latencyMs ?? 0;
   const ledger = createQuotaLedger({ plan, keys: [...keys, ...unsubscribed], now });
-  const faults = createFaultQueue();
+  const faults = createFaultQueue(options.randomFaults);
   const closing = new AbortController();
   const requests: FakeRequest[] = [];
   const upgrade = `Upgrade your plan at https://rapidapi.com/${listing.owner}/api/${listing.api}`;
