@@ -28,7 +28,12 @@
  * @module
  */
 import { inRolledBackTransaction, prepareLocalDatabase } from "../local/database.ts";
-import { createJobWorld, type ProviderFakes, startProviderFakes } from "../local/fakes/mod.ts";
+import {
+  createJobWorld,
+  type JobWorld,
+  type ProviderFakes,
+  startProviderFakes,
+} from "../local/fakes/mod.ts";
 import { backfillDepsFromConfig } from "../shared/backfill/from_config.ts";
 import { type BackfillDeps, runBackfill } from "../shared/backfill/run.ts";
 import { loadConfig } from "../shared/config.ts";
@@ -147,6 +152,18 @@ interface Scenario {
   label: string;
 }
 
+/** The server scenario, and the one for the embedded PGlite (or without CREATE DATABASE). */
+const SERVER: Scenario = {
+  users: 1000,
+  concurrency: 50,
+  label: "50 concurrent invocations",
+};
+const ROLLED_BACK: Scenario = {
+  users: 100,
+  concurrency: 1,
+  label: "1 invocation at a time, rolled back",
+};
+
 /** mulberry32: a small seeded PRNG, so the population is the same in every run. */
 function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -235,6 +252,46 @@ async function loneFetchCosts(fakes: ProviderFakes, combos: Combo[]): Promise<Ma
     }
   }));
   return costs;
+}
+
+/** A scenario's users and the baselines: what their combinations cost, each fetched alone. */
+interface Population {
+  users: Combo[][];
+  distinct: Map<string, Combo>;
+  /** Combinations over all users (one user's combination counted once per user). */
+  userCombos: number;
+  /** Credits of the lone fetches of the distinct combinations: the least the run can spend. */
+  minimum: number;
+  minimumJobs: number;
+  /** Credits when every user fetches each of their combinations alone. */
+  naive: number;
+  naiveJobs: number;
+  loneMs: number;
+}
+
+/** `count` users, and each distinct combination fetched once, alone, on fault-free `fakes`. */
+async function populationOf(fakes: ProviderFakes, count: number): Promise<Population> {
+  const users = population(count);
+  const distinct = new Map<string, Combo>();
+  for (const combos of users) for (const c of combos) distinct.set(keyOf(c), c);
+  const loneStart = performance.now();
+  const costs = await loneFetchCosts(fakes, [...distinct.values()]);
+  const loneMs = performance.now() - loneStart;
+  const sum = (combos: Iterable<Combo>, field: keyof Cost) => {
+    let total = 0;
+    for (const c of combos) total += costs.get(keyOf(c))![field];
+    return total;
+  };
+  return {
+    users,
+    distinct,
+    userCombos: users.reduce((total, combos) => total + combos.length, 0),
+    minimum: sum(distinct.values(), "credits"),
+    minimumJobs: sum(distinct.values(), "jobCredits"),
+    naive: users.reduce((total, combos) => total + sum(combos, "credits"), 0),
+    naiveJobs: users.reduce((total, combos) => total + sum(combos, "jobCredits"), 0),
+    loneMs,
+  };
 }
 
 /** Users, their queries, and one backfill request each. Returns the user ids, in order. */
@@ -432,32 +489,13 @@ async function unbackedPlan(db: Queryable, userId: string): Promise<string> {
   return access.length > 0 ? access.join(" + ") : "backfill_tracking not read";
 }
 
-/** The whole measurement on `db`. */
-async function measure(
-  db: Queryable,
-  fakes: ProviderFakes,
-  scenario: Scenario,
-): Promise<BenchResult[]> {
+/**
+ * Seeds `users` under a fresh tag on `db`, with only their requests due and none of their
+ * combinations tracked (so that the run fetches each combination once), and empties the fakes'
+ * logs. Returns the tag and the user ids, in order.
+ */
+async function startRun(db: Queryable, fakes: ProviderFakes, users: Combo[][]) {
   const tag = `quota-bench-${crypto.randomUUID().slice(0, 8)}`;
-  const users = population(scenario.users);
-  const distinct = new Map<string, Combo>();
-  for (const combos of users) for (const c of combos) distinct.set(keyOf(c), c);
-  const userCombos = users.reduce((sum, combos) => sum + combos.length, 0);
-
-  // The minimum, measured before the run: each distinct combination fetched once, alone.
-  const loneStart = performance.now();
-  const costs = await loneFetchCosts(fakes, [...distinct.values()]);
-  const loneMs = performance.now() - loneStart;
-  const sum = (combos: Iterable<Combo>, field: keyof Cost) => {
-    let total = 0;
-    for (const c of combos) total += costs.get(keyOf(c))![field];
-    return total;
-  };
-  const minimum = sum(distinct.values(), "credits");
-  const minimumJobs = sum(distinct.values(), "jobCredits");
-  const naive = users.reduce((total, combos) => total + sum(combos, "credits"), 0);
-  const naiveJobs = users.reduce((total, combos) => total + sum(combos, "jobCredits"), 0);
-
   const userIds = await seedUsers(db, tag, users);
   const mine = db`select id from auth.users where email like ${tag + "-%"}`;
   // Only this benchmark's requests are due (others, on a shared database, wait until the end).
@@ -469,12 +507,17 @@ async function measure(
   await db`delete from public.backfill_tracking t
            where t.combination_key in (select q.combination_key from public.user_search_queries q
                                        where q.user_id in (${mine}))`;
-
   fakes.jsearch.clearLog();
   fakes.activeJobsDb.clearLog();
-  // The production wiring (backfillDepsFromConfig: usage ledger, monthly budgets in SQL, the
-  // deadline), with retry waits skipped and the fakes' clock for the windows.
-  const config = providerEnv(fakes);
+  return { tag, userIds };
+}
+
+/**
+ * The production wiring (backfillDepsFromConfig: usage ledger, monthly budgets in SQL, the
+ * deadline), with retry waits skipped and the fakes' clock for the windows.
+ */
+function productionDeps(db: Queryable, fakes: ProviderFakes, env: Record<string, string> = {}) {
+  const config = providerEnv(fakes, env);
   const deps: BackfillDeps = {
     ...backfillDepsFromConfig(config, db, { chain: false, log: () => {} }),
     sessions: () =>
@@ -485,23 +528,21 @@ async function measure(
       }),
     now: () => NOW,
   };
-  const budgetBefore = await budgetUsage(db);
-  const run = await drain(db, deps, scenario.concurrency, tag);
+  return deps;
+}
 
-  const requests = [...fakes.jsearch.requests, ...fakes.activeJobsDb.requests];
-  const spent = requests.reduce((total, r) => total + r.credits, 0);
-  const spentJobs = fakes.activeJobsDb.requests.reduce((total, r) => total + r.jobsReturned, 0);
+/**
+ * What the run of `tag`'s users left in the database: its api_usage rows, its requests and runs,
+ * and its combinations' tracking rows.
+ */
+async function runRecords(db: Queryable, tag: string) {
+  const mine = db`select id from auth.users where email like ${tag + "-%"}`;
   const [ledger] = await db`
     select coalesce(sum(credits), 0)::int as credits,
            coalesce(sum(jobs_returned) filter (where provider = 'active_jobs_db'), 0)::int as jobs,
            count(*)::int as calls
     from public.api_usage
     where run_id in (select run_id from public.backfill_requests where user_id in (${mine}))`;
-  const budgetAfter = await budgetUsage(db);
-  const reserved = {
-    credits: budgetAfter.credits - budgetBefore.credits,
-    jobs: budgetAfter.jobs - budgetBefore.jobs,
-  };
   const [outcome] = await db`
     select count(*) filter (where r.state = 'done')::int as done,
            count(*) filter (where r.state = 'failed')::int as failed,
@@ -515,6 +556,35 @@ async function measure(
     from public.backfill_tracking t
     where t.combination_key in (select q.combination_key from public.user_search_queries q
                                 where q.user_id in (${mine}))`;
+  return {
+    ledger: ledger as { credits: number; jobs: number; calls: number },
+    outcome: outcome as { done: number; failed: number; unsucceeded: number; run_credits: number },
+    tracking: tracking as { backfilled: number; retried: number },
+  };
+}
+
+/** The whole fault-free measurement on `db`. */
+async function measure(
+  db: Queryable,
+  fakes: ProviderFakes,
+  scenario: Scenario,
+  people: Population,
+): Promise<BenchResult[]> {
+  const { distinct, userCombos, minimum, minimumJobs, naive, naiveJobs, loneMs } = people;
+  const { tag, userIds } = await startRun(db, fakes, people.users);
+  const deps = productionDeps(db, fakes);
+  const budgetBefore = await budgetUsage(db);
+  const run = await drain(db, deps, scenario.concurrency, tag);
+
+  const requests = [...fakes.jsearch.requests, ...fakes.activeJobsDb.requests];
+  const spent = requests.reduce((total, r) => total + r.credits, 0);
+  const spentJobs = fakes.activeJobsDb.requests.reduce((total, r) => total + r.jobsReturned, 0);
+  const { ledger, outcome, tracking } = await runRecords(db, tag);
+  const budgetAfter = await budgetUsage(db);
+  const reserved = {
+    credits: budgetAfter.credits - budgetBefore.credits,
+    jobs: budgetAfter.jobs - budgetBefore.jobs,
+  };
   // Anything that makes the numbers suspect is named in the first result.
   const problems = [
     outcome.done < userIds.length ? `${outcome.done}/${userIds.length} requests done` : "",
@@ -607,46 +677,60 @@ async function measure(
   ];
 }
 
+/** Runs `fn` on a scratch database, dropped afterwards; null when it cannot be created. */
+async function inScratchDatabase<T>(
+  target: BenchTarget,
+  fn: (db: Queryable) => Promise<T>,
+): Promise<T | null> {
+  const name = `jobfeed_quota_${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await target.sql.unsafe(`create database ${name}`);
+  } catch {
+    return null;
+  }
+  const url = new URL(target.url);
+  url.pathname = `/${name}`;
+  const scratch = connectPostgres(url.toString(), { max: 20 });
+  try {
+    await prepareLocalDatabase(scratch);
+    return await fn(scratch);
+  } finally {
+    await scratch.end();
+    await target.sql.unsafe(`drop database ${name} with (force)`);
+  }
+}
+
 /** Provider credits of the shared backfill against the minimum and a naive per-user backfill. */
 export async function benchBackfillQuota(target: BenchTarget): Promise<BenchResult[]> {
-  const fakes = await startProviderFakes({
-    world: createJobWorld({ postingsPerDay: POSTINGS_PER_DAY }),
-    jsearch: { now: () => NOW, plan: { name: "MEGA", monthlyRequests: 1e9 } },
+  const fakes = await startFakes(createJobWorld({ postingsPerDay: POSTINGS_PER_DAY }));
+  try {
+    const rolledBack = async () => {
+      const people = await populationOf(fakes, ROLLED_BACK.users);
+      return await inRolledBackTransaction(
+        target.sql,
+        (tx) => measure(tx, fakes, ROLLED_BACK, people),
+      );
+    };
+    if (target.embedded) return await rolledBack();
+    const people = await populationOf(fakes, SERVER.users);
+    const clean = await inScratchDatabase(target, (db) => measure(db, fakes, SERVER, people));
+    return clean ?? await rolledBack();
+  } finally {
+    await fakes.close();
+  }
+}
+
+/** Both fakes on `world`, with the fixed clock and plans no run exhausts. */
+function startFakes(world: JobWorld): Promise<ProviderFakes> {
+  return startProviderFakes({
+    world,
+    jsearch: {
+      now: () => NOW,
+      plan: { name: "MEGA", monthlyRequests: 1e9 },
+    },
     activeJobsDb: {
       now: () => NOW,
       plan: { name: "MEGA", monthlyRequests: 1e9, monthlyJobs: 1e9 },
     },
   });
-  try {
-    const rolledBack = () =>
-      inRolledBackTransaction(target.sql, (tx) =>
-        measure(tx, fakes, {
-          users: 100,
-          concurrency: 1,
-          label: "1 invocation at a time, rolled back",
-        }));
-    if (target.embedded) return await rolledBack();
-    const name = `jobfeed_quota_${crypto.randomUUID().slice(0, 8)}`;
-    try {
-      await target.sql.unsafe(`create database ${name}`);
-    } catch {
-      return await rolledBack();
-    }
-    const url = new URL(target.url);
-    url.pathname = `/${name}`;
-    const scratch = connectPostgres(url.toString(), { max: 20 });
-    try {
-      await prepareLocalDatabase(scratch);
-      return await measure(scratch, fakes, {
-        users: 1000,
-        concurrency: 50,
-        label: "50 concurrent invocations",
-      });
-    } finally {
-      await scratch.end();
-      await target.sql.unsafe(`drop database ${name} with (force)`);
-    }
-  } finally {
-    await fakes.close();
-  }
 }
