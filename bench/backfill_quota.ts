@@ -21,18 +21,37 @@
  * rows, next to its p95 without `backfill_tracking_combination_key_idx` (dropped in a transaction
  * that is rolled back; interleaved rounds), and how the function's plan reads `backfill_tracking`.
  *
- * On a server it works in a scratch database that is dropped afterwards. On the embedded PGlite
- * (one connection), or without CREATE DATABASE, it runs 100 users and one invocation at a time in
- * a transaction that is rolled back.
+ * Under faults: the same users again, on a fresh scratch database, against fakes where 30% of
+ * the requests (seeded) get a 429 `Too many requests`, a 5xx, a cut-off body (billed, as RapidAPI
+ * bills an answered call) or a time-out (held past a short `PROVIDER_TIMEOUT_MS`). Failed
+ * combinations are made due again between rounds, until every request is done or failed. Credits
+ * for answered pages against the same minimum (goal 1.00: a retry fetches only what was not
+ * answered yet), and separately the credits billed for calls without a usable answer.
+ *
+ * On a server each measurement works in its own scratch database, dropped afterwards. On the
+ * embedded PGlite (one connection), or without CREATE DATABASE, each runs 100 users and one
+ * invocation at a time in a transaction that is rolled back.
  *
  * @module
  */
 import { inRolledBackTransaction, prepareLocalDatabase } from "../local/database.ts";
-import { createJobWorld, type ProviderFakes, startProviderFakes } from "../local/fakes/mod.ts";
+import {
+  createJobWorld,
+  type FakeRequest,
+  type JobWorld,
+  type ProviderFakes,
+  type RandomFaults,
+  startProviderFakes,
+} from "../local/fakes/mod.ts";
 import { backfillDepsFromConfig } from "../shared/backfill/from_config.ts";
 import { type BackfillDeps, runBackfill } from "../shared/backfill/run.ts";
 import { loadConfig } from "../shared/config.ts";
-import { connectPostgres, isTransaction, type Queryable } from "../shared/db/postgres.ts";
+import {
+  connectPostgres,
+  isTransaction,
+  type Queryable,
+  type TransactionSql,
+} from "../shared/db/postgres.ts";
 import {
   createProviderSessions,
   fetchAllProviders,
@@ -51,6 +70,10 @@ const DAY_MS = 24 * 3600 * 1000;
 const POSTINGS_PER_DAY = 2;
 const TRACKING_ROWS = 100_000;
 const TIMED_CALLS = 200;
+/** Share of provider requests that suffer a fault in the faults scenario. */
+const FAULT_RATE = 0.3;
+/** How long a time-out fault holds: past every scenario's `faultTimeoutMs` (the client leaves). */
+const FAULT_HOLD_MS = 5_000;
 
 /** Job titles as search labels, most common first. */
 const TITLES = [
@@ -145,7 +168,28 @@ interface Scenario {
   users: number;
   concurrency: number;
   label: string;
+  /**
+   * The client's per-call timeout under faults (`PROVIDER_TIMEOUT_MS`): short, so that a held
+   * request costs little of the run, but above the slowest answer — the fakes share the bench's
+   * process, and a timeout below that would cut off answered (billed) calls.
+   */
+  faultTimeoutMs: number;
 }
+
+/** The server scenario, and the one for the embedded PGlite (or without CREATE DATABASE). */
+const SERVER: Scenario = {
+  users: 1000,
+  concurrency: 50,
+  label: "50 concurrent invocations",
+  // under 50 invocation loops a page can take most of a second to arrive
+  faultTimeoutMs: 2_000,
+};
+const ROLLED_BACK: Scenario = {
+  users: 100,
+  concurrency: 1,
+  label: "1 invocation at a time, rolled back",
+  faultTimeoutMs: 500,
+};
 
 /** mulberry32: a small seeded PRNG, so the population is the same in every run. */
 function prng(seed: number): () => number {
@@ -237,6 +281,46 @@ async function loneFetchCosts(fakes: ProviderFakes, combos: Combo[]): Promise<Ma
   return costs;
 }
 
+/** A scenario's users and the baselines: what their combinations cost, each fetched alone. */
+interface Population {
+  users: Combo[][];
+  distinct: Map<string, Combo>;
+  /** Combinations over all users (one user's combination counted once per user). */
+  userCombos: number;
+  /** Credits of the lone fetches of the distinct combinations: the least the run can spend. */
+  minimum: number;
+  minimumJobs: number;
+  /** Credits when every user fetches each of their combinations alone. */
+  naive: number;
+  naiveJobs: number;
+  loneMs: number;
+}
+
+/** `count` users, and each distinct combination fetched once, alone, on fault-free `fakes`. */
+async function populationOf(fakes: ProviderFakes, count: number): Promise<Population> {
+  const users = population(count);
+  const distinct = new Map<string, Combo>();
+  for (const combos of users) for (const c of combos) distinct.set(keyOf(c), c);
+  const loneStart = performance.now();
+  const costs = await loneFetchCosts(fakes, [...distinct.values()]);
+  const loneMs = performance.now() - loneStart;
+  const sum = (combos: Iterable<Combo>, field: keyof Cost) => {
+    let total = 0;
+    for (const c of combos) total += costs.get(keyOf(c))![field];
+    return total;
+  };
+  return {
+    users,
+    distinct,
+    userCombos: users.reduce((total, combos) => total + combos.length, 0),
+    minimum: sum(distinct.values(), "credits"),
+    minimumJobs: sum(distinct.values(), "jobCredits"),
+    naive: users.reduce((total, combos) => total + sum(combos, "credits"), 0),
+    naiveJobs: users.reduce((total, combos) => total + sum(combos, "jobCredits"), 0),
+    loneMs,
+  };
+}
+
 /** Users, their queries, and one backfill request each. Returns the user ids, in order. */
 async function seedUsers(db: Queryable, tag: string, users: Combo[][]): Promise<string[]> {
   const rows = users.map((_, i) => ({ id: crypto.randomUUID(), email: `${tag}-${i}@bench.test` }));
@@ -285,13 +369,15 @@ interface DrainStats {
 
 /**
  * `concurrency` invocation loops, each invoking until no request is due; then the requests
- * waiting for another worker's claim are made due at once, and again, until none is open.
+ * waiting (for another worker's claim, or for a failed combination's retry time) and the failed
+ * combinations are made due at once, and again, until none is open — at most `maxRounds` rounds.
  */
 async function drain(
   db: Queryable,
   deps: BackfillDeps,
   concurrency: number,
   tag: string,
+  maxRounds = 40,
 ): Promise<DrainStats> {
   const stats: DrainStats = { invocations: 0, phases: 0, settlements: {}, ms: 0 };
   const start = performance.now();
@@ -315,10 +401,16 @@ async function drain(
       select count(*)::int as open from public.backfill_requests
       where state in ('pending', 'running') and user_id in (${mine})`;
     if (open === 0) break;
-    if (stats.phases >= 40) throw new Error(`${open} backfill requests still open`);
+    if (stats.phases >= maxRounds) {
+      throw new Error(`${open} backfill requests still open after ${maxRounds} rounds`);
+    }
     await db`
       update public.backfill_requests set not_before = now()
       where state = 'pending' and user_id in (${mine})`;
+    await db`
+      update public.backfill_tracking set next_attempt_at = now()
+      where state = 'failed' and combination_key in (
+        select q.combination_key from public.user_search_queries q where q.user_id in (${mine}))`;
   }
   stats.ms = performance.now() - start;
   return stats;
@@ -432,32 +524,13 @@ async function unbackedPlan(db: Queryable, userId: string): Promise<string> {
   return access.length > 0 ? access.join(" + ") : "backfill_tracking not read";
 }
 
-/** The whole measurement on `db`. */
-async function measure(
-  db: Queryable,
-  fakes: ProviderFakes,
-  scenario: Scenario,
-): Promise<BenchResult[]> {
+/**
+ * Seeds `users` under a fresh tag on `db`, with only their requests due and none of their
+ * combinations tracked (so that the run fetches each combination once), and empties the fakes'
+ * logs. Returns the tag and the user ids, in order.
+ */
+async function startRun(db: Queryable, fakes: ProviderFakes, users: Combo[][]) {
   const tag = `quota-bench-${crypto.randomUUID().slice(0, 8)}`;
-  const users = population(scenario.users);
-  const distinct = new Map<string, Combo>();
-  for (const combos of users) for (const c of combos) distinct.set(keyOf(c), c);
-  const userCombos = users.reduce((sum, combos) => sum + combos.length, 0);
-
-  // The minimum, measured before the run: each distinct combination fetched once, alone.
-  const loneStart = performance.now();
-  const costs = await loneFetchCosts(fakes, [...distinct.values()]);
-  const loneMs = performance.now() - loneStart;
-  const sum = (combos: Iterable<Combo>, field: keyof Cost) => {
-    let total = 0;
-    for (const c of combos) total += costs.get(keyOf(c))![field];
-    return total;
-  };
-  const minimum = sum(distinct.values(), "credits");
-  const minimumJobs = sum(distinct.values(), "jobCredits");
-  const naive = users.reduce((total, combos) => total + sum(combos, "credits"), 0);
-  const naiveJobs = users.reduce((total, combos) => total + sum(combos, "jobCredits"), 0);
-
   const userIds = await seedUsers(db, tag, users);
   const mine = db`select id from auth.users where email like ${tag + "-%"}`;
   // Only this benchmark's requests are due (others, on a shared database, wait until the end).
@@ -469,12 +542,17 @@ async function measure(
   await db`delete from public.backfill_tracking t
            where t.combination_key in (select q.combination_key from public.user_search_queries q
                                        where q.user_id in (${mine}))`;
-
   fakes.jsearch.clearLog();
   fakes.activeJobsDb.clearLog();
-  // The production wiring (backfillDepsFromConfig: usage ledger, monthly budgets in SQL, the
-  // deadline), with retry waits skipped and the fakes' clock for the windows.
-  const config = providerEnv(fakes);
+  return { tag, userIds };
+}
+
+/**
+ * The production wiring (backfillDepsFromConfig: usage ledger, monthly budgets in SQL, the
+ * deadline), with retry waits skipped and the fakes' clock for the windows.
+ */
+function productionDeps(db: Queryable, fakes: ProviderFakes, env: Record<string, string> = {}) {
+  const config = providerEnv(fakes, env);
   const deps: BackfillDeps = {
     ...backfillDepsFromConfig(config, db, { chain: false, log: () => {} }),
     sessions: () =>
@@ -485,23 +563,21 @@ async function measure(
       }),
     now: () => NOW,
   };
-  const budgetBefore = await budgetUsage(db);
-  const run = await drain(db, deps, scenario.concurrency, tag);
+  return deps;
+}
 
-  const requests = [...fakes.jsearch.requests, ...fakes.activeJobsDb.requests];
-  const spent = requests.reduce((total, r) => total + r.credits, 0);
-  const spentJobs = fakes.activeJobsDb.requests.reduce((total, r) => total + r.jobsReturned, 0);
+/**
+ * What the run of `tag`'s users left in the database: its api_usage rows, its requests and runs,
+ * and its combinations' tracking rows.
+ */
+async function runRecords(db: Queryable, tag: string) {
+  const mine = db`select id from auth.users where email like ${tag + "-%"}`;
   const [ledger] = await db`
     select coalesce(sum(credits), 0)::int as credits,
            coalesce(sum(jobs_returned) filter (where provider = 'active_jobs_db'), 0)::int as jobs,
-           count(*)::int as calls
+           count(*)::int as calls, count(*) filter (where outcome = 'ok')::int as answered
     from public.api_usage
     where run_id in (select run_id from public.backfill_requests where user_id in (${mine}))`;
-  const budgetAfter = await budgetUsage(db);
-  const reserved = {
-    credits: budgetAfter.credits - budgetBefore.credits,
-    jobs: budgetAfter.jobs - budgetBefore.jobs,
-  };
   const [outcome] = await db`
     select count(*) filter (where r.state = 'done')::int as done,
            count(*) filter (where r.state = 'failed')::int as failed,
@@ -515,6 +591,35 @@ async function measure(
     from public.backfill_tracking t
     where t.combination_key in (select q.combination_key from public.user_search_queries q
                                 where q.user_id in (${mine}))`;
+  return {
+    ledger: ledger as { credits: number; jobs: number; calls: number; answered: number },
+    outcome: outcome as { done: number; failed: number; unsucceeded: number; run_credits: number },
+    tracking: tracking as { backfilled: number; retried: number },
+  };
+}
+
+/** The whole fault-free measurement on `db`. */
+async function measure(
+  db: Queryable,
+  fakes: ProviderFakes,
+  scenario: Scenario,
+  people: Population,
+): Promise<BenchResult[]> {
+  const { distinct, userCombos, minimum, minimumJobs, naive, naiveJobs, loneMs } = people;
+  const { tag, userIds } = await startRun(db, fakes, people.users);
+  const deps = productionDeps(db, fakes);
+  const budgetBefore = await budgetUsage(db);
+  const run = await drain(db, deps, scenario.concurrency, tag);
+
+  const requests = [...fakes.jsearch.requests, ...fakes.activeJobsDb.requests];
+  const spent = requests.reduce((total, r) => total + r.credits, 0);
+  const spentJobs = fakes.activeJobsDb.requests.reduce((total, r) => total + r.jobsReturned, 0);
+  const { ledger, outcome, tracking } = await runRecords(db, tag);
+  const budgetAfter = await budgetUsage(db);
+  const reserved = {
+    credits: budgetAfter.credits - budgetBefore.credits,
+    jobs: budgetAfter.jobs - budgetBefore.jobs,
+  };
   // Anything that makes the numbers suspect is named in the first result.
   const problems = [
     outcome.done < userIds.length ? `${outcome.done}/${userIds.length} requests done` : "",
@@ -607,46 +712,221 @@ async function measure(
   ];
 }
 
-/** Provider credits of the shared backfill against the minimum and a naive per-user backfill. */
+/** Whether the client got a page it could use: a 2xx whose body was not cut off. */
+function usable(request: FakeRequest): boolean {
+  return request.status >= 200 && request.status < 300 &&
+    !request.fault?.endsWith("malformed_json");
+}
+
+/** How a call without a usable answer went, by the status the fake sent. */
+function unusableKind(request: FakeRequest): string {
+  if (request.status >= 200 && request.status < 300) return "cut-off bodies";
+  if (request.status === 499 || request.status === 504) return "time-outs";
+  if (request.status === 429) return "429s";
+  if (request.status >= 500) return "5xx";
+  return `status ${request.status}`;
+}
+
+/** Counts of `values`, e.g. `{"random:timeout": 12}`. */
+function countBy<T>(values: readonly T[], key: (value: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[key(value)] = (counts[key(value)] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * The same population against fakes with random faults (`faultyFakes`), on a database that has
+ * none of its rows yet: credits for answered pages, and credits billed for calls without a
+ * usable answer, both against the fault-free minimum.
+ */
+async function measureUnderFaults(
+  db: Queryable,
+  faultyFakes: ProviderFakes,
+  scenario: Scenario,
+  people: Population,
+): Promise<BenchResult[]> {
+  const { distinct, minimum, minimumJobs } = people;
+  const { tag, userIds } = await startRun(db, faultyFakes, people.users);
+  const deps = productionDeps(db, faultyFakes, {
+    PROVIDER_TIMEOUT_MS: String(scenario.faultTimeoutMs),
+  });
+  const budgetBefore = await budgetUsage(db);
+  const run = await drain(db, deps, scenario.concurrency, tag, 100);
+
+  const requests = [...faultyFakes.jsearch.requests, ...faultyFakes.activeJobsDb.requests];
+  const unusable = requests.filter((r) => !usable(r));
+  const credits = (list: readonly FakeRequest[]) => list.reduce((sum, r) => sum + r.credits, 0);
+  const jobs = (list: readonly FakeRequest[]) => list.reduce((sum, r) => sum + r.jobsReturned, 0);
+  const spent = credits(requests);
+  const unansweredCredits = credits(unusable);
+  const ajdb = faultyFakes.activeJobsDb.requests;
+  const spentJobs = jobs(ajdb);
+  const cutJobs = jobs(ajdb.filter((r) => !usable(r)));
+  const { ledger, outcome, tracking } = await runRecords(db, tag);
+  const budgetAfter = await budgetUsage(db);
+  const reserved = {
+    credits: budgetAfter.credits - budgetBefore.credits,
+    jobs: budgetAfter.jobs - budgetBefore.jobs,
+  };
+  const failures = countBy(unusable, unusableKind);
+  const faults = countBy(requests.filter((r) => r.fault), (r) => r.fault!);
+  const unfaulted = unusable.filter((r) => !r.fault).length;
+  const problems = [
+    outcome.failed > 0
+      ? `${outcome.failed} requests failed (a combination failed ${deps.maxAttempts} times ` +
+        `for them)`
+      : "",
+    outcome.done + outcome.failed < userIds.length
+      ? `${userIds.length - outcome.done - outcome.failed} requests neither done nor failed`
+      : "",
+    tracking.backfilled < distinct.size
+      ? `${tracking.backfilled}/${distinct.size} combinations backfilled`
+      : "",
+    unfaulted > 0 ? `${unfaulted} calls without a usable answer and without a fault` : "",
+    ledger.calls !== requests.length || ledger.credits !== spent
+      ? `api_usage disagrees: ${ledger.calls} calls, ${ledger.credits} credits vs the fakes' ` +
+        `${requests.length}, ${spent}`
+      : "",
+    ledger.answered !== requests.length - unusable.length
+      ? `api_usage has ${ledger.answered} answered calls, the fakes ` +
+        `${requests.length - unusable.length}`
+      : "",
+    // the client records no job credits for a page it cannot read; the fakes bill them
+    ledger.jobs !== spentJobs - cutJobs
+      ? `api_usage counts ${ledger.jobs} job credits, the fakes ${spentJobs} (${cutJobs} of ` +
+        `them for cut-off pages)`
+      : "",
+    outcome.run_credits !== spent ? `the runs' stats count ${outcome.run_credits} credits` : "",
+    reserved.credits !== spent || reserved.jobs !== ledger.jobs
+      ? `budgets hold ${reserved.credits} credits and ${reserved.jobs} job credits for them`
+      : "",
+  ].filter((part) => part !== "").join(", ");
+  console.error(
+    `backfill quota under ${FAULT_RATE * 100}% faults (${scenario.label}): ` +
+      `${userIds.length} users, ${distinct.size} distinct combinations; backfill ` +
+      `${(run.ms / 1000).toFixed(1)} s: ${run.invocations} invocations in ${run.phases} ` +
+      `round(s), settlements ${JSON.stringify(run.settlements)}; ${requests.length} provider ` +
+      `calls (JSearch ${faultyFakes.jsearch.requests.length}, Active Jobs DB ${ajdb.length}), ` +
+      `faults ${JSON.stringify(faults)}; ${unusable.length} calls without a usable answer ` +
+      `${JSON.stringify(failures)}, billed ${unansweredCredits} credits and ${cutJobs} job ` +
+      `credits (the client records a cut-off page's credits, not its job credits: api_usage ` +
+      `and the budgets count ${ledger.jobs} job credits, the fakes billed ${spentJobs}); ` +
+      `requests ${outcome.done} done, ${outcome.failed} failed; ` +
+      `${tracking.backfilled} combinations backfilled, ${tracking.retried} attempted more than ` +
+      `once` + (problems ? `; ${problems}` : ""),
+  );
+
+  const name = `backfill quota under ${FAULT_RATE * 100}% faults, ` +
+    `${userIds.length.toLocaleString("en-US")} users, ${scenario.label}`;
+  const count = (kind: string) => failures[kind] ?? 0;
+  return [
+    result(
+      `${name}: request credits for answered pages (vs minimum: the same ${distinct.size} ` +
+        `combinations each fetched once alone, without faults)` +
+        (problems ? ` [${problems}]` : ""),
+      spent - unansweredCredits,
+      "credits",
+      minimum,
+    ),
+    result(
+      `${name}: credits billed for calls without a usable answer (${unusable.length} calls: ` +
+        `${count("cut-off bodies")} cut-off bodies, billed; ${count("time-outs")} time-outs, ` +
+        `${count("429s")} 429s, ${count("5xx")} 5xx, not billed) (vs minimum)`,
+      unansweredCredits,
+      "credits",
+      minimum,
+    ),
+    result(
+      `${name}: Active Jobs DB job credits for answered pages (vs minimum)`,
+      spentJobs - cutJobs,
+      "job credits",
+      minimumJobs,
+    ),
+    result(
+      `${name}: Active Jobs DB job credits billed for cut-off pages (vs minimum)`,
+      cutJobs,
+      "job credits",
+      minimumJobs,
+    ),
+  ];
+}
+
+/** Runs `fn` on a scratch database, dropped afterwards; null when it cannot be created. */
+async function inScratchDatabase<T>(
+  target: BenchTarget,
+  fn: (db: Queryable) => Promise<T>,
+): Promise<T | null> {
+  const name = `jobfeed_quota_${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await target.sql.unsafe(`create database ${name}`);
+  } catch {
+    return null;
+  }
+  const url = new URL(target.url);
+  url.pathname = `/${name}`;
+  const scratch = connectPostgres(url.toString(), { max: 20 });
+  try {
+    await prepareLocalDatabase(scratch);
+    return await fn(scratch);
+  } finally {
+    await scratch.end();
+    await target.sql.unsafe(`drop database ${name} with (force)`);
+  }
+}
+
+/**
+ * Provider credits of the shared backfill against the minimum and a naive per-user backfill;
+ * then the same under random faults, each on its own database.
+ */
 export async function benchBackfillQuota(target: BenchTarget): Promise<BenchResult[]> {
-  const fakes = await startProviderFakes({
-    world: createJobWorld({ postingsPerDay: POSTINGS_PER_DAY }),
-    jsearch: { now: () => NOW, plan: { name: "MEGA", monthlyRequests: 1e9 } },
+  const world = createJobWorld({ postingsPerDay: POSTINGS_PER_DAY });
+  const fakes = await startFakes(world);
+  const faultyFakes = await startFakes(world, { rate: FAULT_RATE, timeoutMs: FAULT_HOLD_MS })
+    .catch(async (error) => {
+      await fakes.close();
+      throw error;
+    });
+  try {
+    const rolledBack = async () => {
+      const people = await populationOf(fakes, ROLLED_BACK.users);
+      const rolled = (fn: (tx: TransactionSql) => Promise<BenchResult[]>) =>
+        inRolledBackTransaction(target.sql, fn);
+      return [
+        ...await rolled((tx) => measure(tx, fakes, ROLLED_BACK, people)),
+        ...await rolled((tx) => measureUnderFaults(tx, faultyFakes, ROLLED_BACK, people)),
+      ];
+    };
+    if (target.embedded) return await rolledBack();
+    const people = await populationOf(fakes, SERVER.users);
+    const clean = await inScratchDatabase(target, (db) => measure(db, fakes, SERVER, people));
+    if (!clean) return await rolledBack();
+    const faulted = await inScratchDatabase(
+      target,
+      (db) => measureUnderFaults(db, faultyFakes, SERVER, people),
+    );
+    if (!faulted) throw new Error("Could not create a second scratch database for the faults");
+    return [...clean, ...faulted];
+  } finally {
+    await Promise.all([fakes.close(), faultyFakes.close()]);
+  }
+}
+
+/**
+ * Both fakes on `world`, with the fixed clock and plans no run exhausts; with `faults`, both
+ * draw random faults (each API its own seed).
+ */
+function startFakes(world: JobWorld, faults?: RandomFaults): Promise<ProviderFakes> {
+  return startProviderFakes({
+    world,
+    jsearch: {
+      now: () => NOW,
+      plan: { name: "MEGA", monthlyRequests: 1e9 },
+      randomFaults: faults && { ...faults, seed: 1 },
+    },
     activeJobsDb: {
       now: () => NOW,
       plan: { name: "MEGA", monthlyRequests: 1e9, monthlyJobs: 1e9 },
+      randomFaults: faults && { ...faults, seed: 2 },
     },
   });
-  try {
-    const rolledBack = () =>
-      inRolledBackTransaction(target.sql, (tx) =>
-        measure(tx, fakes, {
-          users: 100,
-          concurrency: 1,
-          label: "1 invocation at a time, rolled back",
-        }));
-    if (target.embedded) return await rolledBack();
-    const name = `jobfeed_quota_${crypto.randomUUID().slice(0, 8)}`;
-    try {
-      await target.sql.unsafe(`create database ${name}`);
-    } catch {
-      return await rolledBack();
-    }
-    const url = new URL(target.url);
-    url.pathname = `/${name}`;
-    const scratch = connectPostgres(url.toString(), { max: 20 });
-    try {
-      await prepareLocalDatabase(scratch);
-      return await measure(scratch, fakes, {
-        users: 1000,
-        concurrency: 50,
-        label: "50 concurrent invocations",
-      });
-    } finally {
-      await scratch.end();
-      await target.sql.unsafe(`drop database ${name} with (force)`);
-    }
-  } finally {
-    await fakes.close();
-  }
 }

@@ -11,6 +11,7 @@ import {
   createJobWorld,
   type FakeServer,
   normalizeSearchText,
+  type RandomFaults,
   startFakeActiveJobsDb,
   startFakeJSearch,
   startProviderFakes,
@@ -669,7 +670,7 @@ Deno.test("faults: throttle_then_forbidden, status with retry-after, path filter
   }
 });
 
-Deno.test("faults: malformed JSON spends nothing; malformed records are a page", async () => {
+Deno.test("faults: a cut-off body is billed as its page, malformed records as a page", async () => {
   const fakes = await startProviderFakes({
     world: WORLD,
     jsearch: { now: () => NOW },
@@ -682,7 +683,7 @@ Deno.test("faults: malformed JSON spends nothing; malformed records are a page",
     assert.equal(broken.status, 200);
     assert.equal(broken.body, undefined, "the body does not parse");
     assert.ok(broken.text.startsWith('{"status":"OK"'));
-    assert.equal(fakes.jsearch.usage().requestsRemaining, 200);
+    assert.equal(remaining(broken, "requests"), 199, "the API answered: the proxy bills it");
 
     fakes.jsearch.inject({ kind: "malformed_records", count: 3 });
     const records = await jsearch(fakes.jsearch, query);
@@ -693,13 +694,32 @@ Deno.test("faults: malformed JSON spends nothing; malformed records are a page",
     assert.ok(
       extra.some((job) => Number.isNaN(Date.parse(String(job.job_posted_at_datetime_utc)))),
     );
-    assert.equal(fakes.jsearch.usage().requestsRemaining, 199);
+    assert.equal(fakes.jsearch.usage().requestsRemaining, 198);
 
     const feed = { title_filter: "Data Engineer", location_filter: "Germany", limit: 10 };
+    fakes.activeJobsDb.inject({ kind: "malformed_json" });
+    const cut = await ajdb(fakes.activeJobsDb, "/active-ats-7d", feed);
+    assert.equal(cut.status, 200);
+    assert.equal(cut.body, undefined);
+    assert.equal(remaining(cut, "jobs"), 240, "the 10 records of the page it cut are billed");
     fakes.activeJobsDb.inject({ kind: "malformed_records", count: 2 });
     const page = await ajdb(fakes.activeJobsDb, "/active-ats-7d", feed);
     assert.equal(page.body.length, 12);
-    assert.equal(remaining(page, "jobs"), 238);
+    assert.equal(remaining(page, "jobs"), 228);
+    assert.deepEqual(
+      [...fakes.jsearch.requests, ...fakes.activeJobsDb.requests].map((r) => [
+        r.status,
+        r.credits,
+        r.jobsReturned,
+        r.fault,
+      ]),
+      [
+        [200, 1, 10, "malformed_json"],
+        [200, 1, 13, "malformed_records"],
+        [200, 1, 10, "malformed_json"],
+        [200, 1, 12, "malformed_records"],
+      ],
+    );
     assert.ok(!("id" in page.body[10]) && !("title" in page.body[11]));
   } finally {
     await fakes.close();
@@ -736,6 +756,65 @@ Deno.test("faults: a timeout the client aborts, and one the server's close relea
   } finally {
     await server.close();
   }
+});
+
+Deno.test("faults: random ones are seeded, at about their rate, after scripted ones", async () => {
+  const query = { query: "data engineer in berlin", country: "de", date_posted: "today" };
+  /** `count` requests to a fake with `randomFaults`: each one's fault, status, credits. */
+  async function suffered(randomFaults: RandomFaults, count: number, scripted = false) {
+    const server = await startFakeJSearch({ world: WORLD, now: () => NOW, randomFaults });
+    try {
+      if (scripted) server.inject({ kind: "status", status: 418 });
+      const replies: Reply[] = [];
+      for (let i = 0; i < count; i++) replies.push(await jsearch(server, query));
+      return server.requests.map((request, i) => ({
+        fault: request.fault ?? null,
+        status: request.status,
+        credits: request.credits,
+        retryAfter: replies[i].headers.get("retry-after"),
+        parses: replies[i].body !== undefined,
+      }));
+    } finally {
+      await server.close();
+    }
+  }
+  const none = await suffered({ rate: 0, seed: 3 }, 40);
+  assert.ok(none.every((r) => r.fault === null && r.status === 200 && r.credits === 1));
+
+  const all = await suffered({ rate: 1, seed: 3, timeoutMs: 1 }, 60);
+  assert.ok(all.every((r) => r.fault !== null && r.fault.startsWith("random:")));
+  const byKind = Object.groupBy(all, (r) => r.fault!);
+  assert.deepEqual(Object.keys(byKind).sort(), [
+    "random:malformed_json",
+    "random:server_error",
+    "random:throttle",
+    "random:timeout",
+  ]);
+  for (const r of byKind["random:throttle"]!) {
+    assert.equal(r.status, 429);
+    assert.ok(r.retryAfter === "0" || r.retryAfter === "1", `retry-after ${r.retryAfter}`);
+  }
+  assert.ok(byKind["random:server_error"]!.every((r) => [500, 502, 503].includes(r.status)));
+  assert.ok(byKind["random:timeout"]!.every((r) => r.status === 504));
+  assert.ok(byKind["random:malformed_json"]!.every((r) => r.status === 200 && !r.parses));
+  assert.ok(
+    all.every((r) => r.credits === (r.fault === "random:malformed_json" ? 1 : 0)),
+    "only a cut-off body is billed",
+  );
+
+  const some = await suffered({ rate: 0.3, seed: 7, timeoutMs: 1 }, 200);
+  const faulted = some.filter((r) => r.fault !== null).length;
+  assert.ok(faulted >= 40 && faulted <= 80, `${faulted} of 200 requests faulted at rate 0.3`);
+  const again = await suffered({ rate: 0.3, seed: 7, timeoutMs: 1 }, 200);
+  assert.deepEqual(again.map((r) => [r.fault, r.status]), some.map((r) => [r.fault, r.status]));
+
+  const only = await suffered({ rate: 1, kinds: ["server_error"] }, 5, true);
+  assert.deepEqual(only.map((r) => r.fault), ["status", ...Array(4).fill("random:server_error")]);
+  assert.equal(only[0].status, 418, "a scripted fault comes first");
+  await assert.rejects(
+    async () => await startFakeJSearch({ randomFaults: { rate: 1.5 } }),
+    /rate must be 0 to 1/,
+  );
 });
 
 Deno.test("overlap: postings both providers carry, in the documented variants", async () => {

@@ -262,6 +262,7 @@ export function startFakeActiveJobsDb(options: FakeActiveJobsDbOptions = {}): Pr
     unsubscribedKeys: options.unsubscribedKeys,
     now: options.now,
     latencyMs: options.latencyMs,
+    randomFaults: options.randomFaults,
     endpoints,
   });
   return serveGateway(gateway);

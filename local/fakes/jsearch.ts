@@ -188,6 +188,7 @@ export function startFakeJSearch(options: FakeJSearchOptions = {}): Promise<Fake
     unsubscribedKeys: options.unsubscribedKeys,
     now: options.now,
     latencyMs: options.latencyMs,
+    randomFaults: options.randomFaults,
     endpoints: {
       "/search": {
         credits(params) {

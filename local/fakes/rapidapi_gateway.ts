@@ -1,7 +1,7 @@
 /**
  * The RapidAPI proxy layer both fake providers sit behind (providers.md §0): key and subscription
  * checks, unknown endpoints, monthly request and job quotas, the per-second limit, the proxy's
- * response headers, scripted faults, latency and a request log.
+ * response headers, scripted and random faults, latency and a request log.
  *
  * @module
  */
@@ -11,11 +11,12 @@ import {
   type Fault,
   type FaultStep,
   type InjectOptions,
+  type RandomFaults,
 } from "./faults.ts";
 import { hold } from "./hold.ts";
 import { createQuotaLedger, type QuotaUpdate, type QuotaUsage } from "./quota.ts";
 
-export type { Fault, InjectOptions } from "./faults.ts";
+export type { Fault, InjectOptions, RandomFaultKind, RandomFaults } from "./faults.ts";
 export type { QuotaUpdate, QuotaUsage } from "./quota.ts";
 
 /** A RapidAPI subscription plan. */
@@ -103,6 +104,8 @@ export interface RapidApiGatewayOptions {
   now?: () => Date;
   /** Added to every request (default 0). */
   latencyMs?: number;
+  /** Faults drawn at random for requests without a scripted fault (default none). */
+  randomFaults?: RandomFaults;
 }
 
 /** A fake API behind the RapidAPI proxy, independent of any HTTP server. */
@@ -147,13 +150,21 @@ function loggedParams(params: URLSearchParams): Record<string, string> {
   return out;
 }
 
+/** The first half of `body`'s JSON (at least one character): a body cut off on the wire. */
+function cutOff(body: unknown): string {
+  const text = JSON.stringify(body) ?? "null";
+  return text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+}
+
 /**
  * Creates the proxy layer of one fake API.
  *
  * Assumptions where providers.md is silent: a request admitted while any job credit remains
  * returns its full page and job credits then clamp at 0; a 4xx answered by the API itself
  * (bad parameters) spends its request credits, as a proxied call does; 401, 403 and 404 replies
- * carry no quota headers; a held (`timeout`) request that outlives its hold gets a 504.
+ * carry no quota headers; a held (`timeout`) request that outlives its hold gets a 504. A cut-off
+ * body (`malformed_json`) is billed as the page it cut, request credits and job credits alike: the
+ * API answered 200 and the proxy counts the call; injected 429s, 5xx and time-outs are not billed.
  */
 export function createRapidApiGateway(options: RapidApiGatewayOptions): RapidApiGateway {
   const { plan, listing, endpoints } = options;
@@ -163,7 +174,7 @@ export function createRapidApiGateway(options: RapidApiGatewayOptions): RapidApi
   const now = options.now ?? (() => new Date());
   const latencyMs = options.latencyMs ?? 0;
   const ledger = createQuotaLedger({ plan, keys: [...keys, ...unsubscribed], now });
-  const faults = createFaultQueue();
+  const faults = createFaultQueue(options.randomFaults);
   const closing = new AbortController();
   const requests: FakeRequest[] = [];
   const upgrade = `Upgrade your plan at https://rapidapi.com/${listing.owner}/api/${listing.api}`;
@@ -203,7 +214,7 @@ export function createRapidApiGateway(options: RapidApiGatewayOptions): RapidApi
   async function faulted(
     entry: FakeRequest,
     step: FaultStep,
-    context: { key: string; request: Request; call: () => Promise<EndpointReply> },
+    context: { key: string; request: Request },
   ): Promise<Response | undefined> {
     const { fault } = step;
     const { key, request } = context;
@@ -222,16 +233,12 @@ export function createRapidApiGateway(options: RapidApiGatewayOptions): RapidApi
         if (!elapsed && request.signal.aborted) entry.status = 499;
         return response;
       }
-      case "malformed_json": {
-        const body = await context.call().then((result) => result.body, () => ({}));
-        const text = JSON.stringify(body) ?? "null";
-        const raw = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
-        return reply(entry, 200, undefined, { key, raw });
-      }
       case "latency":
         await hold(fault.ms, [closing.signal]);
         return undefined;
+      case "malformed_json":
       case "malformed_records":
+        // served (and billed) as a page, then spoilt in handle()
         return undefined;
     }
   }
@@ -279,7 +286,7 @@ export function createRapidApiGateway(options: RapidApiGatewayOptions): RapidApi
     const step = faults.take(path);
     if (step) {
       entry.fault = step.label;
-      const early = await faulted(entry, step, { key, request, call: () => call(0) });
+      const early = await faulted(entry, step, { key, request });
       if (early) return early;
     }
     if (endpoint.plans && !endpoint.plans.includes(plan.name)) {
@@ -321,7 +328,10 @@ export function createRapidApiGateway(options: RapidApiGatewayOptions): RapidApi
     ledger.spend(key, { requests: credits, jobs });
     entry.credits = credits;
     entry.jobsReturned = result.jobs ?? 0;
-    return reply(entry, result.status, result.body, { key });
+    return reply(entry, result.status, result.body, {
+      key,
+      raw: step?.fault.kind === "malformed_json" ? cutOff(result.body) : undefined,
+    });
   }
 
   return {

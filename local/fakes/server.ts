@@ -6,7 +6,12 @@
  */
 import type { Fault, InjectOptions } from "./faults.ts";
 import type { QuotaUpdate, QuotaUsage } from "./quota.ts";
-import type { FakeRequest, RapidApiGateway, RapidApiPlan } from "./rapidapi_gateway.ts";
+import type {
+  FakeRequest,
+  RandomFaults,
+  RapidApiGateway,
+  RapidApiPlan,
+} from "./rapidapi_gateway.ts";
 import type { JobWorld } from "./world.ts";
 
 /** A running fake provider. */
@@ -40,6 +45,8 @@ export interface FakeProviderOptions {
   now?: () => Date;
   /** Added to every request (default 0). */
   latencyMs?: number;
+  /** Faults drawn at random (seeded) for requests without a scripted fault (default none). */
+  randomFaults?: RandomFaults;
 }
 
 /** Starts an HTTP server for `gateway` on a free port of 127.0.0.1. */
