@@ -183,7 +183,9 @@ async function attemptOnce<T>(
       };
     } catch (error) {
       if (!(error instanceof InvalidResponseError)) throw error;
-      // a cut-off or garbled 200 is asked again at once: the page exists, the answer broke
+      // a cut-off or garbled 200 is asked again at once: the page exists, the answer broke.
+      // RapidAPI bills it, and how many job credits the lost page held cannot be read: it
+      // counts the most it could hold, so the ledger never undercounts
       return {
         ...base,
         outcome: "invalid_response",
@@ -191,6 +193,7 @@ async function attemptOnce<T>(
         retryable: true,
         retryAfter: 0,
         credits: request.credits,
+        records: request.records ?? 0,
       };
     }
   }
