@@ -32,6 +32,8 @@ interface Owned {
   month: string;
   /** A second job in the owner's feed, which the owner has hidden. */
   hiddenJob: number;
+  /** The provider of the owner's provider_pauses row (made for them, like runs). */
+  pausedProvider: string;
 }
 
 /** The statements of one table, aimed at rows that `o` owns (or that were made for `o`). */
@@ -151,6 +153,30 @@ const tables: Record<string, TableOps> = {
     delete: (o) =>
       `delete from public.provider_budget_usage where month = '${o.month}' returning 1`,
   },
+  fetch_cursors: {
+    select: (o) => `select 1 from public.fetch_cursors where combination_id = ${o.tracking}`,
+    insert: (o, n) =>
+      `insert into public.fetch_cursors (combination_id, provider, purpose, owner, endpoint,
+         params, window_since, window_until, next_page)
+       values (${o.tracking}, 'jsearch', 'refresh', 'run:${n}', '/search', '{}', now(), now(), 1)
+       returning 1`,
+    update: (o) =>
+      `update public.fetch_cursors set pages = 1 where combination_id = ${o.tracking} returning 1`,
+    delete: (o) =>
+      `delete from public.fetch_cursors where combination_id = ${o.tracking} returning 1`,
+  },
+  provider_pauses: {
+    select: (o) => `select 1 from public.provider_pauses where provider = '${o.pausedProvider}'`,
+    insert: (o) =>
+      `insert into public.provider_pauses (provider, paused_until, outcome, reason)
+       values ('${o.pausedProvider}', now(), 'http_error', 'x')
+       on conflict (provider) do update set reason = 'y' returning 1`,
+    update: (o) =>
+      `update public.provider_pauses set reason = 'z' where provider = '${o.pausedProvider}'
+       returning 1`,
+    delete: (o) =>
+      `delete from public.provider_pauses where provider = '${o.pausedProvider}' returning 1`,
+  },
   hidden_jobs: {
     select: (o) => `select 1 from public.hidden_jobs where user_id = '${o.user}'`,
     insert: (o) =>
@@ -217,6 +243,8 @@ const ownerMay: Record<string, Op[]> = {
   refresh_items: [],
   settings: [],
   provider_budget_usage: [],
+  fetch_cursors: [],
+  provider_pauses: [],
   hidden_jobs: ["select", "insert", "delete"],
   hidden_companies: ["select", "insert", "delete"],
   feed_visits: ["select"],
@@ -243,11 +271,29 @@ async function seedOwner(tx: TransactionSql, email: string, title: string): Prom
            values (${run.id}, ${tracking}, 1)`;
   const month = title === "data scientist" ? "1990-01-01" : "1991-01-01";
   await tx`insert into public.provider_budget_usage (provider, month) values ('jsearch', ${month})`;
+  await tx`insert into public.fetch_cursors (combination_id, provider, purpose, owner, endpoint,
+             params, window_since, window_until, next_page)
+           values (${tracking}, 'jsearch', 'backfill', 'days:30', '/search', '{}', now(), now(), 1)`;
+  const pausedProvider = title === "data scientist" ? "jsearch" : "active_jobs_db";
+  await tx`insert into public.provider_pauses (provider, paused_until, outcome, reason)
+           values (${pausedProvider}, now() + interval '1 hour', 'http_error', 'seeded')
+           on conflict (provider) do nothing`;
   const hiddenJob = await insertJobFor(tx, tracking, `${title} (hidden)`);
   await tx`insert into public.hidden_jobs (user_id, job_id) values (${user}, ${hiddenJob})`;
   await tx`insert into public.hidden_companies (user_id, company) values (${user}, 'Seeded Co')`;
   await tx`insert into public.feed_visits (user_id) values (${user})`;
-  return { user, cv, query, tracking, job, run: run.id, usage: usage.id, month, hiddenJob };
+  return {
+    user,
+    cv,
+    query,
+    tracking,
+    job,
+    run: run.id,
+    usage: usage.id,
+    month,
+    hiddenJob,
+    pausedProvider,
+  };
 }
 
 class Done extends Error {
