@@ -77,6 +77,17 @@ export async function openCursor(
   return cursorFromRow(key.provider, row);
 }
 
+/** Whether the cursor already stands where storing `page` moves it. */
+async function isPast(tx: Queryable, key: CursorKey, page: AnsweredPage): Promise<boolean> {
+  const [row] = await tx`
+    select 1 from public.fetch_cursors
+    where combination_id = ${key.combinationId} and provider = ${key.provider}
+      and purpose = ${key.purpose} and owner = ${key.owner}
+      and next_page = ${page.next.nextPage}
+      and previous_first_id is not distinct from ${page.next.previousFirstId}`;
+  return row !== undefined;
+}
+
 /** Another worker moved the cursor past this page: it stored it; this copy is dropped. */
 export class CursorMovedError extends Error {
   override name = "CursorMovedError";
@@ -123,7 +134,9 @@ export async function storePage(
             ${key.purpose}, ${key.owner}, ${page.page}::integer, ${page.next.nextPage}::integer,
             ${page.next.previousFirstId}, ${page.done}, ${page.truncated},
             ${page.jobs.length}::integer, ${page.credits}::integer) as moved`;
-        if (!moved) {
+        // after a lost connection, this worker's own commit may have landed: the cursor is
+        // then already past the page, with its first id
+        if (!moved && !(attempt > 0 && await isPast(tx, key, page))) {
           throw new CursorMovedError(
             `the ${key.provider} cursor of combination ${key.combinationId} is no longer at ` +
               `page ${page.page}: another worker stored it`,
