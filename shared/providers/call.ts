@@ -1,7 +1,8 @@
 /**
  * One resilient provider call: limiter, timeout, retries with exponential backoff and jitter on
- * 429/5xx/network errors (honouring Retry-After), the quota stop, and a usage-ledger row for
- * every attempt. The caller's `parse` validates the body; a malformed body fails this call only.
+ * 429/5xx/network errors (honouring Retry-After; a longer wait than a worker makes is handed back
+ * as the time to ask again), a cut-off body asked again at once, the quota stop, and a
+ * usage-ledger row written before every attempt leaves. The caller's `parse` validates the body.
  *
  * @module
  */

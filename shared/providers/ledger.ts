@@ -1,7 +1,9 @@
 /**
  * The usage ledger: one `api_usage` row per provider call, successful or not — provider,
  * endpoint, parameters (never the key), status, credits, jobs returned and the quota the gateway
- * reported. It is what the quota budget and the analytics read.
+ * reported. The row is written `pending` before the request leaves and completed when the answer
+ * is in, so a call that reached the provider always has one; a row a dead process left pending
+ * becomes `unknown` (possibly billed). It is what the quota budget and the analytics read.
  *
  * @module
  */
