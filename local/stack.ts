@@ -13,6 +13,7 @@ import { createDailyRefreshHandler } from "../functions/daily-refresh/handler.ts
 import { createCvsHandler } from "../functions/cvs/handler.ts";
 import { createFeedHandler } from "../functions/feed/handler.ts";
 import { createSearchesHandler } from "../functions/searches/handler.ts";
+import { createHealthHandler } from "../functions/health/handler.ts";
 import { verifyAccessToken } from "../shared/auth/verify_jwt.ts";
 import { listCvsAs } from "../shared/cv/my_cvs.ts";
 import { setHiddenAs } from "../shared/feed/hidden.ts";
@@ -134,6 +135,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       setHidden: (user, target, hidden) => setHiddenAs(sql, user, target, hidden),
     }),
     cvs: createCvsHandler({ verify, list: (user, opts) => listCvsAs(sql, user, opts) }),
+    health: createHealthHandler(sql),
     searches: createSearchesHandler({
       verify,
       list: (user) => listSearchesAs(sql, user),

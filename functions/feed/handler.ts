@@ -16,23 +16,38 @@ import type { UserClaims } from "../../shared/auth/as_user.ts";
 import type { AccessClaims } from "../../shared/auth/verify_jwt.ts";
 import type { HideTarget } from "../../shared/feed/hidden.ts";
 import type { FeedQuery, FeedRow } from "../../shared/feed/job_feed.ts";
-import { answer, forSignedInUser, invalid, readJson, subpath } from "../../shared/http/user_api.ts";
+import {
+  answer,
+  forSignedInUser,
+  invalid,
+  noControlCharacters,
+  readJson,
+  subpath,
+} from "../../shared/http/user_api.ts";
 
 const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
+
+/** The deepest page a client may ask for: 500 pages of 200, far past any real feed. */
+const MAX_OFFSET = 100_000;
 
 /** The accepted parameters (query string or JSON body). */
 export const feedQuerySchema = z.strictObject({
   limit: z.coerce.number({ message: "must be a number from 1 to 200" }).int()
     .min(1, { message: "must be a number from 1 to 200" })
     .max(200, { message: "must be a number from 1 to 200" }).default(50),
-  offset: z.coerce.number({ message: "must be 0 or more" }).int()
-    .min(0, { message: "must be 0 or more" }).default(0),
+  offset: z.coerce.number({ message: "must be a number from 0 to 100000" }).int()
+    .min(0, { message: "must be a number from 0 to 100000" })
+    .max(MAX_OFFSET, { message: "must be a number from 0 to 100000" }).default(0),
   only_new: flag.default(false),
   mark_visited: flag.default(false),
   work_arrangement: z.enum(["On-site", "Hybrid", "Remote OK", "Remote Solely"], {
     message: "must be On-site, Hybrid, Remote OK or Remote Solely",
   }).optional(),
-  search: z.string().trim().min(1).max(100).optional(),
+  search: z.string({ message: "must be text" }).trim()
+    .min(1, { message: "must be 1 to 100 characters" })
+    .max(100, { message: "must be 1 to 100 characters" })
+    .refine(noControlCharacters, { message: "contains control characters; send plain text" })
+    .optional(),
 });
 
 /** What `POST/DELETE /feed/hide` accepts: exactly one of a job id and a company name. */
@@ -40,12 +55,13 @@ export const hideSchema = z.union([
   z.strictObject({
     job_id: z.coerce.number({ message: "must be a job id" }).int().positive({
       message: "must be a job id",
-    }),
+    }).max(Number.MAX_SAFE_INTEGER, { message: "must be a job id" }),
   }),
   z.strictObject({
     company: z.string({ message: "must be a company name" }).trim().min(1, {
       message: "must be a company name",
-    }).max(200),
+    }).max(200, { message: "must be at most 200 characters" })
+      .refine(noControlCharacters, { message: "contains control characters; send plain text" }),
   }),
 ], { message: 'send {"job_id": <id>} or {"company": "<name>"}' });
 
@@ -58,10 +74,12 @@ export interface FeedHandlerDeps {
 }
 
 async function readFeed(req: Request, user: UserClaims, deps: FeedHandlerDeps) {
-  const raw = req.method === "GET"
-    ? Object.fromEntries(new URL(req.url).searchParams)
+  const body = req.method === "GET"
+    ? { value: Object.fromEntries(new URL(req.url).searchParams) }
     : await readJson(req);
-  const parsed = feedQuerySchema.safeParse(raw ?? {});
+  if ("refusal" in body) return body.refusal;
+  const raw = body.value;
+  const parsed = feedQuerySchema.safeParse(raw);
   if (!parsed.success) return invalid("feed parameters", parsed.error, raw);
   const q = parsed.data;
   const result = await deps.feed(user, {
@@ -79,7 +97,9 @@ async function hide(req: Request, user: UserClaims, deps: FeedHandlerDeps) {
   if (req.method === "GET") {
     return answer({ error: "Use POST to hide, DELETE to show again." }, 405);
   }
-  const raw = await readJson(req);
+  const body = await readJson(req);
+  if ("refusal" in body) return body.refusal;
+  const raw = body.value;
   const parsed = hideSchema.safeParse(raw);
   if (!parsed.success) return invalid("hide request", parsed.error, raw);
   const target: HideTarget = "job_id" in parsed.data

@@ -13,7 +13,14 @@ import { z } from "zod";
 import type { UserClaims } from "../../shared/auth/as_user.ts";
 import type { AccessClaims } from "../../shared/auth/verify_jwt.ts";
 import { INDUSTRIES } from "../../shared/cv/profile.ts";
-import { answer, forSignedInUser, invalid, readJson, subpath } from "../../shared/http/user_api.ts";
+import {
+  answer,
+  forSignedInUser,
+  invalid,
+  noControlCharacters,
+  readJson,
+  subpath,
+} from "../../shared/http/user_api.ts";
 import {
   EMPLOYMENT_TYPES,
   SENIORITY_LEVELS,
@@ -36,8 +43,7 @@ export const SEARCH_OPTIONS = {
 const label = (what: string) =>
   z.string({ message: `must be ${what}` }).trim().min(2, { message: `must be ${what}` })
     .max(80, { message: "must be at most 80 characters" })
-    // deno-lint-ignore no-control-regex
-    .refine((v) => !/[\u0000-\u001f]/.test(v), { message: "contains control characters" });
+    .refine(noControlCharacters, { message: "contains control characters" });
 const filter = (values: readonly string[]) =>
   z.enum(values as [string, ...string[]], {
     message: `must be one of ${values.join(", ")}, or null for any`,
@@ -79,7 +85,9 @@ async function route(req: Request, user: UserClaims, deps: SearchesHandlerDeps) 
       return answer({ searches: await deps.list(user), options: SEARCH_OPTIONS });
     }
     if (req.method !== "POST") return answer({ error: "Use GET to list, POST to add." }, 405);
-    const raw = await readJson(req);
+    const body = await readJson(req);
+    if ("refusal" in body) return body.refusal;
+    const raw = body.value;
     const parsed = searchSchema.safeParse(raw);
     if (!parsed.success) return invalid("search", parsed.error, raw);
     return answer({ search: await deps.add(user, parsed.data) }, 201);
@@ -96,7 +104,9 @@ async function route(req: Request, user: UserClaims, deps: SearchesHandlerDeps) 
     return await deps.remove(user, id) ? answer({ id, removed: true }) : missing();
   }
   if (req.method !== "PATCH") return answer({ error: "Use PATCH to edit, DELETE to remove." }, 405);
-  const raw = await readJson(req);
+  const body = await readJson(req);
+  if ("refusal" in body) return body.refusal;
+  const raw = body.value;
   const parsed = searchPatchSchema.safeParse(raw);
   if (!parsed.success) return invalid("change", parsed.error, raw);
   const search = await deps.edit(user, id, parsed.data);

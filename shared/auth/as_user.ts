@@ -14,13 +14,27 @@ export interface UserClaims {
   role: "authenticated";
 }
 
-/** Calls `fn` with a transaction that acts as `user`; role and claims end with it. */
+/** The token is valid but its user is gone (deleted since it was issued). */
+export class UnknownUserError extends Error {
+  override name = "UnknownUserError";
+  constructor(sub: string) {
+    super(`User ${sub} does not exist (any more)`);
+  }
+}
+
+/**
+ * Calls `fn` with a transaction that acts as `user`; role and claims end with it. Throws
+ * {@link UnknownUserError} when the user does not exist: a token outlives a deleted user.
+ */
 export function asUser<T>(
   sql: Queryable,
   user: UserClaims,
   fn: (tx: TransactionSql) => Promise<T>,
 ): Promise<T> {
   const body = async (tx: TransactionSql) => {
+    const [{ known }] = await tx`
+      select exists (select 1 from auth.users where id = ${user.sub}::uuid) as known`;
+    if (!known) throw new UnknownUserError(user.sub);
     await tx.unsafe("set local role authenticated");
     await tx`select set_config('request.jwt.claims', ${JSON.stringify(user)}, true)`;
     const result = await fn(tx);

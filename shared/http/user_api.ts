@@ -7,7 +7,8 @@
  * @module
  */
 import type { z } from "zod";
-import type { UserClaims } from "../auth/as_user.ts";
+import { UnknownUserError, type UserClaims } from "../auth/as_user.ts";
+import { isUuid } from "../identifiers.ts";
 import type { AccessClaims } from "../auth/verify_jwt.ts";
 import { describePayloadIssues } from "./payload_errors.ts";
 
@@ -17,6 +18,15 @@ export const CORS_HEADERS = {
   "access-control-allow-headers": "authorization, x-client-info, apikey, content-type",
   "access-control-allow-methods": "GET, POST, PATCH, DELETE, OPTIONS",
 };
+
+/**
+ * Text without control characters: what every text field a user sends must be (Postgres refuses
+ * NUL in text, and no other control character is ever meant).
+ */
+export function noControlCharacters(value: string): boolean {
+  // deno-lint-ignore no-control-regex
+  return !/[\u0000-\u001f\u007f]/.test(value);
+}
 
 /** A JSON answer with the CORS headers. */
 export function answer(body: unknown, status = 200): Response {
@@ -31,14 +41,65 @@ export function invalid(what: string, error: z.ZodError, raw: unknown): Response
   );
 }
 
-/** The request body as JSON, or `undefined` when it is not JSON (or empty). */
-export async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text();
-  if (!text.trim()) return {};
+/**
+ * The largest body a user-facing function reads: 16 KiB. A search or a feed query is well under
+ * 1 KiB; anything larger is refused with 413 before it is read whole.
+ */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** The body's text, or null once it passes `maxBytes` (the rest is not read). */
+async function readText(req: Request, maxBytes: number): Promise<string | null> {
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * The request body as JSON (an empty body is `{}`), or the answer that refuses it: 413 above
+ * `maxBytes` (by its Content-Length, or once that many bytes came), 400 when it is not JSON.
+ */
+export async function readJson(
+  req: Request,
+  maxBytes = MAX_BODY_BYTES,
+): Promise<{ value: unknown } | { refusal: Response }> {
+  const tooLarge = () => ({
+    refusal: answer(
+      { error: `The body is larger than ${maxBytes} bytes; send only the fields this takes.` },
+      413,
+    ),
+  });
+  const declared = Number(req.headers.get("content-length") ?? "");
+  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
+  const text = await readText(req, maxBytes);
+  if (text === null) return tooLarge();
+  if (!text.trim()) return { value: {} };
   try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    return {
+      refusal: answer({
+        error: `The body is not JSON (${(error as Error).message}); send a JSON object, ` +
+          'e.g. {"limit": 20}.',
+      }, 400),
+    };
   }
 }
 
@@ -47,7 +108,15 @@ export async function readJson(req: Request): Promise<unknown> {
  * `/searches/12` (the Edge runtime) both give `["12"]` for `searches`.
  */
 export function subpath(req: Request, name: string): string[] {
-  const parts = new URL(req.url).pathname.split("/").filter(Boolean).map(decodeURIComponent);
+  // a malformed escape (`%E0%A4%A`) stays as it is: it names nothing, and the route says 404
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  };
+  const parts = new URL(req.url).pathname.split("/").filter(Boolean).map(decode);
   const at = parts.indexOf(name);
   return at < 0 ? [] : parts.slice(at + 1);
 }
@@ -86,9 +155,18 @@ export function forSignedInUser(
         401,
       );
     }
+    if (!isUuid(claims.sub)) {
+      return answer(
+        { error: "The access token's subject (sub) is not a user id; sign in again." },
+        401,
+      );
+    }
     try {
       return await handle(req, { sub: claims.sub, role: "authenticated" });
     } catch (error) {
+      if (error instanceof UnknownUserError) {
+        return answer({ error: `${error.message}; sign in again.` }, 401);
+      }
       // still a JSON answer with CORS, so the page can show it; the details (which may name
       // tables or hosts) go to the log only, under a reference the user can quote
       const reference = crypto.randomUUID().slice(0, 8);
