@@ -13,7 +13,12 @@ export function isUuid(value: unknown): value is string {
   return typeof value === "string" && UUID.test(value);
 }
 
-/** Whether `value` looks like an email address (something@somewhere.tld). */
+/** The longest email address Supabase Auth stores (`auth.users.email` is varchar(255)). */
+export const MAX_EMAIL_LENGTH = 255;
+
+/** Whether `value` looks like an email address (something@somewhere.tld, at most 255 long). */
 export function isEmailAddress(value: unknown): value is string {
-  return typeof value === "string" && EMAIL.test(value);
+  return typeof value === "string" && value.length <= MAX_EMAIL_LENGTH &&
+    // deno-lint-ignore no-control-regex
+    !/[\u0000-\u001f\u007f]/.test(value) && EMAIL.test(value);
 }

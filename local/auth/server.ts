@@ -12,7 +12,7 @@
  * @module
  */
 import type { Sql } from "../../shared/db/postgres.ts";
-import { isEmailAddress } from "../../shared/identifiers.ts";
+import { isEmailAddress, isUuid, MAX_EMAIL_LENGTH } from "../../shared/identifiers.ts";
 import { userAccessToken, verifyJwt } from "../jwt.ts";
 
 function authError(status: number, code: string, msg: string): Response {
@@ -69,9 +69,11 @@ export function createAuthHandler(
   return (req) => {
     const url = new URL(req.url);
     if (!url.pathname.startsWith("/auth/v1/")) return undefined;
-    return handle(req, url).catch((error) =>
-      authError(500, "unexpected_failure", (error as Error).message)
-    );
+    return handle(req, url).catch((error) => {
+      // the details (SQL, hosts) go to the log, not to the client
+      console.error(`local Auth ${req.method} ${url.pathname}: ${(error as Error).stack}`);
+      return authError(500, "unexpected_failure", "Unexpected failure; see the local stack's log");
+    });
   };
 
   async function credentials(
@@ -86,7 +88,8 @@ export function createAuthHandler(
       return authError(
         400,
         "validation_failed",
-        "Unable to validate email address: invalid format",
+        `Unable to validate email address: invalid format (an address of at most ` +
+          `${MAX_EMAIL_LENGTH} characters, e.g. ada@example.com)`,
       );
     }
     if (password.length < 6) {
@@ -133,6 +136,9 @@ export function createAuthHandler(
       const token = (req.headers.get("authorization") ?? "").replace(/^Bearer\s+/i, "");
       const claims = await verifyJwt(token, jwtSecret).catch(() => null);
       if (!claims?.sub) return authError(403, "bad_jwt", "invalid JWT");
+      if (!isUuid(claims.sub)) {
+        return authError(403, "bad_jwt", "invalid JWT: its subject (sub) is not a user id");
+      }
       const [user] = await sql<UserRow[]>`
         select id, email, encrypted_password, created_at from auth.users where id = ${claims.sub}`;
       return user

@@ -97,6 +97,34 @@ async function bodyOf(req: Request): Promise<{ bytes: Uint8Array; type: string }
 }
 
 /** The request handler for `/storage/v1/...`; undefined for other paths. */
+/** The longest path segment the file backend can hold (a file name: 255 bytes). */
+const MAX_SEGMENT_BYTES = 255;
+
+/**
+ * Why an object name is refused, or null: empty, `.` or `..` segments, a backslash, control or
+ * bidi/format characters (Storage refuses them: a name must read as it is stored), or a segment
+ * longer than a file name may be.
+ */
+export function keyRefusal(name: string): string | null {
+  const parts = name.split("/");
+  if (parts.some((part) => part === "" || part === "." || part === "..")) {
+    return `Invalid key: ${JSON.stringify(name)} has an empty, "." or ".." part`;
+  }
+  if (name.includes("\\")) return `Invalid key: ${JSON.stringify(name)} contains a backslash`;
+  // deno-lint-ignore no-control-regex
+  if (/[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/.test(name)) {
+    return `Invalid key: ${
+      JSON.stringify(name)
+    } contains control or bidirectional characters; use plain text`;
+  }
+  const long = parts.find((part) => new TextEncoder().encode(part).length > MAX_SEGMENT_BYTES);
+  if (long) {
+    return `Invalid key: a part of the name is longer than ${MAX_SEGMENT_BYTES} bytes ` +
+      `(${long.slice(0, 20)}…); use a shorter file name`;
+  }
+  return null;
+}
+
 export function createStorageHandler(
   options: { sql: Sql; files: ObjectFiles; jwtSecret: string },
 ): (req: Request) => Promise<Response> | undefined {
@@ -123,10 +151,9 @@ export function createStorageHandler(
     } catch {
       return Promise.resolve(storageError(400, "InvalidKey", "Invalid key", "Invalid key"));
     }
-    if (name.split("/").some((part) => part === "" || part === "." || part === "..")) {
-      return Promise.resolve(
-        storageError(400, "InvalidKey", "Invalid key", `Invalid key: ${name}`),
-      );
+    const refusal = keyRefusal(name);
+    if (refusal) {
+      return Promise.resolve(storageError(400, "InvalidKey", "Invalid key", refusal));
     }
     return handle(req, bucketId, name);
   };
@@ -210,6 +237,18 @@ export function createStorageHandler(
       }
       if (code === "23505") {
         return storageError(409, "KeyAlreadyExists", "Duplicate", "The resource already exists");
+      }
+      // a name whose folder is a file, or a file name that is a folder, on the file backend
+      if (
+        error instanceof Deno.errors.NotADirectory || error instanceof Deno.errors.IsADirectory ||
+        error instanceof Deno.errors.AlreadyExists
+      ) {
+        return storageError(
+          400,
+          "InvalidKey",
+          "Invalid key",
+          `Invalid key: ${name} would put an object inside another object (or replace a folder)`,
+        );
       }
       throw error;
     }

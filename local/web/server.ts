@@ -13,7 +13,7 @@
  * @module
  */
 import type { Sql } from "../../shared/db/postgres.ts";
-import { isEmailAddress } from "../../shared/identifiers.ts";
+import { isEmailAddress, MAX_EMAIL_LENGTH } from "../../shared/identifiers.ts";
 import { userAccessToken } from "../jwt.ts";
 import { createAuthUser } from "../roles.ts";
 import { supabaseJsBrowserBuild } from "./vendor.ts";
@@ -90,7 +90,10 @@ async function devSignIn(req: Request, options: WebHandlerOptions): Promise<Resp
   const body = await req.json().catch(() => null) as { email?: unknown } | null;
   const email = typeof body?.email === "string" ? body.email.trim().toLowerCase() : "";
   if (!isEmailAddress(email)) {
-    return Response.json({ error: "Enter an email address, e.g. ada@example.com." }, {
+    return Response.json({
+      error: `Enter an email address of at most ${MAX_EMAIL_LENGTH} characters, e.g. ` +
+        "ada@example.com.",
+    }, {
       status: 400,
     });
   }
