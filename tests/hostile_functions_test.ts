@@ -117,6 +117,23 @@ const cases: Case[] = [
     status: 400,
     message: /title_keyword contains control characters/,
   },
+  // labels in one normal form: full-width letters, emoji and bidi overrides meet the plain one
+  {
+    name: "full-width, emoji and bidi",
+    method: "POST",
+    path: "searches",
+    body: { title_keyword: "ｄａｔａ ｅｎｇｉｎｅｅｒ 😀", location: "zürich\u202e" },
+    status: 201,
+    message: /"title_keyword":"data engineer","location":"zurich"/,
+  },
+  {
+    name: "a label without a letter",
+    method: "POST",
+    path: "searches",
+    body: { title_keyword: "😀😀", location: "berlin" },
+    status: 400,
+    message: /title_keyword must be a job title .*: it holds no letter/,
+  },
   // malformed, oversized and wrong-type bodies
   {
     name: "malformed JSON",

@@ -13,6 +13,7 @@ import { z } from "zod";
 import type { UserClaims } from "../../shared/auth/as_user.ts";
 import type { AccessClaims } from "../../shared/auth/verify_jwt.ts";
 import { INDUSTRIES } from "../../shared/cv/profile.ts";
+import { hasLetter } from "../../shared/searches/label.ts";
 import {
   answer,
   forSignedInUser,
@@ -43,7 +44,8 @@ export const SEARCH_OPTIONS = {
 const label = (what: string) =>
   z.string({ message: `must be ${what}` }).trim().min(2, { message: `must be ${what}` })
     .max(80, { message: "must be at most 80 characters" })
-    .refine(noControlCharacters, { message: "contains control characters" });
+    .refine(noControlCharacters, { message: "contains control characters" })
+    .refine(hasLetter, { message: `must be ${what}: it holds no letter` });
 const filter = (values: readonly string[]) =>
   z.enum(values as [string, ...string[]], {
     message: `must be one of ${values.join(", ")}, or null for any`,

@@ -17,6 +17,7 @@
  * @module
  */
 import { resolvePlace } from "../geo/places.ts";
+import { hasLetter, normalLabel, plainText } from "../searches/label.ts";
 import type { EmploymentType, Seniority, WorkArrangement } from "../jobs/canonical_job.ts";
 import { GENDER_TAG } from "../jobs/identity.ts";
 import type { CvProfile } from "./profile.ts";
@@ -58,10 +59,8 @@ const SENIORITY_PREFIX: [RegExp, Seniority][] = [
   [/^(?:mid[- ]level|mid)\s+/, "2-5"],
 ];
 
-/** Lower case, NFC, single spaces, trimmed. */
-function label(text: string): string {
-  return text.normalize("NFC").toLowerCase().replace(/\s+/g, " ").trim();
-}
+/** The label normal form (NFKC, no control, format or emoji characters, lower case, spaced). */
+const label = normalLabel;
 
 /**
  * A job title as a search keyword, and the seniority it states (if any):
@@ -70,7 +69,9 @@ function label(text: string): string {
 export function normalizeSearchTitle(
   title: string,
 ): { keyword: string; seniority: Seniority | null } {
-  let keyword = label(title.replace(GENDER_TAG, " ").replace(GENDER_SUFFIX, "$1$3"))
+  // full-width letters, bidi marks and emoji go first, so that every rule below sees plain text
+  const plain = plainText(title);
+  let keyword = label(plain.replace(GENDER_TAG, " ").replace(GENDER_SUFFIX, "$1$3"))
     .replace(/,\s*(?:senior|junior)\s*$/, (m) => " " + m.replace(/[,\s]/g, ""))
     .replace(/[|,;:]+/g, " ")
     // "data engineer – platform team" searches "data engineer" (a dash with spaces: a team, not
@@ -97,7 +98,7 @@ export function normalizeSearchTitle(
  * first part of an unknown place ("Bielefeld, NRW" → "bielefeld").
  */
 export function normalizeSearchLocation(location: string): string {
-  const cleaned = location
+  const cleaned = plainText(location)
     .replace(/\b(?:greater|metropolitan|metro)\s+/i, "")
     .replace(/\s+(?:area|region|metropolregion)\b/i, "")
     .replace(/^\d{4,5}\s+/, "") // a German postcode: "10115 Berlin"
@@ -122,13 +123,13 @@ export function searchCombinations(
   const titles = [...profile.job_titles]
     .sort((a, b) => (a.fit === b.fit ? 0 : a.fit === "primary" ? -1 : 1))
     .map((entry) => ({ keyword: normalizeSearchTitle(entry.title).keyword }))
-    .filter((entry) => entry.keyword !== "")
+    .filter((entry) => hasLetter(entry.keyword))
     .filter((entry, i, all) => all.findIndex((other) => other.keyword === entry.keyword) === i)
     .slice(0, limits.titles ?? 3);
   const locations = [...profile.locations]
     .sort((a, b) => (a.preference === b.preference ? 0 : a.preference === "preferred" ? -1 : 1))
     .map((entry) => normalizeSearchLocation(entry.place))
-    .filter((name, i, all) => name !== "" && all.indexOf(name) === i)
+    .filter((name, i, all) => hasLetter(name) && all.indexOf(name) === i)
     .slice(0, limits.locations ?? 3);
   const types = [...new Set(profile.employment_types)];
   const employmentType = types.length === 1 && types[0] !== "FULL_TIME" ? types[0] : null;

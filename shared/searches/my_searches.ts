@@ -11,6 +11,7 @@
  */
 import { asUser, type UserClaims } from "../auth/as_user.ts";
 import { normalizeSearchLocation, normalizeSearchTitle } from "../cv/search_queries.ts";
+import { normalLabel } from "./label.ts";
 import type { Queryable, TransactionSql } from "../db/postgres.ts";
 import type { CombinationColumns } from "../providers/types.ts";
 
@@ -34,11 +35,6 @@ export interface Search extends SearchFields {
  */
 export class SearchConflictError extends Error {}
 
-/** What private.normalize_label makes of a label. */
-function normalized(label: string): string {
-  return label.replace(/\s+/g, " ").trim().toLowerCase();
-}
-
 /**
  * Title and place as the combination knows them; a label the cleaning would empty is only
  * normalised, as the database would.
@@ -47,10 +43,10 @@ function normalizedFields<T extends Partial<SearchFields>>(fields: T): T {
   const out = { ...fields };
   if (fields.title_keyword !== undefined) {
     out.title_keyword = normalizeSearchTitle(fields.title_keyword).keyword ||
-      normalized(fields.title_keyword);
+      normalLabel(fields.title_keyword);
   }
   if (fields.location !== undefined) {
-    out.location = normalizeSearchLocation(fields.location) || normalized(fields.location);
+    out.location = normalizeSearchLocation(fields.location) || normalLabel(fields.location);
   }
   return out;
 }
