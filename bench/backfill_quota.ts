@@ -553,6 +553,10 @@ async function startRun(db: Queryable, fakes: ProviderFakes, users: Combo[][]) {
            where state = 'pending' and user_id not in (${mine})`;
   await db`update public.backfill_requests set lease_expires_at = 'infinity'
            where state = 'running' and user_id not in (${mine})`;
+  // The per-user allowance of new searches is a different rule from the one measured here (it
+  // would hold up users with six combinations until tomorrow): off for the run.
+  await db`update public.settings set user_daily_new_combinations = null,
+           user_monthly_new_combinations = null`;
   // Nothing of theirs is backfilled yet, so that the run fetches each combination once.
   await db`delete from public.backfill_tracking t
            where t.combination_key in (select q.combination_key from public.user_search_queries q

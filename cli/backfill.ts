@@ -41,6 +41,9 @@ export function describeWaits(waits: readonly BackfillWait[]): string {
     if (wait.reason === "paused") {
       return `${head}paused: ${wait.provider} is paused until ${at(wait.until)} — ${wait.detail}`;
     }
+    if (wait.reason === "allowance") {
+      return `${head}over the user's allowance until ${at(wait.until)} — ${wait.detail}`;
+    }
     return `${head}waiting to retry at ${at(wait.until)} — ${wait.detail}`;
   }).join("\n");
 }

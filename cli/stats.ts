@@ -35,8 +35,13 @@ export async function statsCommand(context: CommandContext): Promise<number> {
   const waits = await sql`
     select reason, count(*)::int as requests, min(until) as until
     from public.backfill_waits() group by reason order by reason`;
+  const users = await sql`
+    select user_id, email, combinations_today, credits_today, combinations_month, credits_month
+    from public.user_credit_usage order by credits_month desc, email limit 10`;
   if (json) {
-    console.log(JSON.stringify({ tracking, savings, quota, popular, runs, pauses, waits }));
+    console.log(
+      JSON.stringify({ tracking, savings, quota, popular, runs, pauses, waits, users }),
+    );
     return 0;
   }
   console.log(
@@ -52,7 +57,12 @@ export async function statsCommand(context: CommandContext): Promise<number> {
     );
   }
   for (const w of waits) {
-    const what = { held: "held by a live worker", paused: "paused", retry: "waiting to retry" };
+    const what = {
+      held: "held by a live worker",
+      paused: "paused",
+      retry: "waiting to retry",
+      allowance: "over their user's allowance of new searches",
+    };
     console.log(
       `Backfill requests ${what[w.reason as keyof typeof what]}: ${w.requests}, the first until ` +
         (w.until as Date).toISOString(),
@@ -80,6 +90,13 @@ export async function statsCommand(context: CommandContext): Promise<number> {
   for (const p of popular) {
     console.log(
       `  ${p.users} × ${p.title_keyword} in ${p.location} (${p.state}, ${p.jobs_found} jobs)`,
+    );
+  }
+  console.log("Credits caused per user (new paid searches), most this month first:");
+  for (const u of users) {
+    console.log(
+      `  ${u.email ?? u.user_id}: today ${u.combinations_today} search(es), ` +
+        `${u.credits_today} credits; this month ${u.combinations_month}, ${u.credits_month} credits`,
     );
   }
   console.log("Recent runs:");

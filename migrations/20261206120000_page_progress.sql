@@ -262,79 +262,6 @@ comment on column public.backfill_tracking.state is
   'next_attempt_at) | waiting (providers_done are stored; the others wait for a provider pause '
   'or a Retry-After to end at next_attempt_at; not a failure)';
 
-drop function public.claim_backfill_combinations(bigint, text, integer, interval, integer);
-
--- Claims up to p_limit of the request's combinations for p_worker (see the first definition in
--- ..._backfill_claims.sql). Claimable: pending; failed and due, unless this request tried it
--- p_max_attempts times; waiting and due (not an attempt of this request's); claimed by a worker
--- that died; backfilled over a shorter period than this request asks for.
-create function public.claim_backfill_combinations(
-  p_request_id bigint,
-  p_worker text,
-  p_limit integer default 1,
-  p_lease interval default interval '5 minutes',
-  p_max_attempts integer default 5
-) returns setof public.backfill_tracking
-language plpgsql volatile security invoker set search_path = ''
-as $$
-declare
-  req public.backfill_requests;
-  days integer;
-begin
-  select * into req from public.backfill_requests where id = p_request_id;
-  if not found or req.state <> 'running' or req.claimed_by is distinct from p_worker then
-    return;
-  end if;
-  days := coalesce(req.days, 30);
-
-  insert into public.backfill_tracking (title_keyword, location, ai_work_arrangement,
-    ai_employment_type, ai_seniority, ai_industry)
-  select q.title_keyword, q.location, q.ai_work_arrangement, q.ai_employment_type,
-         q.ai_seniority, q.ai_industry
-  from (
-    select distinct on (q.combination_key) q.*
-    from public.user_search_queries q
-    where q.user_id = req.user_id and q.is_active
-      and not exists (select 1 from public.backfill_tracking t
-                      where t.combination_key = q.combination_key)
-    order by q.combination_key
-  ) q
-  order by q.combination_key
-  on conflict on constraint backfill_tracking_combination_unique do nothing;
-
-  update public.backfill_requests
-  set lease_expires_at = greatest(lease_expires_at, now() + p_lease)
-  where id = req.id and state = 'running' and claimed_by = p_worker;
-  update public.runs set heartbeat_at = now() where id = req.run_id;
-
-  return query
-  update public.backfill_tracking bt
-  set state = 'claimed', claimed_by = p_worker, claimed_at = now(),
-      claim_expires_at = now() + p_lease, attempts = bt.attempts + 1,
-      providers_done = case when bt.state = 'backfilled' then '{}' else bt.providers_done end,
-      request_attempts = case when bt.state = 'waiting' then bt.request_attempts
-                              when bt.attempted_by_request = req.id
-                              then bt.request_attempts + 1 else 1 end,
-      attempted_by_request = case when bt.state = 'waiting' then bt.attempted_by_request
-                                  else req.id end
-  where bt.id in (
-    select t.id from public.backfill_tracking t
-    where t.combination_key in (select private.user_combination_keys(req.user_id))
-      and (t.state = 'pending'
-           or (t.state = 'failed' and coalesce(t.next_attempt_at, '-infinity') <= now()
-               and not (t.attempted_by_request = req.id
-                        and t.request_attempts >= p_max_attempts))
-           or (t.state = 'waiting' and coalesce(t.next_attempt_at, '-infinity') <= now())
-           or (t.state = 'claimed' and t.claim_expires_at < now())
-           or (t.state = 'backfilled' and coalesce(t.backfill_days, 30) < days))
-    order by t.id
-    limit greatest(p_limit, 0)
-    for update skip locked
-  )
-  returning bt.*;
-end
-$$;
-
 drop function public.finish_backfill_combination(bigint, text, bigint, text[], jsonb, timestamptz,
                                                  integer, text, interval);
 
@@ -415,164 +342,6 @@ begin
   returning t.state into new_state;
   return new_state;
 end
-$$;
-
-drop function public.settle_backfill_request(bigint, text, integer, interval, boolean,
-                                             timestamptz, text);
-
--- Decides what is left of a request after an invocation, and releases it (see the first
--- definition in ..._backfill_claims.sql): 'continue' (claimable now: pending at once, the next
--- invocation queued when p_chain), 'waiting' (held by other workers, failed and waiting for
--- its retry time, or waiting for a provider pause or a Retry-After: pending from the earliest
--- of those), 'done', 'failed', or 'lost'. Every call writes the run's counts.
-create function public.settle_backfill_request(
-  p_request_id bigint,
-  p_worker text,
-  p_max_attempts integer default 5,
-  p_poll interval default interval '15 seconds',
-  p_chain boolean default true
-) returns text
-language plpgsql volatile security invoker set search_path = ''
-as $$
-declare
-  req public.backfill_requests;
-  days integer;
-  c record;
-  outcome text;
-begin
-  select * into req from public.backfill_requests where id = p_request_id for update;
-  if not found or req.state <> 'running' or req.claimed_by is distinct from p_worker then
-    return 'lost';
-  end if;
-  days := coalesce(req.days, 30);
-
-  select
-    count(*)::integer as total,
-    count(*) filter (where x.covered)::integer as backfilled,
-    count(*) filter (where x.covered
-                       and x.backfill_request_id is distinct from req.id)::integer as skipped,
-    coalesce(sum(x.credits_used) filter (
-      where x.covered and x.backfill_request_id is distinct from req.id), 0)::integer as saved,
-    count(*) filter (where x.id is null or x.state = 'pending'
-                       or (x.state = 'claimed' and x.claim_expires_at < now())
-                       or (x.state in ('failed', 'waiting') and not x.given_up
-                           and coalesce(x.next_attempt_at, '-infinity') <= now())
-                       or (x.state = 'backfilled' and not x.covered))::integer as claimable,
-    count(*) filter (where x.state = 'claimed' and x.claim_expires_at >= now())::integer
-      as elsewhere,
-    count(*) filter (where x.state = 'failed' and not x.given_up
-                       and x.next_attempt_at > now())::integer as retry_later,
-    count(*) filter (where x.state = 'waiting' and x.next_attempt_at > now())::integer
-      as waiting,
-    count(*) filter (where x.given_up)::integer as given_up,
-    min(x.next_attempt_at) filter (where x.state in ('failed', 'waiting') and not x.given_up
-                                     and x.next_attempt_at > now()) as next_retry,
-    string_agg(x.title_keyword || ' in ' || x.location || ': ' || x.last_error, '; '
-               order by x.id) filter (where x.given_up) as failures,
-    string_agg(x.title_keyword || ' in ' || x.location || ': ' || x.last_error, '; '
-               order by x.id) filter (where x.state in ('failed', 'waiting')
-                                        and not x.given_up) as retrying
-  into c
-  from (
-    select bt.*,
-           bt.state = 'backfilled' and coalesce(bt.backfill_days, 30) >= days as covered,
-           coalesce(bt.state = 'failed' and bt.attempted_by_request = req.id
-                    and bt.request_attempts >= p_max_attempts, false) as given_up
-    from private.user_combination_keys(req.user_id) k(combination_key)
-    left join public.backfill_tracking bt on bt.combination_key = k.combination_key
-  ) x;
-
-  update public.runs
-  set progress_total = c.total, progress_done = c.backfilled + c.given_up, heartbeat_at = now(),
-      stats = stats || jsonb_build_object(
-        'combinations_total', c.total,
-        'combinations_skipped', c.skipped,
-        'combinations_backfilled', c.backfilled - c.skipped,
-        'combinations_failed', c.given_up,
-        'combinations_waiting', c.elsewhere + c.retry_later + c.waiting,
-        'combinations_waiting_for_provider', c.waiting,
-        'credits_saved', c.saved)
-  where id = req.run_id;
-
-  if c.claimable > 0 then
-    outcome := 'continue';
-    update public.backfill_requests
-    set state = 'pending', not_before = now(), claimed_by = null, lease_expires_at = null
-    where id = req.id;
-    if p_chain then
-      begin
-        perform private.invoke_edge_function('backfill',
-                                             jsonb_build_object('request_id', req.id));
-      exception when others then
-        raise warning 'Could not queue the next backfill invocation (%); the sweep will', sqlerrm;
-      end;
-    end if;
-  elsif c.elsewhere > 0 or c.retry_later > 0 or c.waiting > 0 then
-    outcome := 'waiting';
-    update public.backfill_requests
-    set state = 'pending', claimed_by = null, lease_expires_at = null,
-        not_before = least(case when c.elsewhere > 0 then now() + p_poll end, c.next_retry),
-        last_error = case when c.retry_later + c.waiting > 0 then 'Waiting: ' || c.retrying end
-    where id = req.id;
-  else
-    outcome := case when c.given_up > 0 then 'failed' else 'done' end;
-    update public.backfill_requests
-    set state = outcome, finished_at = now(), claimed_by = null, lease_expires_at = null,
-        last_error = case when c.given_up > 0
-                          then c.given_up || ' combination(s) failed ' || p_max_attempts
-                               || ' times: ' || c.failures end
-    where id = req.id;
-    update public.runs
-    set status = case when c.given_up = 0 then 'succeeded'
-                      when c.backfilled > 0 then 'partial' else 'failed' end,
-        finished_at = now(),
-        error = case when c.given_up > 0 then c.given_up || ' combination(s) failed: '
-                                              || c.failures end
-    where id = req.run_id and status = 'running';
-  end if;
-  return outcome;
-end
-$$;
-
--- What keeps open backfill requests from running now, and until when, one row per reason:
---   'held'    leased to a live invocation (worker) until the lease ends;
---   'paused'  a combination waits for a paused provider (its quota, budget or key) until then;
---   'retry'   a combination waits to retry (after a failure, a Retry-After, another worker's
---             claim) until then.
--- Requests due now are not listed: an invocation takes them.
-create or replace function public.backfill_waits()
-returns table (request_id bigint, user_id uuid, reason text, until timestamptz,
-               provider text, worker text, detail text)
-language sql stable security invoker set search_path = ''
-as $$
-  select r.id, r.user_id, 'held', r.lease_expires_at, null::text, r.claimed_by,
-         'leased to ' || r.claimed_by
-  from public.backfill_requests r
-  where r.state = 'running' and r.lease_expires_at >= now()
-  union all
-  select r.id, r.user_id, w.reason, w.until, w.provider, null, w.detail
-  from public.backfill_requests r
-  cross join lateral (
-    select case when p.provider is not null then 'paused' else 'retry' end as reason,
-           coalesce(p.paused_until, bt.next_attempt_at) as until, p.provider,
-           case when p.provider is not null then p.reason
-                else bt.title_keyword || ' in ' || bt.location || ': '
-                     || coalesce(bt.last_error, bt.state) end as detail
-    from private.user_combination_keys(r.user_id) k(combination_key)
-    join public.backfill_tracking bt on bt.combination_key = k.combination_key
-    left join public.provider_pauses p
-      on bt.state = 'waiting' and p.paused_until > now()
-         and not (p.provider = any (bt.providers_done))
-    where bt.state in ('failed', 'waiting') and bt.next_attempt_at > now()
-    union all
-    select 'retry', bt.claim_expires_at, null, bt.title_keyword || ' in ' || bt.location
-                                                || ': claimed by ' || bt.claimed_by
-    from private.user_combination_keys(r.user_id) k(combination_key)
-    join public.backfill_tracking bt on bt.combination_key = k.combination_key
-    where bt.state = 'claimed' and bt.claim_expires_at >= now()
-  ) w
-  where r.state = 'pending' and r.not_before > now()
-  order by 4, 1
 $$;
 
 -- The sweep also opens a request for combinations that wait with no open request, as it does
@@ -947,11 +716,8 @@ revoke execute on function public.open_fetch_cursor(bigint, text, text, text, te
   public.pause_provider(text, timestamptz, text, text),
   public.active_provider_pauses(),
   public.resume_provider(text),
-  public.claim_backfill_combinations(bigint, text, integer, interval, integer),
   public.finish_backfill_combination(bigint, text, bigint, text[], jsonb, timestamptz, integer,
                                      text, timestamptz, interval),
-  public.settle_backfill_request(bigint, text, integer, interval, boolean),
-  public.backfill_waits(),
   public.claim_refresh_items(bigint, text, integer, interval, integer),
   public.defer_refresh_item(bigint, bigint, text, timestamptz, jsonb, text),
   public.refresh_waits(bigint)
@@ -964,11 +730,8 @@ grant execute on function public.open_fetch_cursor(bigint, text, text, text, tex
   public.pause_provider(text, timestamptz, text, text),
   public.active_provider_pauses(),
   public.resume_provider(text),
-  public.claim_backfill_combinations(bigint, text, integer, interval, integer),
   public.finish_backfill_combination(bigint, text, bigint, text[], jsonb, timestamptz, integer,
                                      text, timestamptz, interval),
-  public.settle_backfill_request(bigint, text, integer, interval, boolean),
-  public.backfill_waits(),
   public.claim_refresh_items(bigint, text, integer, interval, integer),
   public.defer_refresh_item(bigint, bigint, text, timestamptz, jsonb, text),
   public.refresh_waits(bigint)

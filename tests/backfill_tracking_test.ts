@@ -54,14 +54,28 @@ Deno.test(
   },
 );
 
-Deno.test("backfill_tracking: titles and locations must be normalised", dbTest, async () => {
+Deno.test("backfill_tracking: titles and locations are kept in normal form", dbTest, async () => {
   await withRollback(async (tx) => {
+    // written by hand: put in normal form, so "Data Scientist" is the same combination
     for (
       const [title, location] of [["Data Scientist", "berlin"], ["data  scientist", "berlin"], [
         "data scientist",
-        " berlin",
-      ], ["", "berlin"]]
+        " Berlin",
+      ]]
     ) {
+      const [row] = await tx.savepoint((sp) =>
+        sp`insert into public.backfill_tracking (title_keyword, location)
+           values (${title}, ${location})
+           on conflict on constraint backfill_tracking_combination_unique
+           do update set updated_at = now()
+           returning title_keyword, location`
+      );
+      assert.deepEqual([row.title_keyword, row.location], ["data scientist", "berlin"]);
+    }
+    const [{ n }] = await tx`select count(*)::int as n from public.backfill_tracking
+                             where title_keyword = 'data scientist'`;
+    assert.equal(n, 1, "one combination");
+    for (const [title, location] of [["", "berlin"], ["\u200b", "berlin"]]) {
       await assert.rejects(
         () =>
           tx.savepoint((sp) =>

@@ -417,6 +417,7 @@ Deno.test(
         "authenticated private.feed_job_ids",
         "authenticated private.feed_matches",
         "authenticated private.is_normalized_label",
+        "authenticated private.my_new_search_allowance",
         "authenticated private.normalize_label",
         "authenticated private.search_states",
         "authenticated private.touch_updated_at",

@@ -80,6 +80,17 @@ export interface SearchesHandlerDeps {
   remove(user: UserClaims, id: number): Promise<boolean>;
 }
 
+/**
+ * What to tell a user whose new search waits for their allowance of new paid searches (a
+ * search someone else already holds is free and never waits), or null.
+ */
+export function allowanceNote(search: Search): string | null {
+  if (!search.waits_for_allowance_until) return null;
+  return "Saved. You have used your allowance of new searches for now (each new search costs " +
+    "everybody's shared quota); its jobs are fetched from " +
+    `${search.waits_for_allowance_until.replace(/\.\d{3}Z$/, "Z")}.`;
+}
+
 async function route(req: Request, user: UserClaims, deps: SearchesHandlerDeps) {
   const rest = subpath(req, "searches");
   if (rest.length === 0) {
@@ -92,7 +103,8 @@ async function route(req: Request, user: UserClaims, deps: SearchesHandlerDeps) 
     const raw = body.value;
     const parsed = searchSchema.safeParse(raw);
     if (!parsed.success) return invalid("search", parsed.error, raw);
-    return answer({ search: await deps.add(user, parsed.data) }, 201);
+    const search = await deps.add(user, parsed.data);
+    return answer({ search, note: allowanceNote(search) }, 201);
   }
   const id = Number(rest[0]);
   if (rest.length > 1 || !Number.isSafeInteger(id) || id <= 0) {
@@ -112,7 +124,7 @@ async function route(req: Request, user: UserClaims, deps: SearchesHandlerDeps) 
   const parsed = searchPatchSchema.safeParse(raw);
   if (!parsed.success) return invalid("change", parsed.error, raw);
   const search = await deps.edit(user, id, parsed.data);
-  return search ? answer({ search }) : missing();
+  return search ? answer({ search, note: allowanceNote(search) }) : missing();
 }
 
 /** Builds the request handler. */

@@ -155,8 +155,11 @@ export async function releaseRequest(
 export interface BackfillWait {
   requestId: number;
   userId: string;
-  /** held: leased to a live worker; paused: a provider is paused; retry: a retry time. */
-  reason: "held" | "paused" | "retry";
+  /**
+   * held: leased to a live worker; paused: a provider is paused; retry: a retry time;
+   * allowance: new searches wait for the user's allowance of new paid searches.
+   */
+  reason: "held" | "paused" | "retry" | "allowance";
   until: Date;
   provider: string | null;
   worker: string | null;

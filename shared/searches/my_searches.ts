@@ -27,6 +27,11 @@ export interface Search extends SearchFields {
   state: string;
   /** Jobs stored for the combination. */
   job_count: number;
+  /**
+   * A new search over the user's allowance of new paid searches waits: its jobs are fetched
+   * from then (ISO). Null when nothing waits for the allowance.
+   */
+  waits_for_allowance_until: string | null;
 }
 
 /**
@@ -64,12 +69,22 @@ async function read(tx: TransactionSql, id: number | null): Promise<Search[]> {
   const rows = await tx<Search[]>`
     select q.id::float8 as id, q.title_keyword, q.location, q.ai_work_arrangement,
            q.ai_employment_type, q.ai_seniority, q.ai_industry, q.cv_document_id, q.created_at,
-           coalesce(s.state, 'untracked') as state, coalesce(s.job_count, 0)::float8 as job_count
+           coalesce(s.state, 'untracked') as state, coalesce(s.job_count, 0)::float8 as job_count,
+           case when coalesce(s.state, 'untracked') in ('untracked', 'pending')
+                     and coalesce(s.attempts, 0) = 0 and a.remaining <= 0
+                then a.resets_at end as waits_for_allowance_until
     from public.user_search_queries q
     left join private.search_states() s on s.combination_key = q.combination_key
+    left join private.my_new_search_allowance() a on true
     where q.is_active and (${id}::bigint is null or q.id = ${id}::bigint)
     order by q.created_at, q.id`;
-  return rows.map((row) => ({ ...row, created_at: new Date(row.created_at).toISOString() }));
+  return rows.map((row) => ({
+    ...row,
+    created_at: new Date(row.created_at).toISOString(),
+    waits_for_allowance_until: row.waits_for_allowance_until
+      ? new Date(row.waits_for_allowance_until).toISOString()
+      : null,
+  }));
 }
 
 /** Turns the rules' violations into messages the user can act on (`fields` are normalised). */
