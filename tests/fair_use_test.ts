@@ -12,7 +12,7 @@ import { requestBackfill } from "../shared/backfill/claims.ts";
 import { type BackfillDeps, runBackfill } from "../shared/backfill/run.ts";
 import type { TransactionSql } from "../shared/db/postgres.ts";
 import { sqlUsageLedger } from "../shared/providers/ledger.ts";
-import { addSearchAs } from "../shared/searches/my_searches.ts";
+import { addSearchAs, editSearchAs } from "../shared/searches/my_searches.ts";
 import { createUser } from "./support/auth.ts";
 import { dbTest, withRollback } from "./support/database.ts";
 import { insertQuery } from "./support/fixtures.ts";
@@ -157,3 +157,39 @@ Deno.test(
     });
   },
 );
+
+Deno.test("fair use: an edit reverted, and made again, does not pay twice", dbTest, async () => {
+  await withRollback(async (tx) => {
+    await tx`delete from public.backfill_requests`;
+    const h = await startProviderHarness({ ledger: sqlUsageLedger(tx) });
+    const calls = () => h.fakes.activeJobsDb.requests.length + h.fakes.jsearch.requests.length;
+    try {
+      const user = await createUser(tx, "editor@example.com");
+      const caller = { sub: user, role: "authenticated" as const };
+      const search = await addSearchAs(tx, caller, {
+        title_keyword: "data engineer",
+        location: "berlin",
+        ai_work_arrangement: null,
+        ai_employment_type: null,
+        ai_seniority: null,
+        ai_industry: null,
+      });
+      await runBackfill(deps(tx, h));
+      const afterA = calls();
+      await editSearchAs(tx, caller, search.id, { location: "munich" });
+      await runBackfill(deps(tx, h));
+      const afterB = calls();
+      assert.ok(afterB > afterA, "the new place is fetched once");
+      await editSearchAs(tx, caller, search.id, { location: "berlin" });
+      await runBackfill(deps(tx, h));
+      await editSearchAs(tx, caller, search.id, { location: "münchen" });
+      await runBackfill(deps(tx, h));
+      assert.equal(calls(), afterB, "back and forth again: no call");
+      const [usage] = await tx`select combinations_today from public.user_credit_usage
+                               where user_id = ${user}`;
+      assert.equal(usage.combinations_today, 2, "berlin and munich, once each");
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -22,6 +22,8 @@ interface Case {
   /** A JSON value, a raw string, or a stream. */
   body?: unknown;
   raw?: string | ReadableStream<Uint8Array>;
+  /** Send the database's `x-webhook-secret` (the functions the database calls). */
+  secret?: boolean;
   /** Which token: the signed-in user's (default), or a hostile one, or none. */
   token?: "user" | "none" | "non-uuid-sub" | "deleted-user" | "expired" | "forged";
   status: number;
@@ -225,6 +227,36 @@ const cases: Case[] = [
     status: 401,
     message: /does not exist/,
   },
+  // the functions the database calls: the secret first, then the body
+  {
+    name: "webhook without its secret",
+    method: "POST",
+    path: "backfill",
+    body: {},
+    token: "none",
+    status: 401,
+    message: /x-webhook-secret/,
+  },
+  {
+    name: "webhook, 1 MB body",
+    method: "POST",
+    path: "cv-ingest",
+    raw: "x".repeat(MB),
+    secret: true,
+    token: "none",
+    status: 413,
+    message: /larger than 65536 bytes/,
+  },
+  {
+    name: "webhook, malformed JSON",
+    method: "POST",
+    path: "daily-refresh",
+    raw: "{",
+    secret: true,
+    token: "none",
+    status: 400,
+    message: /The body is not JSON/,
+  },
   // paths and methods
   {
     name: "malformed escape in a path",
@@ -300,6 +332,7 @@ Deno.test(
           const token = await tokenFor(c.token, user);
           const headers: Record<string, string> = {};
           if (token) headers.authorization = `Bearer ${token}`;
+          if (c.secret) headers["x-webhook-secret"] = stack.secret;
           let body: BodyInit | undefined = c.raw;
           if (c.body !== undefined) {
             headers["content-type"] = "application/json";

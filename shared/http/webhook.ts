@@ -4,6 +4,13 @@
  *
  * @module
  */
+import { readJson } from "./user_api.ts";
+
+/**
+ * The largest body a database call carries: a Storage webhook's payload (the object's row with
+ * its metadata) is a few kB; 64 KiB leaves room and refuses anything else unread (413).
+ */
+const MAX_WEBHOOK_BYTES = 64 * 1024;
 
 /** Compares two strings in time independent of where they differ. */
 function sameSecret(given: string, expected: string): boolean {
@@ -16,7 +23,7 @@ function sameSecret(given: string, expected: string): boolean {
 
 /**
  * The request's JSON body when it is an authorised POST, else the response to send: 405, 500
- * (the function has no secret configured), 401, or 400 (not JSON).
+ * (the function has no secret configured), 401, 413 (too large) or 400 (not JSON).
  */
 export async function readWebhook(
   req: Request,
@@ -44,9 +51,6 @@ export async function readWebhook(
       }),
     };
   }
-  try {
-    return { body: await req.json() };
-  } catch {
-    return { response: Response.json({ error: "The body is not JSON." }, { status: 400 }) };
-  }
+  const read = await readJson(req, MAX_WEBHOOK_BYTES);
+  return "refusal" in read ? { response: read.refusal } : { body: read.value };
 }
