@@ -67,6 +67,15 @@ Deno.test("hostile input to the local Storage, Auth and sign-in: a 4xx in their 
       assert.equal(body.error, "Invalid key", what);
       assert.match(body.message, message, what);
     }
+    const oddUpload = await fetch(`${url}/storage/v1/object/cvs/x/cv.pdf`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${odd}`, "content-type": "application/pdf" },
+      body: PDF,
+    });
+    assert.equal(oddUpload.status, 400);
+    const oddBody = await oddUpload.json();
+    assert.equal(oddBody.statusCode, "403");
+    assert.match(oddBody.message, /subject \(sub\) is not a user id/);
     assert.equal((await fetch(`${url}/functions/v1/health`)).status, 200);
   } finally {
     await runner.stop();

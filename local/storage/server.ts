@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { isUuid } from "../../shared/identifiers.ts";
 import type { Sql } from "../../shared/db/postgres.ts";
 import { verifyJwt } from "../jwt.ts";
 import { actAs, type Actor } from "../roles.ts";
@@ -43,6 +44,14 @@ async function callerOf(req: Request, secret: string): Promise<Actor | Response>
     const claims = await verifyJwt(token, secret);
     if (claims.role === "service_role") return { kind: "service_role" };
     if (claims.role === "authenticated" && typeof claims.sub === "string") {
+      if (!isUuid(claims.sub)) {
+        return storageError(
+          403,
+          "InvalidJWT",
+          "Unauthorized",
+          "invalid JWT: its subject (sub) is not a user id; sign in again",
+        );
+      }
       return { kind: "user", id: claims.sub };
     }
     return { kind: "anon" };
