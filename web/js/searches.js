@@ -28,6 +28,14 @@ const label = (value) => LABELS[value] ?? value;
 const FETCHING = new Set(["untracked", "pending", "claimed"]);
 
 function stateText(search) {
+  if (search.waits_for_allowance_until) {
+    const at = new Date(search.waits_for_allowance_until).toLocaleString([], {
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+    return `waits for your allowance of new searches: from ${at}`;
+  }
   if (search.state === "backfilled") {
     return `${search.job_count} ${search.job_count === 1 ? "job" : "jobs"}`;
   }
