@@ -76,6 +76,25 @@ Deno.test("hostile input to the local Storage, Auth and sign-in: a 4xx in their 
     const oddBody = await oddUpload.json();
     assert.equal(oddBody.statusCode, "403");
     assert.match(oddBody.message, /subject \(sub\) is not a user id/);
+    // bodies past the limit: refused by their length, not read whole
+    const huge = await fetch(`${url}/storage/v1/object/cvs/${session.user.id}/huge.pdf`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${session.access_token}`,
+        "content-type": "application/pdf",
+      },
+      body: new Uint8Array(11 * 1024 * 1024),
+    });
+    assert.equal(huge.status, 400);
+    const hugeBody = await huge.json();
+    assert.deepEqual([hugeBody.statusCode, hugeBody.error], ["413", "Payload too large"]);
+    const bigSignup = await fetch(`${url}/auth/v1/signup`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "big@example.com", password: "x".repeat(1024 * 1024) }),
+    });
+    assert.equal(bigSignup.status, 413);
+    assert.equal((await bigSignup.json()).error_code, "request_too_large");
     assert.equal((await fetch(`${url}/functions/v1/health`)).status, 200);
   } finally {
     await runner.stop();

@@ -12,6 +12,7 @@
  * @module
  */
 import type { Sql } from "../../shared/db/postgres.ts";
+import { readJson } from "../../shared/http/user_api.ts";
 import { isEmailAddress, isUuid, MAX_EMAIL_LENGTH } from "../../shared/identifiers.ts";
 import { userAccessToken, verifyJwt } from "../jwt.ts";
 
@@ -79,9 +80,13 @@ export function createAuthHandler(
   async function credentials(
     req: Request,
   ): Promise<{ email: string; password: string } | Response> {
-    const body = await req.json().catch(() => null) as
-      | { email?: unknown; password?: unknown }
-      | null;
+    const read = await readJson(req);
+    if ("refusal" in read) {
+      return read.refusal.status === 413
+        ? authError(413, "request_too_large", "The request body is too large")
+        : authError(400, "bad_json", "Could not parse request body as JSON");
+    }
+    const body = read.value as { email?: unknown; password?: unknown } | null;
     const email = typeof body?.email === "string" ? body.email.trim().toLowerCase() : "";
     const password = typeof body?.password === "string" ? body.password : "";
     if (!isEmailAddress(email)) {

@@ -14,6 +14,7 @@
  */
 import { isUuid } from "../../shared/identifiers.ts";
 import type { Sql } from "../../shared/db/postgres.ts";
+import { readBounded } from "../../shared/http/user_api.ts";
 import { verifyJwt } from "../jwt.ts";
 import { actAs, type Actor } from "../roles.ts";
 import type { ObjectFiles } from "./files.ts";
@@ -97,15 +98,25 @@ function multipartFile(body: Uint8Array, boundary: string): { bytes: Uint8Array;
   return { bytes: new Uint8Array(), type: "application/octet-stream" };
 }
 
-async function bodyOf(req: Request): Promise<{ bytes: Uint8Array; type: string }> {
+/** Room a multipart body needs beyond its file: boundaries and part headers. */
+const MULTIPART_SLACK = 64 * 1024;
+
+/** Storage's own upload limit when a bucket sets none (Supabase's default: 50 MB). */
+const DEFAULT_FILE_SIZE_LIMIT = 50 * 1024 * 1024;
+
+/** The uploaded file and its type; null once the body passes `maxBytes` (not read whole). */
+async function bodyOf(
+  req: Request,
+  maxBytes: number,
+): Promise<{ bytes: Uint8Array; type: string } | null> {
   const type = req.headers.get("content-type") ?? "application/octet-stream";
-  const bytes = new Uint8Array(await req.arrayBuffer());
+  const bytes = await readBounded(req, maxBytes + MULTIPART_SLACK);
+  if (bytes === null) return null;
   const boundary = /^multipart\/form-data;.*boundary=("?)([^";]+)\1/i.exec(type)?.[2];
   if (boundary) return multipartFile(bytes, boundary);
   return { bytes, type: type.split(";")[0].trim() };
 }
 
-/** The request handler for `/storage/v1/...`; undefined for other paths. */
 /** The longest path segment the file backend can hold (a file name: 255 bytes). */
 const MAX_SEGMENT_BYTES = 255;
 
@@ -134,6 +145,7 @@ export function keyRefusal(name: string): string | null {
   return null;
 }
 
+/** The request handler for `/storage/v1/...`; undefined for other paths. */
 export function createStorageHandler(
   options: { sql: Sql; files: ObjectFiles; jwtSecret: string },
 ): (req: Request) => Promise<Response> | undefined {
@@ -200,8 +212,11 @@ export function createStorageHandler(
         `${req.method} is not supported by the local Storage`,
       );
     }
-    const { bytes, type } = await bodyOf(req);
-    if (bucket.file_size_limit !== null && bytes.length > Number(bucket.file_size_limit)) {
+    const limit = bucket.file_size_limit === null
+      ? DEFAULT_FILE_SIZE_LIMIT
+      : Number(bucket.file_size_limit);
+    const body = await bodyOf(req, limit);
+    if (body === null || body.bytes.length > limit) {
       return storageError(
         413,
         "EntityTooLarge",
@@ -209,6 +224,7 @@ export function createStorageHandler(
         "The object exceeded the maximum allowed size",
       );
     }
+    const { bytes, type } = body;
     if (bucket.allowed_mime_types && !(bucket.allowed_mime_types as string[]).includes(type)) {
       return storageError(
         415,

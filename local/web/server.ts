@@ -13,6 +13,7 @@
  * @module
  */
 import type { Sql } from "../../shared/db/postgres.ts";
+import { readJson } from "../../shared/http/user_api.ts";
 import { isEmailAddress, MAX_EMAIL_LENGTH } from "../../shared/identifiers.ts";
 import { userAccessToken } from "../jwt.ts";
 import { createAuthUser } from "../roles.ts";
@@ -87,7 +88,9 @@ async function devSignIn(req: Request, options: WebHandlerOptions): Promise<Resp
   if (req.method !== "POST") {
     return Response.json({ error: 'POST {"email": ...} to sign in.' }, { status: 405 });
   }
-  const body = await req.json().catch(() => null) as { email?: unknown } | null;
+  const read = await readJson(req);
+  if ("refusal" in read) return read.refusal;
+  const body = read.value as { email?: unknown } | null;
   const email = typeof body?.email === "string" ? body.email.trim().toLowerCase() : "";
   if (!isEmailAddress(email)) {
     return Response.json({

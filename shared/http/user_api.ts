@@ -47,9 +47,14 @@ export function invalid(what: string, error: z.ZodError, raw: unknown): Response
  */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** The body's text, or null once it passes `maxBytes` (the rest is not read). */
-async function readText(req: Request, maxBytes: number): Promise<string | null> {
-  if (!req.body) return "";
+/**
+ * The body's bytes, or null once they pass `maxBytes` (by the Content-Length, or as they come:
+ * the rest is not read).
+ */
+export async function readBounded(req: Request, maxBytes: number): Promise<Uint8Array | null> {
+  const declared = Number(req.headers.get("content-length") ?? "");
+  if (Number.isFinite(declared) && declared > maxBytes) return null;
+  if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -69,7 +74,7 @@ async function readText(req: Request, maxBytes: number): Promise<string | null> 
     bytes.set(chunk, at);
     at += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return bytes;
 }
 
 /**
@@ -86,10 +91,9 @@ export async function readJson(
       413,
     ),
   });
-  const declared = Number(req.headers.get("content-length") ?? "");
-  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
-  const text = await readText(req, maxBytes);
-  if (text === null) return tooLarge();
+  const bytes = await readBounded(req, maxBytes);
+  if (bytes === null) return tooLarge();
+  const text = new TextDecoder().decode(bytes);
   if (!text.trim()) return { value: {} };
   try {
     return { value: JSON.parse(text) };
