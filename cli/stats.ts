@@ -36,8 +36,10 @@ export async function statsCommand(context: CommandContext): Promise<number> {
     select reason, count(*)::int as requests, min(until) as until
     from public.backfill_waits() group by reason order by reason`;
   const users = await sql`
-    select user_id, email, combinations_today, credits_today, combinations_month, credits_month
-    from public.user_credit_usage order by credits_month desc, email limit 10`;
+    select u.user_id, a.email, u.combinations_today, u.credits_today, u.combinations_month,
+           u.credits_month
+    from public.user_credit_usage u left join auth.users a on a.id = u.user_id
+    order by u.credits_month desc, a.email limit 10`;
   if (json) {
     console.log(
       JSON.stringify({ tracking, savings, quota, popular, runs, pauses, waits, users }),

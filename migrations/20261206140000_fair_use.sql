@@ -83,7 +83,8 @@ revoke execute on function private.new_combination_allowance(uuid),
 grant execute on function private.new_combination_allowance(uuid) to service_role;
 grant execute on function private.my_new_search_allowance() to authenticated, service_role;
 
-drop function public.claim_backfill_combinations(bigint, text, integer, interval, integer);
+drop function if exists public.claim_backfill_combinations(bigint, text, integer, interval,
+                                                           integer);
 
 -- Claims up to p_limit of the request's combinations for p_worker (see the first definition in
 -- ..._backfill_claims.sql). Claimable: pending — a combination nobody has claimed yet (a new
@@ -111,6 +112,9 @@ begin
     return;
   end if;
   days := coalesce(req.days, 30);
+  -- one claim of this user's at a time reads and spends their allowance (a user can have
+  -- several requests open: a CV's, an edit's, the sweep's)
+  perform pg_advisory_xact_lock(hashtextextended('allowance:' || req.user_id::text, 0));
   select remaining into new_left from private.new_combination_allowance(req.user_id);
 
   insert into public.backfill_tracking (title_keyword, location, ai_work_arrangement,
@@ -165,8 +169,9 @@ begin
 end
 $$;
 
-drop function public.settle_backfill_request(bigint, text, integer, interval, boolean,
-                                             timestamptz, text);
+drop function if exists public.settle_backfill_request(bigint, text, integer, interval, boolean,
+                                                       timestamptz, text);
+drop function if exists public.settle_backfill_request(bigint, text, integer, interval, boolean);
 
 -- Decides what is left of a request after an invocation, and releases it (see the first
 -- definition in ..._backfill_claims.sql): 'continue' (claimable now: pending at once, the next
@@ -369,7 +374,7 @@ grant execute on function private.search_states() to authenticated;
 -- Each user's paid combinations and the credits their first fetches cost, today and this month
 -- (local days of the settings' time zone).
 create or replace view public.user_credit_usage with (security_invoker = true) as
-select t.first_requested_by as user_id, u.email,
+select t.first_requested_by as user_id,
        count(*) filter (where t.first_claimed_at >= b.day_start)::integer as combinations_today,
        coalesce(sum(t.credits_used) filter (where t.first_claimed_at >= b.day_start), 0)::integer
          as credits_today,
@@ -383,9 +388,8 @@ cross join lateral (
            at time zone s.daily_refresh_time_zone as month_start
   from public.settings s
 ) b
-left join auth.users u on u.id = t.first_requested_by
 where t.first_requested_by is not null and t.first_claimed_at >= b.month_start
-group by t.first_requested_by, u.email;
+group by t.first_requested_by;
 
 comment on view public.user_credit_usage is
   'Per user: new paid combinations caused and their credits, today and this month.';

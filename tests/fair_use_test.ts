@@ -80,6 +80,14 @@ Deno.test(
         assert.equal(usage.combinations_today, 5);
         assert.equal(usage.combinations_month, 5);
         assert.ok(usage.credits_today > 0, "the credits they caused");
+        // the service role (functions, the dashboard's API) reads the view too
+        const [asService] = await tx.savepoint(async (sp) => {
+          await sp.unsafe("set local role service_role");
+          const rows = await sp`select count(*)::int as n from public.user_credit_usage`;
+          await sp.unsafe("reset role");
+          return rows;
+        });
+        assert.equal(asService.n, 1);
 
         // another invocation before midnight asks nothing
         const calls = h.fakes.activeJobsDb.requests.length + h.fakes.jsearch.requests.length;

@@ -27,6 +27,16 @@ const CASES = [
   "東京",
   "ПРОГРАММИСТ",
   "👩‍💻",
+  "İstanbul",
+  "ΟΔΟΣ",
+  "a\u1680b",
+  "a\u2028b",
+  "zu\u200b\u0308rich", // a stripped character between a letter and its combining mark
+  "🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f} data",
+  "⭐ data ▶ dev ⌚",
+  "\u3164",
+  "data\u034fengineer",
+  "Ａ\u3000Ｂ",
   "",
   "   ",
 ];
@@ -67,6 +77,10 @@ Deno.test("labels: a row written by hand is put in normal form", dbTest, async (
       insert into public.backfill_tracking (title_keyword, location)
       values ('ＤＡＴＡ ＥＮＧＩＮＥＥＲ', 'berlin') returning title_keyword`;
     assert.equal(tracked.title_keyword, "data engineer");
+    const [composed] = await tx`
+      insert into public.user_search_queries (user_id, title_keyword, location)
+      values (${user}, 'data engineer', ${"zu\u200b\u0308rich"}) returning location`;
+    assert.equal(composed.location, "zürich", "normal after one pass: stripped, then composed");
     await assert.rejects(
       () =>
         tx.savepoint((sp) =>

@@ -9,22 +9,43 @@
  */
 
 /**
- * Characters a label never keeps: C0/C1 controls, soft hyphen and other format characters,
- * zero-width and bidirectional marks and overrides, the BOM, variation selectors, and emoji and
- * pictographic symbols. The SQL copy lists the same ranges.
+ * Characters a label never keeps: C0/C1 controls, soft hyphen, the combining grapheme joiner and
+ * other format characters, zero-width and bidirectional marks and overrides, the BOM, Hangul
+ * fillers (invisible "letters"), variation selectors, tag characters, and emoji, pictographs and
+ * other symbols (technical, geometric, dingbats). The SQL copy lists the same ranges.
  */
 const STRIPPED =
   // deno-lint-ignore no-control-regex
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufe0e\ufe0f\u2600-\u27bf\u{1f000}-\u{1faff}]/gu;
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2300-\u23ff\u25a0-\u27bf\u2b00-\u2bff\u3164\ufe00-\ufe0f\ufeff\u{1f000}-\u{1faff}\u{e0000}-\u{e007f}]/gu;
 
-/** `text` in NFKC without the characters a label never keeps; case and spacing as they were. */
+/**
+ * White space a label collapses to one space, the same class in SQL (after NFKC, the other
+ * Unicode spaces are plain spaces already).
+ */
+const SPACES = /[\t\n\v\f\r \u1680\u2028\u2029]+/g;
+
+/**
+ * `text` without the characters a label never keeps, then in NFKC (stripping first: a stripped
+ * character between a letter and its combining mark must not keep them apart); case and spacing
+ * as they were.
+ */
 export function plainText(text: string): string {
-  return text.normalize("NFKC").replace(STRIPPED, "");
+  return text.replace(STRIPPED, "").normalize("NFKC");
+}
+
+/**
+ * Lower case as Postgres's `lower()` makes it: one character at a time (no final-sigma rule),
+ * and a dotted capital I is a plain i.
+ */
+function lowerAsSql(text: string): string {
+  let out = "";
+  for (const char of text) out += char === "\u0130" ? "i" : char.toLowerCase();
+  return out;
 }
 
 /** The normal form of `text` as a label ("" when nothing is left). */
 export function normalLabel(text: string): string {
-  return plainText(text).toLowerCase().replace(/\s+/g, " ").trim();
+  return lowerAsSql(plainText(text)).replace(SPACES, " ").replace(/^ +| +$/g, "");
 }
 
 /** Whether a label names something: it holds at least one letter, in any script. */
