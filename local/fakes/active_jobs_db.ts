@@ -1,7 +1,8 @@
 /**
- * A faithful local fake of Active Jobs DB on RapidAPI (providers.md §2): the 24h and 7d feeds
- * with their filters, paging and job credits, the Ultra/Mega-only endpoints, and bare-array
- * replies, behind the RapidAPI gateway.
+ * A faithful local fake of Active Jobs DB on RapidAPI
+ * (https://rapidapi.com/fantastic-jobs-fantastic-jobs-default/api/active-jobs-db): the 24h and
+ * 7d feeds with their filters, paging and job credits, the Ultra/Mega-only endpoints, and
+ * bare-array replies, behind the RapidAPI gateway.
  *
  * @module
  */
@@ -28,7 +29,11 @@ import { createJobWorld, type JobSearch, type JobWorld, type WorldPosting } from
 /** The RapidAPI host of Active Jobs DB. */
 export const ACTIVE_JOBS_DB_HOST = "active-jobs-db.p.rapidapi.com";
 
-/** Default plan: BASIC, 10,000 requests and 250 jobs a month (providers.md §2.4, UNCONFIRMED). */
+/**
+ * Default plan: BASIC, 10,000 requests and 250 jobs a month. The listing's free tier meters
+ * jobs; 250 jobs a month is what client code written for it assumes, not a figure the listing
+ * confirms.
+ */
 export const ACTIVE_JOBS_DB_DEFAULT_PLAN: RapidApiPlan = {
   name: "BASIC",
   monthlyRequests: 10_000,
