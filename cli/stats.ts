@@ -6,10 +6,10 @@
  */
 import type { CommandContext } from "./context.ts";
 
-/** Runs the command; returns the exit code. */
-export async function statsCommand(context: CommandContext): Promise<number> {
-  const { database, json } = context;
-  const sql = database.sql;
+import type { Queryable } from "../shared/db/postgres.ts";
+
+/** Everything the command shows, as the views and functions return it. */
+async function readStats(sql: Queryable) {
   const [savings] = await sql`select * from public.backfill_savings`;
   const quota = await sql`select * from public.quota_by_month order by month desc, provider`;
   const popular = await sql`
@@ -40,74 +40,78 @@ export async function statsCommand(context: CommandContext): Promise<number> {
            u.credits_month
     from public.user_credit_usage u left join auth.users a on a.id = u.user_id
     order by u.credits_month desc, a.email limit 10`;
-  if (json) {
-    console.log(
-      JSON.stringify({ tracking, savings, quota, popular, runs, pauses, waits, users }),
-    );
-    return 0;
-  }
-  console.log(
+  return { tracking, savings, quota, popular, runs, pauses, waits, users };
+}
+
+type Stats = Awaited<ReturnType<typeof readStats>>;
+
+const WAIT_WORDS: Record<string, string> = {
+  held: "held by a live worker",
+  paused: "paused",
+  retry: "waiting to retry",
+  allowance: "over their user's allowance of new searches",
+};
+
+/** Where the combinations stand: tracking, pauses, what waits, and the overlap saved. */
+function describeState({ tracking, pauses, waits, savings }: Stats): string[] {
+  return [
     `Tracking: ${tracking.combinations} combinations, ${tracking.backfilled} backfilled, ` +
-      `${tracking.in_progress} in progress, ${tracking.waiting} waiting for a provider ` +
-      `(${tracking.waiting_jsearch_done} with JSearch done, ${tracking.waiting_active_jobs_db_done} ` +
-      `with Active Jobs DB done), ${tracking.failed} failed`,
-  );
-  for (const p of pauses) {
-    console.log(
+    `${tracking.in_progress} in progress, ${tracking.waiting} waiting for a provider ` +
+    `(${tracking.waiting_jsearch_done} with JSearch done, ${tracking.waiting_active_jobs_db_done} ` +
+    `with Active Jobs DB done), ${tracking.failed} failed`,
+    ...pauses.map((p) =>
       `Paused: ${p.provider} until ${(p.paused_until as Date).toISOString()} (${p.outcome}): ` +
-        p.reason,
-    );
-  }
-  for (const w of waits) {
-    const what = {
-      held: "held by a live worker",
-      paused: "paused",
-      retry: "waiting to retry",
-      allowance: "over their user's allowance of new searches",
-    };
-    console.log(
-      `Backfill requests ${what[w.reason as keyof typeof what]}: ${w.requests}, the first until ` +
-        (w.until as Date).toISOString(),
-    );
-  }
-  console.log(
+      p.reason
+    ),
+    ...waits.map((w) =>
+      `Backfill requests ${WAIT_WORDS[w.reason]}: ${w.requests}, the first until ` +
+      (w.until as Date).toISOString()
+    ),
     `Overlap: ${savings.user_combinations} user combinations → ${savings.combinations} fetched; ` +
-      `credits spent ${savings.credits_spent}, a per-user backfill would have spent ` +
-      `${savings.credits_naive}: saved ${savings.credits_saved} (${savings.savings_percent ?? 0}%)`,
-  );
-  console.log("Quota per provider and month:");
-  for (const q of quota) {
-    const budget = q.budget_credits === null ? "no budget" : `budget ${q.budget_credits}`;
-    const open = q.pending_calls + q.unknown_calls > 0
-      ? `; ${q.pending_calls} pending and ${q.unknown_calls} unknown calls, ` +
-        `${q.credits_possibly_billed} of the credits possibly billed`
-      : "";
-    console.log(
-      `  ${(q.month as Date).toISOString().slice(0, 7)} ${q.provider}: ${q.calls} calls ` +
+    `credits spent ${savings.credits_spent}, a per-user backfill would have spent ` +
+    `${savings.credits_naive}: saved ${savings.credits_saved} (${savings.savings_percent ?? 0}%)`,
+  ];
+}
+
+/** Quota per provider and month, the most shared combinations, users, recent runs. */
+function describeUsage({ quota, popular, users, runs }: Stats): string[] {
+  return [
+    "Quota per provider and month:",
+    ...quota.map((q) => {
+      const budget = q.budget_credits === null ? "no budget" : `budget ${q.budget_credits}`;
+      const open = q.pending_calls + q.unknown_calls > 0
+        ? `; ${q.pending_calls} pending and ${q.unknown_calls} unknown calls, ` +
+          `${q.credits_possibly_billed} of the credits possibly billed`
+        : "";
+      return `  ${(q.month as Date).toISOString().slice(0, 7)} ${q.provider}: ${q.calls} calls ` +
         `(${q.failed_calls} failed), ${q.credits} credits (${budget}), ${q.jobs_returned} jobs` +
-        open,
-    );
-  }
-  console.log("Most shared combinations:");
-  for (const p of popular) {
-    console.log(
-      `  ${p.users} × ${p.title_keyword} in ${p.location} (${p.state}, ${p.jobs_found} jobs)`,
-    );
-  }
-  console.log("Credits caused per user (new paid searches), most this month first:");
-  for (const u of users) {
-    console.log(
+        open;
+    }),
+    "Most shared combinations:",
+    ...popular.map((p) =>
+      `  ${p.users} × ${p.title_keyword} in ${p.location} (${p.state}, ${p.jobs_found} jobs)`
+    ),
+    "Credits caused per user (new paid searches), most this month first:",
+    ...users.map((u) =>
       `  ${u.email ?? u.user_id}: today ${u.combinations_today} search(es), ` +
-        `${u.credits_today} credits; this month ${u.combinations_month}, ${u.credits_month} credits`,
-    );
-  }
-  console.log("Recent runs:");
-  for (const r of runs) {
-    console.log(
+      `${u.credits_today} credits; this month ${u.combinations_month}, ${u.credits_month} credits`
+    ),
+    "Recent runs:",
+    ...runs.map((r) =>
       `  #${r.id} ${r.kind} ${r.status} ${(r.started_at as Date).toISOString().slice(0, 16)} ` +
-        `${r.progress_done}/${r.progress_total ?? "?"}, ${r.new_jobs} new jobs, ` +
-        `${r.credits_used} credits${r.error ? ` — ${r.error}` : ""}`,
-    );
-  }
+      `${r.progress_done}/${r.progress_total ?? "?"}, ${r.new_jobs} new jobs, ` +
+      `${r.credits_used} credits${r.error ? ` — ${r.error}` : ""}`
+    ),
+  ];
+}
+
+/** Runs the command; returns the exit code. */
+export async function statsCommand(context: CommandContext): Promise<number> {
+  const stats = await readStats(context.database.sql);
+  console.log(
+    context.json
+      ? JSON.stringify(stats)
+      : [...describeState(stats), ...describeUsage(stats)].join("\n"),
+  );
   return 0;
 }

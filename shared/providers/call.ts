@@ -119,20 +119,19 @@ function retryDelay(session: ProviderSession, retry: number, retryAfter: number 
   return ceiling / 2 + session.random() * (ceiling / 2);
 }
 
-async function attemptOnce<T>(
+/** The answer's text, or the attempt that never got one (a time-out, the network). */
+async function send<T>(
   session: ProviderSession,
   request: CallRequest<T>,
-): Promise<Attempt & { value?: T }> {
+): Promise<{ response: Response; body: string } | Attempt> {
   const name = PROVIDER_NAMES[session.provider];
   const timeoutMs = session.deadline === null
     ? session.settings.timeoutMs
     : Math.max(1, Math.min(session.settings.timeoutMs, session.deadline - session.clock()));
   const url = new URL(session.settings.baseUrl.replace(/\/+$/, "") + request.endpoint);
   for (const [key, value] of Object.entries(request.params)) url.searchParams.set(key, value);
-  let response: Response;
-  let body: string;
   try {
-    response = await session.fetch(url, {
+    const response = await session.fetch(url, {
       headers: {
         "X-RapidAPI-Key": session.settings.apiKey,
         "X-RapidAPI-Host": session.settings.host,
@@ -140,7 +139,7 @@ async function attemptOnce<T>(
       },
       signal: AbortSignal.timeout(timeoutMs),
     });
-    body = await response.text();
+    return { response, body: await response.text() };
   } catch (error) {
     const timedOut = error instanceof DOMException &&
       (error.name === "TimeoutError" || error.name === "AbortError");
@@ -158,67 +157,91 @@ async function attemptOnce<T>(
       records: 0,
     };
   }
-  const status = response.status;
-  const quota = readQuota(response.headers);
-  const hasQuota = quota.requestsRemaining !== null || quota.jobsRemaining !== null;
-  if (hasQuota) session.quota = quota;
-  const base = { status, quota: hasQuota ? quota : null, retryAfter: null, credits: 0, records: 0 };
+}
 
-  if (status >= 200 && status < 300) {
+/** What every answered attempt starts from: its status and the quota it reported. */
+type AnswerBase = Pick<Attempt, "status" | "quota" | "retryAfter" | "credits" | "records">;
+
+/** A 2xx: the parsed page, or a malformed one (asked again at once). */
+function readPage<T>(
+  session: ProviderSession,
+  request: CallRequest<T>,
+  body: string,
+  base: AnswerBase,
+): Attempt & { value?: T } {
+  try {
+    let json: unknown;
     try {
-      let json: unknown;
-      try {
-        json = JSON.parse(body);
-      } catch {
-        throw new InvalidResponseError(`the body is not JSON (starts with ${body.slice(0, 40)})`);
-      }
-      const { value, records } = request.parse(json);
-      return {
-        ...base,
-        outcome: "ok",
-        error: null,
-        retryable: false,
-        credits: request.credits,
-        records,
-        value,
-      };
-    } catch (error) {
-      if (!(error instanceof InvalidResponseError)) throw error;
-      // a cut-off or garbled 200 is asked again at once: the page exists, the answer broke.
-      // RapidAPI bills it, and how many job credits the lost page held cannot be read: it
-      // counts the most it could hold, so the ledger never undercounts
-      return {
-        ...base,
-        outcome: "invalid_response",
-        error: `${name} ${request.endpoint} sent a malformed page: ${error.message}`,
-        retryable: true,
-        retryAfter: 0,
-        credits: request.credits,
-        records: request.records ?? 0,
-      };
+      json = JSON.parse(body);
+    } catch {
+      throw new InvalidResponseError(`the body is not JSON (starts with ${body.slice(0, 40)})`);
     }
-  }
-
-  const message = gatewayMessage(body);
-  if (status === 429) {
-    session.lastThrottledAt = session.clock();
-    if (classifyTooManyRequests(message, quota) === "quota") {
-      stopProvider(session, {
-        outcome: "quota_exhausted",
-        message: `${name} quota is spent: ${message}${
-          describeQuota(quota)
-        }. No more ${name} calls until it resets.`,
-      });
-      return { ...base, outcome: "quota_exhausted", error: message, retryable: false };
-    }
+    const { value, records } = request.parse(json);
     return {
       ...base,
-      outcome: "rate_limited",
-      error: `${name} rate limit: ${message}`,
+      outcome: "ok",
+      error: null,
+      retryable: false,
+      credits: request.credits,
+      records,
+      value,
+    };
+  } catch (error) {
+    if (!(error instanceof InvalidResponseError)) throw error;
+    // a cut-off or garbled 200 is asked again at once: the page exists, the answer broke.
+    // RapidAPI bills it, and how many job credits the lost page held cannot be read: it
+    // counts the most it could hold, so the ledger never undercounts
+    return {
+      ...base,
+      outcome: "invalid_response",
+      error: `${PROVIDER_NAMES[session.provider]} ${request.endpoint} sent a malformed page: ` +
+        error.message,
       retryable: true,
-      retryAfter: retryAfterMs(response.headers, new Date(session.clock())),
+      retryAfter: 0,
+      credits: request.credits,
+      records: request.records ?? 0,
     };
   }
+}
+
+/** A 429: the quota (the provider stops) or the rate limit (worth a retry). */
+function readTooManyRequests(
+  session: ProviderSession,
+  response: Response,
+  message: string,
+  base: AnswerBase,
+): Attempt {
+  const name = PROVIDER_NAMES[session.provider];
+  session.lastThrottledAt = session.clock();
+  if (classifyTooManyRequests(message, base.quota ?? readQuota(response.headers)) === "quota") {
+    stopProvider(session, {
+      outcome: "quota_exhausted",
+      message: `${name} quota is spent: ${message}${
+        describeQuota(base.quota)
+      }. No more ${name} calls until it resets.`,
+    });
+    return { ...base, outcome: "quota_exhausted", error: message, retryable: false };
+  }
+  return {
+    ...base,
+    outcome: "rate_limited",
+    error: `${name} rate limit: ${message}`,
+    retryable: true,
+    retryAfter: retryAfterMs(response.headers, new Date(session.clock())),
+  };
+}
+
+/** Any other status: throttling, a refused key, a missing endpoint, a server or request error. */
+function readRefusal<T>(
+  session: ProviderSession,
+  request: CallRequest<T>,
+  response: Response,
+  message: string,
+  base: AnswerBase,
+): Attempt {
+  const name = PROVIDER_NAMES[session.provider];
+  const { status } = response;
+  const retryAfter = () => retryAfterMs(response.headers, new Date(session.clock()));
   if (
     status === 403 && session.lastThrottledAt !== null &&
     session.clock() - session.lastThrottledAt < THROTTLE_MEMORY_MS
@@ -228,25 +251,18 @@ async function attemptOnce<T>(
       outcome: "rate_limited",
       error: `${name} answered 403 right after 429s (throttling): ${message}`,
       retryable: true,
-      retryAfter: retryAfterMs(response.headers, new Date(session.clock())),
+      retryAfter: retryAfter(),
     };
   }
-  if (status === 401 || status === 403) {
+  if (status === 401 || status === 403 || status === 404) {
     const fix = status === 401
-      ? "Check RAPIDAPI_KEY"
-      : `Subscribe the RAPIDAPI_KEY account to ${name} on RapidAPI`;
-    stopProvider(session, {
-      outcome: "http_error",
-      message: `${name} rejected the key (${status}: ${message}). ${fix}.`,
-    });
-    return { ...base, outcome: "http_error", error: message, retryable: false };
-  }
-  if (status === 404) {
-    stopProvider(session, {
-      outcome: "http_error",
-      message: `${name} has no endpoint ${request.endpoint} (404: ${message}). ` +
-        `Check the base URL ${session.settings.baseUrl}.`,
-    });
+      ? `${name} rejected the key (401: ${message}). Check RAPIDAPI_KEY.`
+      : status === 403
+      ? `${name} rejected the key (403: ${message}). Subscribe the RAPIDAPI_KEY account to ` +
+        `${name} on RapidAPI.`
+      : `${name} has no endpoint ${request.endpoint} (404: ${message}). ` +
+        `Check the base URL ${session.settings.baseUrl}.`;
+    stopProvider(session, { outcome: "http_error", message: fix });
     return { ...base, outcome: "http_error", error: message, retryable: false };
   }
   if (status >= 500) {
@@ -255,7 +271,7 @@ async function attemptOnce<T>(
       outcome: "http_error",
       error: `${name} server error ${status}: ${message}`,
       retryable: true,
-      retryAfter: retryAfterMs(response.headers, new Date(session.clock())),
+      retryAfter: retryAfter(),
     };
   }
   // 400, 422, ...: the request itself is wrong; it reached the provider, so it is billed
@@ -266,6 +282,33 @@ async function attemptOnce<T>(
     retryable: false,
     credits: request.credits,
   };
+}
+
+/** One HTTP attempt, read into an {@link Attempt}; the quota it reported is kept. */
+async function attemptOnce<T>(
+  session: ProviderSession,
+  request: CallRequest<T>,
+): Promise<Attempt & { value?: T }> {
+  const sent = await send(session, request);
+  if (!("response" in sent)) return sent;
+  const { response, body } = sent;
+  const quota = readQuota(response.headers);
+  const hasQuota = quota.requestsRemaining !== null || quota.jobsRemaining !== null;
+  if (hasQuota) session.quota = quota;
+  const base: AnswerBase = {
+    status: response.status,
+    quota: hasQuota ? quota : null,
+    retryAfter: null,
+    credits: 0,
+    records: 0,
+  };
+  if (response.status >= 200 && response.status < 300) {
+    return readPage(session, request, body, base);
+  }
+  const message = gatewayMessage(body);
+  return response.status === 429
+    ? readTooManyRequests(session, response, message, base)
+    : readRefusal(session, request, response, message, base);
 }
 
 const BUDGET_COLUMNS = {
@@ -429,6 +472,51 @@ function beforeAttempt(
   return { delay };
 }
 
+/** The failure of an attempt that was not made: a spent budget (the provider stops), no row. */
+function notMade(
+  session: ProviderSession,
+  gated: { refusal: string } | { notSent: string },
+  last: Attempt | null,
+): Omit<CallFailure, "attempts" | "credits"> {
+  const status = last?.status ?? null;
+  if ("notSent" in gated) {
+    return { ok: false, outcome: "not_sent", error: gated.notSent, status, skipped: false };
+  }
+  stopProvider(session, { outcome: "budget_exhausted", message: gated.refusal });
+  return {
+    ok: false,
+    outcome: "budget_exhausted",
+    error: session.stopped!.message,
+    status,
+    skipped: last === null,
+  };
+}
+
+/** What completes an attempt's ledger row. */
+function usageResult(attempt: Attempt, startedAt: number): UsageResult {
+  return {
+    httpStatus: attempt.status,
+    outcome: attempt.outcome,
+    error: attempt.error,
+    credits: attempt.credits,
+    jobsReturned: attempt.records,
+    quota: attempt.quota,
+    durationMs: performance.now() - startedAt,
+  };
+}
+
+/** A page that spent the last of a quota stops the provider before the next call. */
+function stopIfQuotaSpent(session: ProviderSession, quota: QuotaSnapshot | null): void {
+  const spent = quota ? spentQuota(quota) : null;
+  if (!spent) return;
+  stopProvider(session, {
+    outcome: "quota_exhausted",
+    message: `${PROVIDER_NAMES[session.provider]} ${spent} quota is spent${
+      describeQuota(quota)
+    }. No more calls until it resets.`,
+  });
+}
+
 /**
  * Makes the call, retrying what is worth retrying. Every attempt has an `api_usage` row before
  * it leaves; a failed attempt's row is completed here, an answered one's by whoever stores the
@@ -446,52 +534,16 @@ export async function callProvider<T>(
     if ("stop" in next) return { ...next.stop, attempts, credits };
     if (next.delay > 0) await session.sleep(next.delay);
     const gated = await gatedAttempt(session, request);
-    if ("refusal" in gated) {
-      stopProvider(session, { outcome: "budget_exhausted", message: gated.refusal });
-      return {
-        ok: false,
-        outcome: "budget_exhausted",
-        error: session.stopped!.message,
-        status: last?.status ?? null,
-        attempts,
-        credits,
-        skipped: attempts === 0,
-      };
-    }
-    if ("notSent" in gated) {
-      return {
-        ok: false,
-        outcome: "not_sent",
-        error: gated.notSent,
-        status: last?.status ?? null,
-        attempts,
-        credits,
-        skipped: false,
-      };
+    if (!("made" in gated)) {
+      return { ...notMade(session, gated, last), attempts, credits };
     }
     const { made: attempt, row } = gated;
     attempts++;
     credits += attempt.credits;
     last = attempt;
-    const result: UsageResult = {
-      httpStatus: attempt.status,
-      outcome: attempt.outcome,
-      error: attempt.error,
-      credits: attempt.credits,
-      jobsReturned: attempt.records,
-      quota: attempt.quota,
-      durationMs: performance.now() - gated.startedAt,
-    };
+    const result = usageResult(attempt, gated.startedAt);
     if (attempt.outcome === "ok") {
-      const spent = attempt.quota ? spentQuota(attempt.quota) : null;
-      if (spent) {
-        stopProvider(session, {
-          outcome: "quota_exhausted",
-          message: `${PROVIDER_NAMES[session.provider]} ${spent} quota is spent${
-            describeQuota(attempt.quota)
-          }. No more calls until it resets.`,
-        });
-      }
+      stopIfQuotaSpent(session, attempt.quota);
       return {
         ok: true,
         value: attempt.value as T,
