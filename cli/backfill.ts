@@ -10,7 +10,7 @@
 import { type BackfillWait, backfillWaits, requestBackfill } from "../shared/backfill/claims.ts";
 import { backfillDepsFromConfig } from "../shared/backfill/from_config.ts";
 import { type RequestOutcome, runBackfill } from "../shared/backfill/run.ts";
-import { type CommandContext, isUuid, requireUser, UsageError } from "./context.ts";
+import { type CommandContext, isUuid, requireUser, toSecond, UsageError } from "./context.ts";
 
 /** The text report of one request. */
 export function describeOutcome(outcome: RequestOutcome): string {
@@ -32,19 +32,20 @@ export function describeOutcome(outcome: RequestOutcome): string {
 
 /** One line per reason a request waits, e.g. "request 12: JSearch is paused until ...". */
 export function describeWaits(waits: readonly BackfillWait[]): string {
-  const at = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "Z");
   return waits.map((wait) => {
     const head = `  request ${wait.requestId} (user ${wait.userId}): `;
     if (wait.reason === "held") {
-      return `${head}held by a live worker (${wait.worker}) until ${at(wait.until)}`;
+      return `${head}held by a live worker (${wait.worker}) until ${toSecond(wait.until)}`;
     }
     if (wait.reason === "paused") {
-      return `${head}paused: ${wait.provider} is paused until ${at(wait.until)} — ${wait.detail}`;
+      return `${head}paused: ${wait.provider} is paused until ${
+        toSecond(wait.until)
+      } — ${wait.detail}`;
     }
     if (wait.reason === "allowance") {
-      return `${head}over the user's allowance until ${at(wait.until)} — ${wait.detail}`;
+      return `${head}over the user's allowance until ${toSecond(wait.until)} — ${wait.detail}`;
     }
-    return `${head}waiting to retry at ${at(wait.until)} — ${wait.detail}`;
+    return `${head}waiting to retry at ${toSecond(wait.until)} — ${wait.detail}`;
   }).join("\n");
 }
 

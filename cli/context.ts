@@ -24,6 +24,11 @@ export class UsageError extends Error {
 
 export { isUuid } from "../shared/identifiers.ts";
 
+/** An instant as the commands print it: ISO 8601 in UTC, to the second. */
+export function toSecond(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
 /** Fails with a clear message unless `--user` names an existing user. */
 export async function requireUser(context: CommandContext, id: string): Promise<void> {
   const [row] = await context.database.sql`select email from auth.users where id = ${id}`;

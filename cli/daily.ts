@@ -13,7 +13,7 @@ import { type RefreshWait, refreshWaits, runOfDate, startRun } from "../shared/r
 import { refreshDepsFromConfig } from "../shared/refresh/from_config.ts";
 import { drainRun, type RefreshDeps, type RefreshInvocation } from "../shared/refresh/run.ts";
 import { runScheduler } from "../shared/refresh/scheduler.ts";
-import { type CommandContext, UsageError } from "./context.ts";
+import { type CommandContext, toSecond, UsageError } from "./context.ts";
 
 /** What is wrong with the flags, before any database is opened; null when nothing is. */
 export function checkDailyFlags(flags: Record<string, string | true>): string | null {
@@ -59,13 +59,12 @@ export function describeRun(runDate: string, outcome: RefreshInvocation): string
 
 /** One line per reason the run's items wait, and until when. */
 export function describeRefreshWaits(waits: readonly RefreshWait[]): string[] {
-  const at = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "Z");
   return waits.map((wait) =>
     wait.reason === "held"
-      ? `  waiting: ${wait.items} item(s) held by a live worker until ${at(wait.until)}`
+      ? `  waiting: ${wait.items} item(s) held by a live worker until ${toSecond(wait.until)}`
       : wait.reason === "paused"
-      ? `  waiting: ${wait.provider} is paused until ${at(wait.until)} — ${wait.detail}`
-      : `  waiting: ${wait.items} item(s) wait to retry at ${at(wait.until)} — ${wait.detail}`
+      ? `  waiting: ${wait.provider} is paused until ${toSecond(wait.until)} — ${wait.detail}`
+      : `  waiting: ${wait.items} item(s) wait to retry at ${toSecond(wait.until)} — ${wait.detail}`
   );
 }
 

@@ -45,17 +45,13 @@ export async function backfillCombination(
     purpose: "backfill",
     owner: `days:${combination.days}`,
   });
-  // the refresh starts where the earliest part was fetched: a cursor resumed from an earlier
-  // attempt covers up to that attempt's window, not this one's
-  const ends = Object.values(step.outcomes).flatMap((o) =>
-    o?.kind === "done" ? [o.window.until.getTime()] : []
-  );
   return {
     ...step,
     result: {
       providersDone: step.providersDone,
       creditsByProvider: step.creditsByProvider,
-      fetchedUntil: ends.length > 0 ? new Date(Math.min(...ends)) : until,
+      // the refresh starts where the earliest part was fetched
+      fetchedUntil: step.doneUntil ?? until,
       error: step.errors.length > 0 ? step.errors.join("; ") : undefined,
       waitUntil: step.waitUntil,
     },

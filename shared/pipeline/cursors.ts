@@ -12,6 +12,7 @@ import { storeJobs, type StoreStats } from "../jobs/store.ts";
 import type { ProviderSessions } from "../providers/mod.ts";
 import type { AnsweredPage, FetchPlan, PageCursor } from "../providers/paging.ts";
 import type { UsageLedger } from "../providers/ledger.ts";
+import { sleep } from "../providers/limiter.ts";
 
 /** Which fetch a cursor belongs to. */
 export interface CursorKey {
@@ -123,7 +124,7 @@ export async function storePage(
   key: CursorKey,
   page: AnsweredPage,
   ledger: UsageLedger,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  pause: (ms: number) => Promise<void> = sleep,
 ): Promise<StoreStats> {
   for (let attempt = 0;; attempt++) {
     try {
@@ -152,7 +153,7 @@ export async function storePage(
         await ledger.complete(page.usage.row, page.usage.result).catch(() => {});
         throw error;
       }
-      await sleep(wait);
+      await pause(wait);
     }
   }
 }

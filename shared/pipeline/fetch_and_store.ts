@@ -46,6 +46,11 @@ export interface FetchAndStore {
   errors: string[];
   /** No provider failed and some wait: the earliest time worth trying again. */
   waitUntil?: Date;
+  /**
+   * The earliest end of the windows of the providers done (a cursor resumed from an earlier
+   * attempt covers that attempt's window): where the next refresh must start.
+   */
+  doneUntil?: Date;
 }
 
 /** What {@link fetchAndStore} does. */
@@ -187,6 +192,9 @@ export async function fetchAndStore(
   const waitUntil = waits.length > 0 && waits.every((o) => o.kind !== "failed")
     ? new Date(Math.min(...waits.map((o) => (o as { until: Date }).until.getTime())))
     : undefined;
+  const ends = steps.flatMap(([, { outcome }]) =>
+    outcome.kind === "done" ? [outcome.window.until.getTime()] : []
+  );
   return {
     fetches: steps.map(([, step]) => step.fetch),
     store,
@@ -195,6 +203,7 @@ export async function fetchAndStore(
     creditsByProvider: Object.fromEntries(steps.map(([p, step]) => [p, step.fetch.credits])),
     errors: steps.map(([provider, step]) => describe(provider, step)).filter((e) => e !== null),
     waitUntil,
+    doneUntil: ends.length > 0 ? new Date(Math.min(...ends)) : undefined,
   };
 }
 

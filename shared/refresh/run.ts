@@ -12,7 +12,6 @@ import { type Provider, PROVIDER_NAMES, PROVIDERS } from "../jobs/canonical_job.
 import { applyPauses } from "../pipeline/cursors.ts";
 import { type FetchAndStore, fetchAndStore, usageDelta } from "../pipeline/fetch_and_store.ts";
 import type { ProviderSessions } from "../providers/mod.ts";
-import type { FetchWindow } from "../providers/types.ts";
 import {
   claimItems,
   continueRun,
@@ -164,11 +163,7 @@ async function refreshItem(
   }
   // the next window starts where this one ended (the run's firing time, or the fetch if later
   // than the tolerance): consecutive daily runs then ask for 24 hours, whatever the order
-  const ends = PROVIDERS.map((provider) => step.outcomes[provider])
-    .filter((o) => o?.kind === "done").map((o) => (o as { window: FetchWindow }).window.until);
-  const refreshedUntil = ends.length > 0
-    ? new Date(Math.min(...ends.map((d) => d.getTime())))
-    : windows.jsearch.until;
+  const refreshedUntil = step.doneUntil ?? windows.jsearch.until;
   const written = await finishItem(deps.sql, runId, item, worker, {
     state,
     providersDone: step.providersDone,
