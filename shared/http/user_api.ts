@@ -9,6 +9,8 @@
 import type { z } from "zod";
 import { UnknownUserError, type UserClaims } from "../auth/as_user.ts";
 import { isUuid } from "../identifiers.ts";
+
+export { noControlCharacters } from "../identifiers.ts";
 import type { AccessClaims } from "../auth/verify_jwt.ts";
 import { describePayloadIssues } from "./payload_errors.ts";
 
@@ -18,15 +20,6 @@ export const CORS_HEADERS = {
   "access-control-allow-headers": "authorization, x-client-info, apikey, content-type",
   "access-control-allow-methods": "GET, POST, PATCH, DELETE, OPTIONS",
 };
-
-/**
- * Text without control characters: what every text field a user sends must be (Postgres refuses
- * NUL in text, and no other control character is ever meant).
- */
-export function noControlCharacters(value: string): boolean {
-  // deno-lint-ignore no-control-regex
-  return !/[\u0000-\u001f\u007f]/.test(value);
-}
 
 /** A JSON answer with the CORS headers. */
 export function answer(body: unknown, status = 200): Response {
