@@ -1,8 +1,9 @@
 /**
- * The fake Anthropic Messages API behaves like the real one for the 1.x SDK (providers.md §3):
- * the real `@anthropic-ai/sdk` parses its structured output with a zod schema, maps its errors to
- * the 1.x classes and retries what it should; requests are validated like the API does; output
- * reflects each sample CV and is valid for any schema; the sample PDFs are deterministic.
+ * The fake Anthropic Messages API behaves like the real one for the 1.x SDK
+ * (docs.anthropic.com/en/api/messages): the real `@anthropic-ai/sdk` parses its structured output
+ * with a zod schema, maps its errors to the 1.x classes and retries what it should; requests are
+ * validated like the API does; output reflects each sample CV and is valid for any schema; the
+ * sample PDFs are deterministic.
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
- * The local fakes of JSearch and Active Jobs DB behave like the real APIs as providers.md
- * describes them: determinism, paging and billing, every gateway error, filters, date windows,
- * overlap between the providers, and scripted faults.
+ * The local fakes of JSearch and Active Jobs DB behave like the real APIs as their RapidAPI
+ * listings and RapidAPI's gateway documentation describe them: determinism, paging and billing,
+ * every gateway error, filters, date windows, overlap between the providers, and scripted faults.
  *
  * @module
  */

@@ -1,7 +1,8 @@
 /**
- * Formats a world posting as an Active Jobs DB job object (providers.md §2.3): core fields, the
- * schema.org raw location and salary, the derived location arrays, and optionally the
- * description, the `ai_*` fields and the `linkedin_org_*` fields.
+ * Formats a world posting as an Active Jobs DB job object
+ * (rapidapi.com/fantastic-jobs-fantastic-jobs-default/api/active-jobs-db): core fields, the
+ * schema.org raw location and salary, the derived location arrays, and optionally the description,
+ * the `ai_*` fields and the `linkedin_org_*` fields.
  *
  * @module
  */

@@ -1,8 +1,9 @@
 /**
  * A faithful local fake of the Anthropic Messages API (`POST /v1/messages`) as the 1.x SDK uses
- * it (providers.md §3): both auth headers, validation with the API's error shapes, PDF document
- * checks, structured output whose JSON matches the request's schema (read from the CV's own
- * text), forced tool use, token usage, rate-limit headers, scripted faults and a request log.
+ * it (docs.anthropic.com/en/api/messages): both auth headers, validation with the API's error
+ * shapes, PDF document checks, structured output whose JSON matches the request's schema (read from
+ * the CV's own text), forced tool use, token usage, rate-limit headers, scripted faults and a
+ * request log.
  *
  * ```ts
  * import Anthropic from "@anthropic-ai/sdk";

@@ -1,7 +1,7 @@
 /**
- * Document blocks (providers.md §3.3): validates a `document` block's source like the API —
- * `base64` (`application/pdf`), `text` (`text/plain`), `url`, `content` or `file` — decodes it,
- * and checks a PDF: not a PDF, encrypted, or unreadable answer 400.
+ * Document blocks (docs.anthropic.com/en/api/messages): validates a `document` block's source like
+ * the API — `base64` (`application/pdf`), `text` (`text/plain`), `url`, `content` or `file` —
+ * decodes it, and checks a PDF: not a PDF, encrypted, or unreadable answer 400.
  *
  * @module
  */

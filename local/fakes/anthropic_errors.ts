@@ -1,6 +1,6 @@
 /**
- * Anthropic API errors (providers.md §3.6): the `error.type` of each HTTP status, default
- * messages, and the body shape `{"type":"error","error":{type,message},"request_id":…}`.
+ * Anthropic API errors (docs.anthropic.com/en/api/errors): the `error.type` of each HTTP status,
+ * default messages, and the body shape `{"type":"error","error":{type,message},"request_id":…}`.
  *
  * @module
  */

@@ -47,7 +47,7 @@ export interface FakeAnthropicOptions {
   latencyMs?: number;
   /** Per-minute limits (default {@link DEFAULT_RATE_LIMITS}). */
   rateLimits?: Partial<AnthropicRateLimits>;
-  /** Largest request body in bytes (default 32 MiB, providers.md §3.3). */
+  /** Largest request body in bytes (default 32 MiB, docs.anthropic.com/en/api/messages). */
   maxRequestBytes?: number;
   /** Most PDF pages one request may carry (default 100). */
   maxPdfPages?: number;

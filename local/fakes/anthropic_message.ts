@@ -1,7 +1,7 @@
 /**
- * The 200 reply of the fake Messages API, shaped exactly like providers.md §3.5: one `text` or
- * `tool_use` block, `stop_reason`, and `usage` with deterministic token estimates (characters
- * divided by four). Output longer than `max_tokens` is cut and stops with `max_tokens`.
+ * The 200 reply of the fake Messages API, shaped exactly like docs.anthropic.com/en/api/messages:
+ * one `text` or `tool_use` block, `stop_reason`, and `usage` with deterministic token estimates
+ * (characters divided by four). Output longer than `max_tokens` is cut and stops with `max_tokens`.
  *
  * @module
  */

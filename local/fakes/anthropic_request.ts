@@ -1,9 +1,9 @@
 /**
- * Validates a `POST /v1/messages` body the way the API does (providers.md §3.1–3.4) and gathers
- * what answering it needs: model, `max_tokens`, the target (structured output, forced tool or
- * free text) with its schema, decoded documents, the prompt text and an input-token estimate.
- * Each problem is a 400 `invalid_request_error` naming the field, in the API's wording where it
- * is known.
+ * Validates a `POST /v1/messages` body the way the API does (docs.anthropic.com/en/api/messages)
+ * and gathers what answering it needs: model, `max_tokens`, the target (structured output, forced
+ * tool or free text) with its schema, decoded documents, the prompt text and an input-token
+ * estimate. Each problem is a 400 `invalid_request_error` naming the field, in the API's wording
+ * where it is known.
  *
  * @module
  */
@@ -12,7 +12,7 @@ import { type ApiError, invalidRequest, isApiError } from "./anthropic_errors.ts
 import type { JsonSchema } from "./anthropic_schema.ts";
 import type { FakeDocument, FakeMessageCall } from "./anthropic_types.ts";
 
-/** The API version whose rules the 1.x SDK meets (providers.md §3.1). */
+/** The API version whose rules the 1.x SDK meets (docs.anthropic.com/en/api/messages). */
 export const API_VERSION_2026 = "2026-10-21";
 
 /** Estimated input tokens per PDF page (text and page image). */

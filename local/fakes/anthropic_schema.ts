@@ -2,7 +2,7 @@
  * The JSON Schema subset structured outputs use, as the fake reads it: `$ref`/`$defs` resolution,
  * type lists, and the constraints of a node — its own keywords, plus the ones the SDK's
  * `transformJSONSchema` moved into its `description` as `{minLength: 1, maxItems: 5}`
- * (providers.md §3.4), since the client's zod schema still enforces those.
+ * (docs.anthropic.com/en/api/messages), since the client's zod schema still enforces those.
  *
  * @module
  */

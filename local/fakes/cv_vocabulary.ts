@@ -1,6 +1,7 @@
 /**
- * The vocabularies the fake CV reader speaks: Active Jobs DB's filter values (providers.md §2.2),
- * seniority words, role nouns in English and German, CV section headings and language names.
+ * The vocabularies the fake CV reader speaks: Active Jobs DB's filter values
+ * (rapidapi.com/fantastic-jobs-fantastic-jobs-default/api/active-jobs-db), seniority words, role
+ * nouns in English and German, CV section headings and language names.
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
- * A faithful local fake of JSearch on RapidAPI (providers.md §1): `GET /search` with its
- * parameters, validation errors, page billing, filters, envelope and job objects, behind the
- * RapidAPI gateway.
+ * A faithful local fake of JSearch on RapidAPI (rapidapi.com/letscrape-6bRBa3QguO5/api/jsearch):
+ * `GET /search` with its parameters, validation errors, page billing, filters, envelope and job
+ * objects, behind the RapidAPI gateway.
  *
  * @module
  */
@@ -20,7 +20,10 @@ import { createJobWorld, type JobWorld, type Seniority, type WorldPosting } from
 /** The RapidAPI host of JSearch. */
 export const JSEARCH_HOST = "jsearch.p.rapidapi.com";
 
-/** The default JSearch plan: BASIC, 200 requests a month (providers.md §1.8, UNCONFIRMED). */
+/**
+ * The default JSearch plan: BASIC, 200 requests a month, the figure most often reported for the
+ * free tier of rapidapi.com/letscrape-6bRBa3QguO5/api/jsearch (not confirmed by the listing).
+ */
 export const JSEARCH_DEFAULT_PLAN: RapidApiPlan = { name: "BASIC", monthlyRequests: 200 };
 
 /** Options of {@link startFakeJSearch}. */

@@ -1,7 +1,7 @@
 /**
- * Formats a world posting as a JSearch `data[]` job object in the 2025 format (providers.md
- * §1.4): every field, with the provider's own ids, publishers, links, relative dates and location
- * spelling.
+ * Formats a world posting as a JSearch `data[]` job object in the 2025 format (as listed on
+ * rapidapi.com/letscrape-6bRBa3QguO5/api/jsearch): every field, with the provider's own ids,
+ * publishers, links, relative dates and location spelling.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * The RapidAPI proxy layer both fake providers sit behind (providers.md §0): key and subscription
+ * The RapidAPI proxy layer both fake providers sit behind (docs.rapidapi.com): key and subscription
  * checks, unknown endpoints, monthly request and job quotas, the per-second limit, the proxy's
  * response headers, scripted and random faults, latency and a request log.
  *
@@ -159,7 +159,7 @@ function cutOff(body: unknown): string {
 /**
  * Creates the proxy layer of one fake API.
  *
- * Assumptions where providers.md is silent: a request admitted while any job credit remains
+ * Assumptions where the listings are silent: a request admitted while any job credit remains
  * returns its full page and job credits then clamp at 0; a 4xx answered by the API itself
  * (bad parameters) spends its request credits, as a proxied call does; 401, 403 and 404 replies
  * carry no quota headers; a held (`timeout`) request that outlives its hold gets a 504. A cut-off

@@ -1,9 +1,9 @@
 /**
  * Storage's side of an upload in Postgres, for the local stand-ins and tests. Uploads into bucket
  * `cvs` the way Supabase Storage does it
- * (../shared/reference/supabase.md §1.5): a permission-test insert as the uploader, always rolled
- * back, then the real `INSERT ... ON CONFLICT DO UPDATE` as service_role with the full metadata
- * and a new version (a re-upload to the same path is an UPDATE).
+ * (github.com/supabase/storage: object upload): a permission-test insert as the uploader, always
+ * rolled back, then the real `INSERT ... ON CONFLICT DO UPDATE` as service_role with the full
+ * metadata and a new version (a re-upload to the same path is an UPDATE).
  *
  * @module
  */

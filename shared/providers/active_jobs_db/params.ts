@@ -1,9 +1,10 @@
 /**
- * How a search combination becomes Active Jobs DB parameters (providers.md §2.2): the endpoint
- * for the window (`/active-ats-24h` or `/active-ats-7d`), `title_filter` as a quoted phrase,
- * `location_filter` with the full place name (the API does not understand codes like "DE"),
- * the `ai_*_filter` values, `include_ai=true`, `description_type=text`, and `date_filter` for a
- * "since" inside the endpoint's window.
+ * How a search combination becomes Active Jobs DB parameters
+ * (rapidapi.com/fantastic-jobs-fantastic-jobs-default/api/active-jobs-db): the endpoint for the
+ * window (`/active-ats-24h` or `/active-ats-7d`), `title_filter` as a quoted phrase,
+ * `location_filter` with the full place name (the API does not understand codes like "DE"), the
+ * `ai_*_filter` values, `include_ai=true`, `description_type=text`, and `date_filter` for a "since"
+ * inside the endpoint's window.
  *
  * @module
  */
@@ -25,9 +26,10 @@ export function activeJobsEndpointFor(window: FetchWindow): ActiveJobsEndpoint {
 }
 
 /**
- * Jobs appear in Active Jobs DB one to two hours after their `date_posted` (providers.md §2.2),
- * so a "since" filter reaches back this much further, or a late-indexed posting would fall
- * between two fetches. The overlap costs a few job credits; the store dedups it.
+ * Jobs appear in Active Jobs DB one to two hours after their `date_posted`
+ * (rapidapi.com/fantastic-jobs-fantastic-jobs-default/api/active-jobs-db), so a "since" filter
+ * reaches back this much further, or a late-indexed posting would fall between two fetches. The
+ * overlap costs a few job credits; the store dedups it.
  */
 export const INDEXING_DELAY_MS = 2 * 3600 * 1000;
 

@@ -1,6 +1,7 @@
 /**
- * zod schemas of Active Jobs DB responses (providers.md §2.3): the top level is a bare JSON
- * array; each record is checked on its own. Only the fields the mapper reads are checked; the
+ * zod schemas of Active Jobs DB responses
+ * (rapidapi.com/fantastic-jobs-fantastic-jobs-default/api/active-jobs-db): the top level is a bare
+ * JSON array; each record is checked on its own. Only the fields the mapper reads are checked; the
  * rest pass through into `raw`.
  *
  * @module

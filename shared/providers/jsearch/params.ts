@@ -1,7 +1,7 @@
 /**
  * How a search combination becomes JSearch `/search` parameters, and JSearch's billing:
  * one page is one request; `num_pages` 2–10 is charged ×2, more than 10 ×3
- * (providers.md §1.2).
+ * (rapidapi.com/letscrape-6bRBa3QguO5/api/jsearch).
  *
  * Page policy: the first call asks for 1 page when the window is a day (a daily refresh rarely
  * fills more than 10 results), otherwise `pagesPerCall` pages (default 10, for the price of 2).

@@ -1,7 +1,7 @@
 /**
- * zod schemas of JSearch's `/search` response (providers.md §1.3–1.4). The envelope must hold;
- * each record is checked on its own so one bad record never costs the page. Only the fields the
- * mapper reads are checked; the rest pass through into `raw`.
+ * zod schemas of JSearch's `/search` response (rapidapi.com/letscrape-6bRBa3QguO5/api/jsearch). The
+ * envelope must hold; each record is checked on its own so one bad record never costs the page.
+ * Only the fields the mapper reads are checked; the rest pass through into `raw`.
  *
  * @module
  */
