@@ -14,6 +14,7 @@ import { benchUnbackedJoin } from "./unbacked_join.ts";
 import { benchJobUpsert } from "./job_upsert.ts";
 import { benchBackfillQuota } from "./backfill_quota.ts";
 import { benchDailyRefresh } from "./daily_refresh.ts";
+import { benchFeed } from "./feed.ts";
 
 /** Every benchmark, in print order. */
 const benchmarks: ((target: BenchTarget) => Promise<BenchResult[]>)[] = [
@@ -21,6 +22,7 @@ const benchmarks: ((target: BenchTarget) => Promise<BenchResult[]>)[] = [
   benchJobUpsert,
   benchBackfillQuota,
   benchDailyRefresh,
+  benchFeed,
 ];
 
 async function pgBinariesInstalled(): Promise<boolean> {

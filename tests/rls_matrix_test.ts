@@ -177,6 +177,19 @@ const tables: Record<string, TableOps> = {
     delete: (o) =>
       `delete from public.provider_pauses where provider = '${o.pausedProvider}' returning 1`,
   },
+  feed_items: {
+    select: (o) => `select 1 from public.feed_items where user_id = '${o.user}'`,
+    insert: (o) =>
+      `insert into public.feed_items (user_id, job_id, matched_title, matched_location, s_title,
+         s_location, s_seniority, s_arrangement, s_employment, s_salary, recency, recency_until,
+         covered, live_until, live)
+       values ('${o.user}', ${o.hiddenJob}, 'x', 'y', 40, 15, 10, 10, 5, 5, 15, now(), true,
+         now(), true)
+       on conflict (user_id, job_id) do update set s_title = 0 returning 1`,
+    update: (o) =>
+      `update public.feed_items set s_title = 0 where user_id = '${o.user}' returning 1`,
+    delete: (o) => `delete from public.feed_items where user_id = '${o.user}' returning 1`,
+  },
   hidden_jobs: {
     select: (o) => `select 1 from public.hidden_jobs where user_id = '${o.user}'`,
     insert: (o) =>
@@ -245,6 +258,7 @@ const ownerMay: Record<string, Op[]> = {
   provider_budget_usage: [],
   fetch_cursors: [],
   provider_pauses: [],
+  feed_items: ["select"],
   hidden_jobs: ["select", "insert", "delete"],
   hidden_companies: ["select", "insert", "delete"],
   feed_visits: ["select"],
@@ -414,8 +428,8 @@ Deno.test(
       assert.deepEqual(executable.map((r) => r.grant), [
         "authenticated private.age_phrase",
         "authenticated private.combination_key",
-        "authenticated private.feed_job_ids",
-        "authenticated private.feed_matches",
+        "authenticated private.feed_reason",
+        "authenticated private.feed_recency",
         "authenticated private.is_normalized_label",
         "authenticated private.my_new_search_allowance",
         "authenticated private.normalize_label",
