@@ -9,7 +9,14 @@
  * @module
  */
 import type { Queryable } from "../shared/db/postgres.ts";
-import { type RefreshWait, refreshWaits, runOfDate, startRun } from "../shared/refresh/claims.ts";
+import {
+  type ExpiredCheckRecord,
+  expiredChecks,
+  type RefreshWait,
+  refreshWaits,
+  runOfDate,
+  startRun,
+} from "../shared/refresh/claims.ts";
 import { refreshDepsFromConfig } from "../shared/refresh/from_config.ts";
 import { drainRun, type RefreshDeps, type RefreshInvocation } from "../shared/refresh/run.ts";
 import { runScheduler } from "../shared/refresh/scheduler.ts";
@@ -53,8 +60,28 @@ export function describeRun(runDate: string, outcome: RefreshInvocation): string
     `${n(s.seen_again)} already stored`,
     `  credits: JSearch ${n(credits.jsearch)}, Active Jobs DB ${n(credits.active_jobs_db)} ` +
     `(+${n(s.job_credits?.active_jobs_db)} job credits)`,
+    ...(outcome.expired ? [`  expired postings: ${describeExpiredCheck(outcome.expired)}`] : []),
     ...describeRefreshWaits(outcome.waits ?? []),
   ].join("\n");
+}
+
+/** A run's expired-postings check (Active Jobs DB /active-ats-expired) in one line. */
+export function describeExpiredCheck(check: ExpiredCheckRecord): string {
+  // the error says whether another attempt comes
+  const attempt = `attempt ${check.attempts}`;
+  switch (check.state) {
+    case "done":
+      return `${check.reported} reported by Active Jobs DB, ${check.markedPostings} posting(s) ` +
+        `and ${check.markedJobs} job(s) marked expired` +
+        (check.attempts > 1 ? ` (${attempt})` : "");
+    case "failed":
+      return `failed (${check.failure}, ${attempt}): ${check.error}`;
+    case "claimed":
+      return `asked at ${toSecond(check.claimedAt!)}, no answer recorded yet (an invocation ` +
+        "is calling, or died with the call out: not asked again on this run)";
+    default:
+      return `not asked yet: ${check.error}`;
+  }
 }
 
 /** One line per reason the run's items wait, and until when. */
@@ -79,10 +106,21 @@ async function runOnce(
     const message = `The daily refresh of ${existing.runDate} has run already (run ` +
       `${existing.id}: ${existing.status}); add --force to run it again.`;
     const waits = await refreshWaits(sql, existing.id);
+    const [expired] = await expiredChecks(sql, { runId: existing.id });
     console.log(
       options.json
-        ? JSON.stringify({ run_id: existing.id, status: existing.status, message, waiting: waits })
-        : [message, ...describeRefreshWaits(waits)].join("\n"),
+        ? JSON.stringify({
+          run_id: existing.id,
+          status: existing.status,
+          message,
+          waiting: waits,
+          expired: expired ?? null,
+        })
+        : [
+          message,
+          ...(expired ? [`  expired postings: ${describeExpiredCheck(expired)}`] : []),
+          ...describeRefreshWaits(waits),
+        ].join("\n"),
     );
     return 0;
   }

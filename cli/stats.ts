@@ -5,8 +5,10 @@
  * @module
  */
 import type { CommandContext } from "./context.ts";
+import { describeExpiredCheck } from "./daily.ts";
 
 import type { Queryable } from "../shared/db/postgres.ts";
+import { expiredChecks } from "../shared/refresh/claims.ts";
 
 /** Everything the command shows, as the views and functions return it. */
 async function readStats(sql: Queryable) {
@@ -40,7 +42,10 @@ async function readStats(sql: Queryable) {
            u.credits_month
     from public.user_credit_usage u left join auth.users a on a.id = u.user_id
     order by u.credits_month desc, a.email limit 10`;
-  return { tracking, savings, quota, popular, runs, pauses, waits, users };
+  const [settings] = await sql`
+    select active_jobs_db_expired_enabled as enabled from public.settings`;
+  const expired = { enabled: settings?.enabled ?? false, runs: await expiredChecks(sql) };
+  return { tracking, savings, quota, popular, runs, pauses, waits, users, expired };
 }
 
 type Stats = Awaited<ReturnType<typeof readStats>>;
@@ -105,13 +110,24 @@ function describeUsage({ quota, popular, users, runs }: Stats): string[] {
   ];
 }
 
+/** The daily runs' expired-postings check: the setting, and what the recent runs did. */
+function describeExpired({ expired }: Stats): string[] {
+  return [
+    "Expired postings (Active Jobs DB /active-ats-expired, once per daily run): " +
+    (expired.enabled ? "on" : "off (settings.active_jobs_db_expired_enabled)"),
+    ...expired.runs.map((check) =>
+      `  #${check.runId} ${check.runDate}: ${describeExpiredCheck(check)}`
+    ),
+  ];
+}
+
 /** Runs the command; returns the exit code. */
 export async function statsCommand(context: CommandContext): Promise<number> {
   const stats = await readStats(context.database.sql);
   console.log(
     context.json
       ? JSON.stringify(stats)
-      : [...describeState(stats), ...describeUsage(stats)].join("\n"),
+      : [...describeState(stats), ...describeUsage(stats), ...describeExpired(stats)].join("\n"),
   );
   return 0;
 }

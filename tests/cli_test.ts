@@ -225,6 +225,8 @@ Deno.test("cli: daily --run-once refreshes once per date; --force runs it again"
       await database.sql`select public.mark_combination_backfilled('data engineer', 'berlin')`;
       await database
         .sql`update public.backfill_tracking set last_refreshed_at = now() - interval '1 day'`;
+      // the fake's plan is BASIC: the expired-postings check is refused (403) and says why
+      await database.sql`update public.settings set active_jobs_db_expired_enabled = true`;
     } finally {
       await database.close();
     }
@@ -235,6 +237,9 @@ Deno.test("cli: daily --run-once refreshes once per date; --force runs it again"
     assert.equal(outcome.status, "succeeded");
     assert.deepEqual(outcome.items, { done: 1, failed: 0, skipped: 0, deferred: 0, lost: 0 });
     assert.deepEqual(outcome.waiting, [], "nothing waits");
+    assert.equal(outcome.expired.state, "failed");
+    assert.equal(outcome.expired.failure, "plan_required");
+    assert.match(outcome.expired.error, /Ultra or Mega/);
     assert.equal(fakes.jsearch.requests.at(-1)?.params.date_posted, "today");
     const calls = fakes.jsearch.requests.length;
 
@@ -264,6 +269,22 @@ Deno.test("cli: daily --run-once refreshes once per date; --force runs it again"
     assert.match(
       forced.stdout,
       /Daily refresh \d{4}-\d\d-\d\d \(run \d+\): succeeded\n {2}combinations: 1 total, 1 refreshed/,
+    );
+    assert.match(
+      forced.stdout,
+      /\n {2}expired postings: failed \(plan_required, attempt 1\): /,
+    );
+    assert.equal(
+      fakes.activeJobsDb.requests.filter((r) => r.path === "/active-ats-expired").length,
+      1,
+      "once per run, forced again or not",
+    );
+    const stats = await jobs(["stats"], env);
+    assert.equal(stats.code, 0, stats.stderr);
+    assert.match(stats.stdout, /Expired postings \(Active Jobs DB \/active-ats-expired.*\): on\n/);
+    assert.match(
+      stats.stdout,
+      /\n {2}#\d+ \d{4}-\d\d-\d\d: failed \(plan_required, attempt 1\)/,
     );
   } finally {
     await fakes.close();

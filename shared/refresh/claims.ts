@@ -162,3 +162,115 @@ export async function continueRun(sql: Queryable, runId: number): Promise<boolea
   const [{ queued }] = await sql`select public.continue_daily_refresh(${runId}::bigint) as queued`;
   return queued;
 }
+
+/** Why a run's expired-postings check failed (`runs.expired_failure`). */
+export type ExpiredFailure =
+  /** 401/403 for the plan: the endpoint needs Ultra or Mega. */
+  | "plan_required"
+  /** 401 for the key. */
+  | "key_refused"
+  /** Another 4xx: the request itself. */
+  | "refused"
+  | "quota_exhausted"
+  | "budget_exhausted"
+  | "rate_limited"
+  | "server_error"
+  | "timeout"
+  | "network_error"
+  | "invalid_response"
+  /** No call left: its ledger row or budget could not be written. */
+  | "not_sent"
+  /** The answer came, the marks could not be stored. */
+  | "store_failed";
+
+/** A daily run's expired-postings check as `public.runs` records it. */
+export interface ExpiredCheckRecord {
+  runId: number;
+  runDate: string;
+  /** null: not taken (the setting is off, or it waits: see `error`). */
+  state: "claimed" | "done" | "failed" | null;
+  attempts: number;
+  claimedAt: Date | null;
+  checkedAt: Date | null;
+  /** A failed check is taken once more from then on, in this run. */
+  retryAt: Date | null;
+  reported: number | null;
+  markedPostings: number | null;
+  markedJobs: number | null;
+  failure: ExpiredFailure | null;
+  error: string | null;
+}
+
+/** Calls the expired-postings check makes on one run: a transient failure is asked once more. */
+export const EXPIRED_MAX_ATTEMPTS = 2;
+
+/**
+ * Takes the run's expired-postings check: the attempt number, or null when it is not this
+ * invocation's to make. With `blockedBy` (the provider is paused) nothing is taken; the reason
+ * is written on the run.
+ */
+export async function claimExpiredCheck(
+  sql: Queryable,
+  runId: number,
+  blockedBy: string | null = null,
+): Promise<number | null> {
+  const [{ attempt }] = await sql`
+    select public.claim_expired_check(${runId}::bigint, ${blockedBy},
+                                      ${EXPIRED_MAX_ATTEMPTS}::integer) as attempt`;
+  return attempt === null ? null : Number(attempt);
+}
+
+/** Marks the reported ids expired and records the counts on the run, in one statement. */
+export async function finishExpiredCheck(
+  sql: Queryable,
+  runId: number,
+  provider: Provider,
+  ids: readonly string[],
+): Promise<{ reported: number; postings: number; jobs: number }> {
+  const [row] = await sql`
+    select * from public.finish_expired_check(${runId}::bigint, ${provider},
+                                              ${[...ids]}::text[])`;
+  return { reported: row.reported, postings: row.postings, jobs: row.jobs };
+}
+
+/** Records why the check failed; `retryAt`: one more attempt in this run from then (else none). */
+export async function failExpiredCheck(
+  sql: Queryable,
+  runId: number,
+  failure: ExpiredFailure,
+  error: string,
+  retryAt: Date | null,
+): Promise<void> {
+  await sql`select public.fail_expired_check(${runId}::bigint, ${failure}, ${error},
+                                             ${retryAt?.toISOString() ?? null}::timestamptz)`;
+}
+
+/** The expired-postings checks of the newest daily runs that took or noted one (`runId`: one). */
+export async function expiredChecks(
+  sql: Queryable,
+  options: { runId?: number; limit?: number } = {},
+): Promise<ExpiredCheckRecord[]> {
+  const rows = await sql`
+    select id, run_date::text as run_date, expired_state, expired_attempts, expired_claimed_at,
+           expired_checked_at, expired_retry_at, expired_reported, expired_marked_postings,
+           expired_marked_jobs, expired_failure, expired_error
+    from public.runs
+    where kind = 'daily_refresh' and (expired_state is not null or expired_error is not null)
+      and (${options.runId ?? null}::bigint is null or id = ${options.runId ?? null}::bigint)
+    order by id desc limit ${options.limit ?? 5}`;
+  const date = (value: unknown) => value ? new Date(value as string) : null;
+  return rows.map((row) => ({
+    runId: Number(row.id),
+    runDate: row.run_date,
+    state: row.expired_state,
+    attempts: row.expired_attempts,
+    claimedAt: date(row.expired_claimed_at),
+    checkedAt: date(row.expired_checked_at),
+    retryAt: date(row.expired_retry_at),
+    reported: row.expired_reported,
+    markedPostings: row.expired_marked_postings,
+    markedJobs: row.expired_marked_jobs,
+    failure: row.expired_failure,
+    error: row.expired_error,
+  }));
+}

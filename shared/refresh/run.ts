@@ -16,6 +16,8 @@ import {
   claimItems,
   continueRun,
   deferItem,
+  type ExpiredCheckRecord,
+  expiredChecks,
   finishItem,
   type ItemState,
   type RefreshItem,
@@ -24,6 +26,7 @@ import {
   runningRun,
   settleRun,
 } from "./claims.ts";
+import { checkExpiredOnce } from "./expired_check.ts";
 
 /** What an invocation needs. */
 export interface RefreshDeps {
@@ -55,6 +58,11 @@ export interface RefreshInvocation {
   status: string;
   /** The run's stats so far (`runs.stats`). */
   stats: Record<string, unknown>;
+  /**
+   * The run's expired-postings check as recorded (`runs.expired_*`), whichever invocation made
+   * it; null when none was taken or noted (the setting is off).
+   */
+  expired: ExpiredCheckRecord | null;
   /** Why the items left are not refreshed now (set by {@link drainRun} when it stops early). */
   waits?: RefreshWait[];
 }
@@ -202,6 +210,8 @@ export async function runRefresh(
   const firedAt = run?.fired_at ? new Date(run.fired_at) : deps.now?.() ?? new Date();
   // the cursors belong to this start of the run: a forced start fetches again
   const owner = `run:${runId}` + (run?.forced_at ? `@${run.forced_at}` : "");
+  // beside the combinations, never before them; at most once per run, whichever invocation
+  const expiredCheck = checkExpiredOnce(deps, sessions, runId);
   const items: Record<ItemState | "deferred" | "lost", number> = {
     done: 0,
     failed: 0,
@@ -222,8 +232,10 @@ export async function runRefresh(
   const status = await settleRun(deps.sql, runId);
   // stopped at this invocation's limits with items left: the next one starts now
   if (status === "running" && deps.chain) await continueRun(deps.sql, runId);
+  await expiredCheck;
   const [after] = await deps.sql`select stats from public.runs where id = ${runId}`;
-  return { worker, runId, items, status, stats: after?.stats ?? {} };
+  const [expired] = await expiredChecks(deps.sql, { runId }).catch(() => []);
+  return { worker, runId, items, status, stats: after?.stats ?? {}, expired: expired ?? null };
 }
 
 /**

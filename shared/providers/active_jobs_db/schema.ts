@@ -24,9 +24,16 @@ const address = z.looseObject({
   addressCountry: z.union([z.string(), z.looseObject({ name: optionalText })]).nullish(),
 });
 
+/**
+ * A posting id as `job_sources.provider_job_id` stores it: a string trimmed, a whole number
+ * written out. The job records and the expired-ids list share it, so the two always agree.
+ */
+export const activeJobIdSchema = z.union([z.string().trim().min(1), z.number().int()])
+  .transform(String);
+
 /** One job record. */
 export const activeJobSchema = z.looseObject({
-  id: z.union([z.string().trim().min(1), z.number().int()]).transform(String),
+  id: activeJobIdSchema,
   title: z.string().trim().min(1),
   organization: optionalText,
   url: optionalText,
@@ -73,3 +80,10 @@ export type ActiveJob = z.infer<typeof activeJobSchema>;
 
 /** A page: a bare array of records, validated one by one. */
 export const activeJobsPageSchema = z.array(z.unknown());
+
+/**
+ * `/active-ats-expired`: a bare array of posting ids, strings or numbers (the listing's example
+ * shows strings; numbers are accepted as the job records' ids are). Anything else is not this
+ * answer.
+ */
+export const activeJobsExpiredSchema = z.array(activeJobIdSchema);
