@@ -41,6 +41,7 @@ const SWEEPS: [string, number][] = [
   ["select private.resend_stalled_cv_ingests()", 5 * 60_000],
   ["select private.resend_due_backfills()", 60_000],
   ["select private.resend_stalled_refreshes()", 60_000],
+  ["select private.sweep_feed_items()", 10 * 60_000],
 ];
 
 async function main(): Promise<number> {

@@ -78,11 +78,7 @@ function showApp(auth, session) {
   });
   cvs.refresh().catch((e) => showError(byId("upload-error"), e.message));
   searches.refresh().catch((e) => showError(byId("search-error"), e.message));
-  // "new since my last visit": one visit per browser session, so a reload keeps the marks
-  const visitKey = `job-feed.visited:${session.user.id}`;
-  const firstLoad = !sessionStorage.getItem(visitKey);
-  sessionStorage.setItem(visitKey, "1");
-  feed.refresh({ markVisited: firstLoad });
+  feed.refresh();
 }
 
 async function main() {

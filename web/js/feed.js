@@ -41,7 +41,7 @@ function safeUrl(url) {
   }
 }
 
-/** The feed panel: { refresh({ markVisited }) }. */
+/** The feed panel: { refresh() }. */
 export function feedPanel({ session }) {
   const filters = byId("feed-filters");
   const list = byId("feed-list");
@@ -130,11 +130,13 @@ export function feedPanel({ session }) {
     );
   }
 
-  async function load({ append = false, markVisited = false } = {}) {
+  async function load({ append = false } = {}) {
     showError(error, "");
     const q = query();
+    // every read is part of a visit: reads less than 30 minutes apart are one visit, and "new"
+    // is what entered the feed after the previous visit (public.mark_feed_visited)
     const answer = await callFunction(session.client, "feed", {
-      query: { ...q, mark_visited: markVisited },
+      query: { ...q, mark_visited: true },
     });
     const items = answer.jobs.map(item);
     if (append) list.append(...items);
@@ -148,9 +150,9 @@ export function feedPanel({ session }) {
       : "No jobs yet. They appear here once your searches have fetched them.";
   }
 
-  function refresh(options = {}) {
+  function refresh() {
     offset = 0;
-    loading = load(options).catch((e) => showError(error, e.message));
+    loading = load().catch((e) => showError(error, e.message));
     return loading;
   }
 
