@@ -185,12 +185,36 @@ async function createBaseline(tx: TransactionSql): Promise<void> {
                             and hc.company_key = lower(btrim(j.company)))
       ),
       scored as (
-        select c.id, c.posted_at, s.*, r.points as s_recency
+        select c.*,
+          case when lower(c.title) like '%' || c.title_keyword || '%' then 40
+               else (select (30 * count(*)
+                             / greatest(cardinality(string_to_array(c.title_keyword, ' ')), 1))::int
+                     from unnest(string_to_array(c.title_keyword, ' ')) w
+                     where lower(c.title) like '%' || w || '%') end as s_title,
+          case when c.search_location like 'remote%' and c.work_arrangement like 'Remote%' then 15
+               when lower(coalesce(c.location_city, '')) = c.search_location
+                 or lower(coalesce(c.location_raw, '')) like '%' || c.search_location || '%'
+               then 15 else 0 end as s_location,
+          case when c.posted_at is null then 0
+               when c.posted_at > now() - interval '1 day' then 15
+               when c.posted_at > now() - interval '3 days' then 12
+               when c.posted_at > now() - interval '7 days' then 8
+               when c.posted_at > now() - interval '14 days' then 5
+               when c.posted_at > now() - interval '30 days' then 2 else 0 end as s_recency,
+          case when c.seniority is null then 3
+               when c.seniority = any(w.levels) then 10
+               when exists (select 1 from unnest(w.levels) l
+                            where abs(array_position(array['0-2', '2-5', '5-10', '10+'], l)
+                                      - array_position(array['0-2', '2-5', '5-10', '10+'],
+                                                       c.seniority::text)) = 1) then 5
+               else 0 end as s_seniority,
+          case when c.work_arrangement is null then 3
+               when c.work_arrangement = any(w.arrangements) then 10 else 0 end as s_arrangement,
+          case when c.employment_type is null then 2
+               when c.employment_type = any(w.employment) then 5 else 0 end as s_employment,
+          case when c.salary_min is not null or c.salary_max is not null then 5 else 0 end
+            as s_salary
         from candidates c cross join wants w
-        cross join lateral private.feed_score(c.title, c.location_city, c.location_raw,
-          c.work_arrangement, c.employment_type, c.seniority, c.salary_min, c.salary_max,
-          c.title_keyword, c.search_location, w.levels, w.arrangements, w.employment) s
-        cross join lateral private.feed_recency(c.posted_at, now()) r
       ),
       best as (
         select distinct on (s.id) s.id, s.posted_at,
@@ -205,10 +229,6 @@ async function createBaseline(tx: TransactionSql): Promise<void> {
     $$`;
   await tx`grant execute on function private.bench_feed_baseline(integer, integer) to authenticated`;
   await tx`grant execute on function private.bench_feed_matches() to authenticated`;
-  // the scoring rules themselves are not callable by users; the baseline needs them
-  await tx`grant execute on function private.feed_score(text, text, text, public.work_arrangement,
-    public.employment_type, public.seniority_level, numeric, numeric, text, text, text[], text[],
-    text[]) to authenticated`;
 }
 
 /** Times `read` as the user, `rounds` times after two warm-up calls; returns the durations. */

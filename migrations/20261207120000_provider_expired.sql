@@ -9,7 +9,7 @@
 --                                 or why it failed
 --   claim_expired_check           one statement takes the check for one invocation: parallel
 --                                 invocations and retries never call twice
---   finish_expired_check          marks the reported ids and records the counts, atomically
+--   finish_expired_check          marks the reported ids and records the counts, in one statement
 --   fail_expired_check            records why the call failed, and whether one more attempt may
 --                                 come later in the run
 --
@@ -126,7 +126,7 @@ begin
 end
 $$;
 
--- Marks the reported ids expired and records the outcome on the run, atomically (one call).
+-- Marks the reported ids expired and records the outcome on the run in one statement (one call).
 -- Returns the distinct ids reported and the postings and jobs marked.
 create or replace function public.finish_expired_check(
   p_run_id bigint,
