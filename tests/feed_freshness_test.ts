@@ -304,9 +304,10 @@ Deno.test(
                where id in (${twoDays}, ${ending})`;
       assert.deepEqual(ids(await feedOf(tx, user, "1, 0")), [twoDays]);
       // as the sweep last left them: the five-day-old job still at "today" (15 instead of 8),
-      // and one job past the end of its currency
+      // and one job whose last sighting became 31 days old since
       await tx`update public.feed_items set recency = 15, recency_until = now() - interval '1 minute'
                where job_id = ${fiveDays}`;
+      await tx`update public.jobs set last_seen_at = now() - interval '31 days' where id = ${ending}`;
       await tx`update public.feed_items set live_until = now() - interval '1 minute'
                where job_id = ${ending}`;
       const feed = await feedOf(tx, user);

@@ -428,8 +428,10 @@ Deno.test(
       assert.deepEqual(executable.map((r) => r.grant), [
         "authenticated private.age_phrase",
         "authenticated private.combination_key",
+        "authenticated private.feed_live_until",
         "authenticated private.feed_reason",
         "authenticated private.feed_recency",
+        "authenticated private.feed_stale_after_days",
         "authenticated private.is_normalized_label",
         "authenticated private.my_new_search_allowance",
         "authenticated private.normalize_label",
