@@ -52,7 +52,7 @@ const CITIES = [
 
 /** Sizes measured, in stored jobs; the embedded PGlite stops at 100k. */
 const SIZES = [10_000, 100_000, 1_000_000];
-const ROUNDS = { feed: 60, baseline: 15 };
+const ROUNDS = { feed: 200, baseline: 15 };
 
 export async function seedUniverse(tx: TransactionSql): Promise<string> {
   await tx`
