@@ -390,11 +390,29 @@ revoke execute on function private.relist_feed_items(uuid[], bigint[]),
 -- The triggers: statement-level, so a bulk write costs one set-based statement.
 -- ---------------------------------------------------------------------------
 
+-- A combination's lock between the two sides that meet in a feed: a page store linking jobs to
+-- it (exclusive) and users adding, editing or switching searches of it (shared). Each side reads
+-- the other only once it holds the lock, in a statement of its own, so it sees what the other
+-- committed; without it, a search added while a page of its combination was stored missed that
+-- page's jobs for good (each side looked before the other committed).
+create function private.feed_combination_lock(p_combination_key text) returns bigint
+language sql immutable
+return hashtextextended('feed-combination:' || p_combination_key, 0);
+
 -- A combination found jobs: the items of its users' active searches.
 create function private.feed_after_links_insert() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
+declare
+  key text;
 begin
+  for key in
+    select distinct bt.combination_key
+    from new_links n join public.backfill_tracking bt on bt.id = n.combination_id
+    order by 1
+  loop
+    perform pg_advisory_xact_lock(private.feed_combination_lock(key));
+  end loop;
   perform private.relist_feed_items(array_agg(q.user_id), array_agg(n.job_id))
   from new_links n
   join public.backfill_tracking bt on bt.id = n.combination_id
@@ -509,12 +527,22 @@ create trigger jobs_feed_restated
 -- Searches added, changed or removed: the items of every job their combinations found.
 create function private.relist_feed_for_searches(p_user_ids uuid[], p_keys text[])
 returns integer
-language sql volatile security definer set search_path = ''
+language plpgsql volatile security definer set search_path = ''
 as $$
+declare
+  key text;
+  decided integer;
+begin
+  for key in select distinct k from unnest(p_keys) k where k is not null order by 1 loop
+    perform pg_advisory_xact_lock_shared(private.feed_combination_lock(key));
+  end loop;
   select coalesce(private.relist_feed_items(array_agg(s.user_id), array_agg(cj.job_id)), 0)
+  into decided
   from (select distinct * from unnest(p_user_ids, p_keys) as s(user_id, key)) s
   join public.backfill_tracking bt on bt.combination_key = s.key
-  join public.combination_jobs cj on cj.combination_id = bt.id
+  join public.combination_jobs cj on cj.combination_id = bt.id;
+  return decided;
+end
 $$;
 
 create function private.feed_after_searches_insert() returns trigger
@@ -636,7 +664,8 @@ create trigger settings_feed_update after update of feed_stale_after_days on pub
   execute function private.feed_after_settings_update();
 
 revoke execute on function private.relist_feed_for_searches(uuid[], text[]),
-  private.relist_feed_for_users(uuid[]) from public, anon, authenticated;
+  private.relist_feed_for_users(uuid[]), private.feed_combination_lock(text)
+  from public, anon, authenticated;
 
 -- ---------------------------------------------------------------------------
 -- The sweep (pg_cron, every 10 minutes): items whose job stopped being current leave the
@@ -646,7 +675,7 @@ create function private.sweep_feed_items(out ended integer, out restepped intege
 language sql volatile security definer set search_path = ''
 as $$
   with due as (
-    select e.user_id, e.job_id,
+    select e.user_id, e.job_id, e.updated_at,
       private.feed_live_until(j.valid_through, j.expired_at, j.last_seen_at,
                               st.feed_stale_after_days) as live_until,
       r.points, r.until
@@ -664,7 +693,9 @@ as $$
       recency_until = d.until,
       updated_at = now()
     from due d
-    where e.user_id = d.user_id and e.job_id = d.job_id
+    -- an item written since (a sighting brought it back, a rescore moved it) is left as it is:
+    -- the write read newer rows than this sweep did
+    where e.user_id = d.user_id and e.job_id = d.job_id and e.updated_at = d.updated_at
     returning e.live
   )
   select (count(*) filter (where not s.live))::integer, (count(*) filter (where s.live))::integer
@@ -803,7 +834,7 @@ begin
       b.listed_at > %6$L::timestamptz
     from ranked b
     order by b.total desc, b.posted_at desc nulls last, b.job_id
-    $q$, me, filters, lim + skip + due, lim, skip, new_since, stale_days);
+    $q$, me, filters, lim::bigint + skip + due, lim, skip, new_since, stale_days);
 end
 $fn$;
 
@@ -831,3 +862,14 @@ from public.user_search_queries q
 join public.backfill_tracking bt on bt.combination_key = q.combination_key
 join public.combination_jobs cj on cj.combination_id = bt.id
 where q.is_active;
+
+-- what is in the feeds already entered them when its search first found it, not now
+update public.feed_items e set listed_at = f.listed_at
+from (
+  select q.user_id, cj.job_id, min(greatest(cj.first_found_at, q.created_at)) as listed_at
+  from public.user_search_queries q
+  join public.backfill_tracking bt on bt.combination_key = q.combination_key
+  join public.combination_jobs cj on cj.combination_id = bt.id
+  group by q.user_id, cj.job_id
+) f
+where e.user_id = f.user_id and e.job_id = f.job_id and f.listed_at < e.listed_at;

@@ -25,6 +25,7 @@ Deno.test(
       assert.deepEqual(loose.filter((f) => !f.bound || f.definer), [], "unpinned functions");
       // the feed's rules: inlined into the statements that score thousands of items
       assert.deepEqual(loose.map((f) => f.name.replace(/\(.*/, "")), [
+        "private.feed_combination_lock",
         "private.feed_live_until",
         "private.feed_reason",
         "private.feed_recency",
