@@ -73,8 +73,10 @@ grant execute on function private.combination_key(text, text, text, text, text, 
 grant execute on function private.touch_updated_at() to authenticated, service_role;
 
 -- ---------------------------------------------------------------------------
--- The filter vocabularies Active Jobs DB accepts (providers.md §2.2). One value per combination;
--- NULL means "no filter".
+-- The filter vocabularies Active Jobs DB accepts: the values its ai_work_arrangement_filter,
+-- ai_employment_type_filter, ai_experience_level_filter and ai_taxonomies_a_filter parameters
+-- list on its RapidAPI listing (https://rapidapi.com/fantastic-jobs-fantastic-jobs-default/api/
+-- active-jobs-db). One value per combination; NULL means "no filter".
 -- ---------------------------------------------------------------------------
 create domain public.work_arrangement as text
   check (value in ('On-site', 'Hybrid', 'Remote OK', 'Remote Solely'));

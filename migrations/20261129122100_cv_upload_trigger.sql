@@ -1,8 +1,8 @@
 -- ---------------------------------------------------------------------------
 -- A CV lands in bucket cvs: record it in cv_documents and wake the cv-ingest function.
 --
--- What Storage does in Postgres (shared/reference/supabase.md §1.5): a permission-test INSERT as
--- the uploader, always rolled back, then the real INSERT ... ON CONFLICT DO UPDATE as
+-- What Supabase Storage's API server (https://github.com/supabase/storage) does in Postgres on an
+-- upload: a permission-test INSERT as the uploader, always rolled back, then the real INSERT ... ON CONFLICT DO UPDATE as
 -- service_role (auth.uid() is NULL there). A re-upload to the same path is an UPDATE with a new
 -- version. So the trigger runs AFTER INSERT OR UPDATE, acts once per object version, takes the
 -- user from owner_id or the first path segment, and never raises: a CV we fail to record must not
