@@ -60,7 +60,7 @@ import {
   sqlUsageLedger,
 } from "../shared/providers/mod.ts";
 import { sqlBudgetLedger } from "../shared/providers/budget.ts";
-import { type BenchResult, type BenchTarget, result } from "./report.ts";
+import { type BenchResult, type BenchTarget, percentile, result } from "./report.ts";
 
 /** The fakes' clock and the end of every window (tests/support/providers.ts uses the same). */
 const NOW = new Date("2026-11-28T08:00:00Z");
@@ -429,12 +429,6 @@ async function drain(
   }
   stats.ms = performance.now() - start;
   return stats;
-}
-
-/** The nearest-rank percentile (0 < p <= 1). */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(sorted.length * p) - 1)];
 }
 
 class Undo extends Error {}

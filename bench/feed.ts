@@ -11,8 +11,7 @@
  */
 import type { TransactionSql } from "../shared/db/postgres.ts";
 import { inRolledBackTransaction } from "../local/database.ts";
-import type { BenchResult, BenchTarget } from "./report.ts";
-import { result } from "./report.ts";
+import { type BenchResult, type BenchTarget, percentile, result } from "./report.ts";
 
 const COMBINATIONS = 200;
 const TITLES = [
@@ -255,11 +254,6 @@ async function timeAsUser(
   });
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 /** The page from feed_items and from the baseline must be the same jobs with the same scores. */
 async function assertSamePage(tx: TransactionSql, userId: string): Promise<void> {
   const [page, baseline] = await tx.savepoint(async (sp) => {
@@ -310,12 +304,12 @@ export async function benchFeed(target: BenchTarget): Promise<BenchResult[]> {
       for (const p of [50, 95]) {
         results.push(result(
           `feed first page at ${label} jobs, p${p} (feed_items vs scoring every candidate)`,
-          percentile(feed, p),
+          percentile(feed, p / 100),
           "ms",
-          percentile(baseline, p),
+          percentile(baseline, p / 100),
         ));
       }
-      p95s.push(percentile(feed, 95));
+      p95s.push(percentile(feed, 0.95));
     }
     results.push(result(
       `feed first page p95 growth, ${sizes.at(-1)! / 1000}k vs 10k jobs (goal < 2)`,

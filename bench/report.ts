@@ -24,6 +24,12 @@ export interface BenchResult {
   ratio: number;
 }
 
+/** The nearest-rank percentile of `values` (0 < p <= 1). */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * p) - 1))];
+}
+
 /** Builds a result, computing the ratio. */
 export function result(name: string, value: number, unit: string, baseline: number): BenchResult {
   return { name, value, unit, baseline, ratio: baseline === 0 ? 0 : value / baseline };
