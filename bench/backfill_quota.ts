@@ -1,5 +1,5 @@
 /**
- * Issue 5's quota benchmark: what the shared backfill spends on providers when many users ask at
+ * The backfill quota benchmark: what the shared backfill spends on providers when many users ask at
  * once, against the least it could spend.
  *
  * Users: 1,000 (seeded, deterministic), each with 2–3 job titles × 1–2 locations drawn from

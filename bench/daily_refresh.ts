@@ -1,5 +1,5 @@
 /**
- * Daily refresh throughput (issue 6): 500 combinations refreshed against the provider fakes with
+ * Daily refresh throughput: 500 combinations refreshed against the provider fakes with
  * 200 ms latency and a 5 requests/s limit per provider, drained by parallel invocations that
  * share the rate limiters. The floor is the rate limit itself — requests ÷ rate for the busier
  * provider — and the wall time is printed against it (target: within 1.25×). Each invocation has

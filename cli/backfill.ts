@@ -1,8 +1,8 @@
 /**
  * `deno task jobs backfill [--user <uuid>] [--days <1-90>] [--json]`: the backfill function's
  * code, run in this process until the work is done (no pg_net needed).
- *   --user   ask for this user's backfill (the seed's user_backfill.py), then run it;
- *   --days   over a shorter period (the seed's partial backfill: 14 = two weeks);
+ *   --user   ask for this user's backfill (the original Python system's user_backfill.py), then run it;
+ *   --days   over a shorter period (the original Python system's partial backfill: 14 = two weeks);
  *   neither  run every due request (what the sweep would wake the function for).
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * `deno task jobs daily ...`: the seed's daily_job_cron.py interface.
+ * `deno task jobs daily ...`: the interface of the original Python system's daily_job_cron.py.
  *   --run-once [--at <ISO instant>] [--force] [--json]
  *       refresh now: the run of the local date of now (or of --at); again only with --force
  *   --schedule <HH:MM> [--tz <zone>]

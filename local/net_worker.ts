@@ -2,8 +2,8 @@
  * The local stand-in for pg_net's background worker: takes the requests queued in
  * `net.http_request_queue`, performs them, and writes `net._http_response` like pg_net does.
  * Through its own connection it sees committed requests only, as the real worker does; tests
- * pass their transaction to deliver what a trigger queued in it. The local runner (issue 7) will
- * call it in a loop.
+ * pass their transaction to deliver what a trigger queued in it. The local runner (`local/stack.ts`)
+ * calls it in a loop.
  *
  * @module
  */

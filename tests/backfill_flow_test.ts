@@ -1,5 +1,5 @@
 /**
- * The seed's two-user test (`scripts/test_backfill_flow.py`), end to end: a CV upload, the
+ * The original Python backfill system's two-user test (`scripts/test_backfill_flow.py`), end to end: a CV upload, the
  * webhook to cv-ingest, Claude (the local fake through the real SDK), the backfill request, the
  * backfill function over HTTP (woken by the database through pg_net, continuing across
  * invocations), the provider fakes — and a second user whose searches overlap. Then a failure

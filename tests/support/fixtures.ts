@@ -50,7 +50,7 @@ export async function insertQuery(
   return row.id;
 }
 
-/** Marks a combination backfilled through the seed's SQL function; returns the tracking id. */
+/** Marks a combination backfilled through the SQL function the original Python system called; returns the tracking id. */
 export async function markBackfilled(
   tx: TransactionSql,
   combination: Combination,
