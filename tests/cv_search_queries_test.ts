@@ -5,6 +5,7 @@ import {
   normalizeSearchTitle,
   searchCombinations,
 } from "../shared/cv/search_queries.ts";
+import { TITLE_CASES } from "./fixtures/title_cases.ts";
 import { dbTest, withRollback } from "./support/database.ts";
 
 function profile(overrides: Partial<CvProfile> = {}): CvProfile {
@@ -31,27 +32,8 @@ function profile(overrides: Partial<CvProfile> = {}): CvProfile {
 }
 
 Deno.test("titles: case, spaces, gender tags, abbreviations; the seniority they state", () => {
-  const cases: [string, string, string | null][] = [
-    ["Senior Data Engineer (m/w/d)", "data engineer", "5-10"],
-    ["Sr. Data Engineer", "data engineer", "5-10"],
-    ["  data   ENGINEER ", "data engineer", null],
-    ["Jr Frontend Dev (f/m/x)", "frontend developer", "0-2"],
-    ["Data Engineer – Platform Team", "data engineer", null],
-    ["Head of Data", "head of data", null],
-    ["Werkstudent Data Analytics (w/m/d)", "werkstudent data analytics", null],
-    ["Produktmanager:in", "produktmanager", null],
-    ["Entwickler*in", "entwickler", null],
-    ["Berater/in", "berater", null],
-    ["ProduktmanagerIn", "produktmanager", null],
-    ["Data Engineer (h/f)", "data engineer", null],
-    ["Data Engineer (m/w/div)", "data engineer", null],
-    ["Data Engineer, Senior", "data engineer", "5-10"],
-    ["Data Engineer (Sr.)", "data engineer", "5-10"],
-    ["Sr.Data Engineer", "data engineer", "5-10"],
-    ["Front-End Developer", "front-end developer", null],
-  ];
-  for (const [title, keyword, seniority] of cases) {
-    assert.deepEqual(normalizeSearchTitle(title), { keyword, seniority }, title);
+  for (const { title, keyword, seniority } of TITLE_CASES) {
+    assert.deepEqual(normalizeSearchTitle(title), { keyword, seniority }, JSON.stringify(title));
   }
 });
 

@@ -7,6 +7,7 @@ import {
   normalizeTitle,
 } from "../shared/jobs/identity.ts";
 import { resolvePlace } from "../shared/geo/places.ts";
+import { TITLE_CASES } from "./fixtures/title_cases.ts";
 import { canonicalJob } from "./support/jobs.ts";
 
 Deno.test("canonical URL strips tracking, scheme, www, fragments, order and trailing slash", () => {
@@ -108,12 +109,30 @@ Deno.test("company names lose their legal form, German ones included", () => {
 });
 
 Deno.test("titles lose gender tags and expand abbreviations; seniority stays", () => {
-  assert.equal(normalizeTitle("Senior Data Engineer (m/w/d)"), "senior data engineer");
-  assert.equal(normalizeTitle("Sr. Data Engineer (w/m/d)"), "senior data engineer");
-  assert.equal(normalizeTitle("Data Engineer (all genders)"), "data engineer");
-  assert.equal(normalizeTitle("Data Engineer m/f/d"), "data engineer");
-  assert.equal(normalizeTitle("Jr Backend Dev (f/m/x)"), "junior backend developer");
+  for (const { title, identity } of TITLE_CASES) {
+    assert.equal(normalizeTitle(title), identity, JSON.stringify(title));
+  }
   assert.notEqual(normalizeTitle("Junior Data Engineer"), normalizeTitle("Senior Data Engineer"));
+  assert.notEqual(normalizeTitle("Data Engineer"), normalizeTitle("Senior Data Engineer"));
+});
+
+Deno.test("postings whose titles differ only in abbreviations and gender forms are one job", () => {
+  const titles = [
+    "Senior Data Engineer",
+    "Sr. Data Engineer (m/w/d)",
+    "Snr Data Engineer",
+    "Sen. Data Engineer",
+    "Sr.Data Engineer",
+    "Senior Data Engineer:in",
+  ];
+  const postings = titles.map((title, i) =>
+    canonicalJob({ providerJobId: `t${i}`, title, applyUrl: null })
+  );
+  const fingerprints = new Set(postings.map((job) => jobIdentity(job).fingerprint));
+  assert.deepEqual([...fingerprints], ["senior data engineer|zalando|berlin/DE"]);
+  assert.equal(groupJobs(postings).length, 1);
+  const junior = canonicalJob({ providerJobId: "j", title: "Jr. Data Engineer", applyUrl: null });
+  assert.equal(groupJobs([postings[0], junior]).length, 2, "another level is another job");
 });
 
 Deno.test("plain ASCII titles and companies normalise as they would through the Unicode path", () => {

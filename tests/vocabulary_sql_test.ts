@@ -1,17 +1,18 @@
 /**
- * The vocabularies exist twice by necessity: as TypeScript lists (the CV schema, the provider
- * parameters, the canonical job) and as SQL domains and checks (what a stored row may hold). This
- * test holds the SQL copy to the TypeScript one, value for value.
+ * The vocabularies exist twice by necessity: once in TypeScript (shared/vocabulary.ts: the CV
+ * schema, the provider parameters, the canonical job and the web page read them there) and as SQL
+ * domains and checks (what a stored row may hold). This test holds the SQL copy to the
+ * TypeScript one, value for value and in order.
  */
 import assert from "node:assert/strict";
 import {
   EMPLOYMENT_TYPES,
+  INDUSTRIES,
   PROVIDERS,
   SALARY_PERIODS,
   SENIORITY_LEVELS,
   WORK_ARRANGEMENTS,
-} from "../shared/jobs/canonical_job.ts";
-import { INDUSTRIES } from "../shared/cv/profile.ts";
+} from "../shared/vocabulary.ts";
 import { dbTest, withRollback } from "./support/database.ts";
 
 /** The quoted values of a CHECK (value IN (...)) or (column IN (...)) definition, in order. */

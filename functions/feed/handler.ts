@@ -12,6 +12,7 @@
  * @module
  */
 import { z } from "zod";
+import { WORK_ARRANGEMENTS } from "../../shared/vocabulary.ts";
 import type { UserClaims } from "../../shared/auth/as_user.ts";
 import type { AccessClaims } from "../../shared/auth/verify_jwt.ts";
 import type { HideTarget } from "../../shared/feed/hidden.ts";
@@ -40,8 +41,8 @@ export const feedQuerySchema = z.strictObject({
     .max(MAX_OFFSET, { message: "must be a number from 0 to 100000" }).default(0),
   only_new: flag.default(false),
   mark_visited: flag.default(false),
-  work_arrangement: z.enum(["On-site", "Hybrid", "Remote OK", "Remote Solely"], {
-    message: "must be On-site, Hybrid, Remote OK or Remote Solely",
+  work_arrangement: z.enum(WORK_ARRANGEMENTS, {
+    message: `must be ${WORK_ARRANGEMENTS.slice(0, -1).join(", ")} or ${WORK_ARRANGEMENTS.at(-1)}`,
   }).optional(),
   search: z.string({ message: "must be text" }).trim()
     .min(1, { message: "must be 1 to 100 characters" })

@@ -12,7 +12,6 @@
 import { z } from "zod";
 import type { UserClaims } from "../../shared/auth/as_user.ts";
 import type { AccessClaims } from "../../shared/auth/verify_jwt.ts";
-import { INDUSTRIES } from "../../shared/cv/profile.ts";
 import { hasLetter } from "../../shared/searches/label.ts";
 import {
   answer,
@@ -24,9 +23,10 @@ import {
 } from "../../shared/http/user_api.ts";
 import {
   EMPLOYMENT_TYPES,
+  INDUSTRIES,
   SENIORITY_LEVELS,
   WORK_ARRANGEMENTS,
-} from "../../shared/jobs/canonical_job.ts";
+} from "../../shared/vocabulary.ts";
 import {
   type Search,
   SearchConflictError,

@@ -6,39 +6,12 @@
  * @module
  */
 import { z } from "zod";
-import { EMPLOYMENT_TYPES, SENIORITY_LEVELS, WORK_ARRANGEMENTS } from "../jobs/canonical_job.ts";
-
-/** Active Jobs DB's `ai_taxonomies_a` values (`public.industry`). */
-export const INDUSTRIES = [
-  "Technology",
-  "Healthcare",
-  "Management & Leadership",
-  "Finance & Accounting",
-  "Human Resources",
-  "Sales",
-  "Marketing",
-  "Customer Service & Support",
-  "Education",
-  "Legal",
-  "Engineering",
-  "Science & Research",
-  "Trades",
-  "Construction",
-  "Manufacturing",
-  "Logistics",
-  "Creative & Media",
-  "Hospitality",
-  "Environmental & Sustainability",
-  "Retail",
-  "Data & Analytics",
-  "Software",
-  "Energy",
-  "Agriculture",
-  "Social Services",
-  "Administrative",
-  "Government & Public Sector",
-  "Art & Design",
-] as const;
+import {
+  EMPLOYMENT_TYPES,
+  INDUSTRIES,
+  SENIORITY_LEVELS,
+  WORK_ARRANGEMENTS,
+} from "../vocabulary.ts";
 
 /** The candidate profile Claude extracts from a CV. */
 export const cvProfileSchema = z.object({

@@ -18,8 +18,8 @@
  */
 import { resolvePlace } from "../geo/places.ts";
 import { hasLetter, normalLabel, plainText } from "../searches/label.ts";
-import type { EmploymentType, Seniority, WorkArrangement } from "../jobs/canonical_job.ts";
-import { GENDER_TAG } from "../jobs/identity.ts";
+import { roleTitle } from "../jobs/title.ts";
+import type { EmploymentType, Industry, Seniority, WorkArrangement } from "../vocabulary.ts";
 import type { CvProfile } from "./profile.ts";
 
 /** One search combination, with normalised labels (NULL filter = any). */
@@ -29,7 +29,7 @@ export interface SearchCombination {
   ai_work_arrangement: WorkArrangement | null;
   ai_employment_type: EmploymentType | null;
   ai_seniority: Seniority | null;
-  ai_industry: string | null;
+  ai_industry: Industry | null;
 }
 
 /** Limits on how many combinations one CV yields. */
@@ -39,18 +39,6 @@ export interface CombinationLimits {
   /** Locations used, preferred first. Default 3. */
   locations?: number;
 }
-
-/** German gender-inclusive endings: Produktmanager:in, Entwickler*in, Berater/in, ManagerIn. */
-const GENDER_SUFFIX = /(\p{L})(?::|\*|_|\/-?)in(nen)?\b|(\p{Ll})In(nen)?\b/gu;
-
-const ABBREVIATIONS: [RegExp, string][] = [
-  [/\b(?:sr|snr|sen)\.?(?=\s|$|\))/g, "senior"],
-  [/\b(?:sr|snr)\.(?=\S)/g, "senior "],
-  [/\bjr\.?(?=\s|$)/g, "junior"],
-  [/\bmgr\.?(?=\s|$)/g, "manager"],
-  [/\beng\.?(?=\s|$)/g, "engineer"],
-  [/\bdev\.?(?=\s|$)/g, "developer"],
-];
 
 /** Seniority words at the start or the end of a title, and the level they mean. */
 const SENIORITY_PREFIX: [RegExp, Seniority][] = [
@@ -63,25 +51,21 @@ const SENIORITY_PREFIX: [RegExp, Seniority][] = [
 const label = normalLabel;
 
 /**
- * A job title as a search keyword, and the seniority it states (if any):
- * "Sr. Data Engineer (m/w/d)" → { keyword: "data engineer", seniority: "5-10" }.
+ * A job title as a search keyword, and the seniority it states (if any): the role it names
+ * (shared/jobs/title.ts) without a team after a dash, punctuation between words, or seniority
+ * words. "Sr. Data Engineer (m/w/d)" → { keyword: "data engineer", seniority: "5-10" }.
  */
 export function normalizeSearchTitle(
   title: string,
 ): { keyword: string; seniority: Seniority | null } {
-  // full-width letters, bidi marks and emoji go first, so that every rule below sees plain text
-  const plain = plainText(title);
-  let keyword = label(plain.replace(GENDER_TAG, " ").replace(GENDER_SUFFIX, "$1$3"))
-    .replace(/,\s*(?:senior|junior)\s*$/, (m) => " " + m.replace(/[,\s]/g, ""))
-    .replace(/[|,;:]+/g, " ")
-    // "data engineer – platform team" searches "data engineer" (a dash with spaces: a team, not
-    // a word such as "front-end")
-    .replace(/\s+[–—]\s+.*$|\s+-\s+\S+\s+\S.*$/, "")
-    .replace(/[.\s]+$/, "");
-  for (const [pattern, replacement] of ABBREVIATIONS) {
-    keyword = keyword.replace(pattern, replacement);
-  }
-  keyword = label(keyword);
+  let keyword = label(
+    roleTitle(title)
+      .replace(/[|,;:]+/g, " ")
+      // "data engineer – platform team" searches "data engineer" (a dash with spaces: a team, not
+      // a word such as "front-end")
+      .replace(/\s+[–—]\s+.*$|\s+-\s+\S+\s+\S.*$/, "")
+      .replace(/[.\s]+$/, ""),
+  );
   let seniority: Seniority | null = null;
   for (const [pattern, level] of SENIORITY_PREFIX) {
     if (pattern.test(keyword)) {

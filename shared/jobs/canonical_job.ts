@@ -6,43 +6,13 @@
  * @module
  */
 import { z } from "zod";
-
-/** The providers jobs come from (the `job_sources.provider` values). */
-export const PROVIDERS = ["jsearch", "active_jobs_db"] as const;
-
-/** A job provider. */
-export type Provider = typeof PROVIDERS[number];
-
-/** How people call the providers, in messages. */
-export const PROVIDER_NAMES: Record<Provider, string> = {
-  jsearch: "JSearch",
-  active_jobs_db: "Active Jobs DB",
-};
-
-/** Active Jobs DB's work arrangements (`public.work_arrangement`). */
-export const WORK_ARRANGEMENTS = ["On-site", "Hybrid", "Remote OK", "Remote Solely"] as const;
-/** Active Jobs DB's employment types (`public.employment_type`). */
-export const EMPLOYMENT_TYPES = [
-  "FULL_TIME",
-  "PART_TIME",
-  "CONTRACTOR",
-  "TEMPORARY",
-  "INTERN",
-  "VOLUNTEER",
-  "PER_DIEM",
-  "OTHER",
-] as const;
-/** Active Jobs DB's experience levels in years (`public.seniority_level`). */
-export const SENIORITY_LEVELS = ["0-2", "2-5", "5-10", "10+"] as const;
-/** Salary periods (`jobs.salary_period`). */
-export const SALARY_PERIODS = ["HOUR", "DAY", "WEEK", "MONTH", "YEAR"] as const;
-
-/** A work arrangement. */
-export type WorkArrangement = typeof WORK_ARRANGEMENTS[number];
-/** An employment type. */
-export type EmploymentType = typeof EMPLOYMENT_TYPES[number];
-/** A seniority level. */
-export type Seniority = typeof SENIORITY_LEVELS[number];
+import {
+  EMPLOYMENT_TYPES,
+  PROVIDERS,
+  SALARY_PERIODS,
+  SENIORITY_LEVELS,
+  WORK_ARRANGEMENTS,
+} from "../vocabulary.ts";
 
 const text = z.string().trim().min(1);
 /** Identifiers and titles end up in index keys: bounded, and without control characters. */

@@ -11,6 +11,7 @@
  */
 import { findCity, findCountry } from "../geo/places.ts";
 import type { CanonicalJob } from "./canonical_job.ts";
+import { roleTitle } from "./title.ts";
 
 /** The identity keys of one posting. */
 export interface JobIdentity {
@@ -158,23 +159,6 @@ function words(text: string): string {
     .replace(/\s+/g, " ");
 }
 
-/**
- * The gender tags job titles carry in Germany and France: (m/w/d), (w/m/d), (f/m/x), (h/f),
- * (m/w/div), (all genders), (gn*). Shared with the CV search normalisation.
- */
-export const GENDER_TAG =
-  /\(\s*(?:[mwfdxhi]|div)(?:\s*[/|,]\s*(?:[mwfdxhi]|div)){1,3}\s*\)|\b(?:[mwfdx]\s*\/\s*){2}[mwfdx]\b|\(\s*(?:all|alle)\s+gender[s]?\s*\)|\(\s*gn\s*\*?\s*\)/gi;
-
-/** Common title abbreviations, expanded so that "Sr. Engineer" and "Senior Engineer" agree. */
-const TITLE_ABBREVIATIONS: Record<string, string> = {
-  sr: "senior",
-  jr: "junior",
-  eng: "engineer",
-  dev: "developer",
-  mgr: "manager",
-};
-const TITLE_ABBREVIATION = /\b(?:sr|jr|eng|dev|mgr)\b/g;
-
 /** A small memo for normalisers: titles and company names repeat across a batch. */
 function memoize(fn: (text: string) => string): (text: string) => string {
   const cache = new Map<string, string>();
@@ -193,15 +177,17 @@ const normalizeTitleMemo = memoize(normalizeTitleUncached);
 const normalizeCompanyMemo = memoize(normalizeCompanyUncached);
 const cityKeyMemo = memoize((city) => words(findCity(city)?.name ?? city));
 
-/** A job title reduced to what identifies the role. */
+/**
+ * A job title reduced to what identifies the role: the role it names (shared/jobs/title.ts:
+ * gender tags and endings dropped, abbreviations written out) as words, so punctuation and
+ * diacritics do not tell two copies of a posting apart. Seniority words stay.
+ */
 export function normalizeTitle(title: string): string {
   return normalizeTitleMemo(title);
 }
 
 function normalizeTitleUncached(title: string): string {
-  // every gender tag has a parenthesis or a slash
-  const untagged = /[(/]/.test(title) ? title.replace(GENDER_TAG, " ") : title;
-  return words(untagged).replace(TITLE_ABBREVIATION, (word) => TITLE_ABBREVIATIONS[word]);
+  return words(roleTitle(title));
 }
 
 /** Legal forms, longest first; stripped from the end of company names, repeatedly. */

@@ -5,14 +5,15 @@
  * @module
  */
 import type { z } from "zod";
+import { type CanonicalJob, canonicalJobSchema } from "../jobs/canonical_job.ts";
+import { roleTitle } from "../jobs/title.ts";
 import {
-  type CanonicalJob,
-  canonicalJobSchema,
   EMPLOYMENT_TYPES,
   type EmploymentType,
   SALARY_PERIODS,
+  type SalaryPeriod,
   type Seniority,
-} from "../jobs/canonical_job.ts";
+} from "../vocabulary.ts";
 
 /**
  * A provider date as UTC: ISO with or without a zone (no zone means UTC, as Active Jobs DB
@@ -73,9 +74,7 @@ export function salaryOf(
     min: low,
     max: high,
     currency: code,
-    period: (SALARY_PERIODS as readonly string[]).includes(unit)
-      ? unit as typeof SALARY_PERIODS[number]
-      : null,
+    period: (SALARY_PERIODS as readonly string[]).includes(unit) ? unit as SalaryPeriod : null,
   };
 }
 
@@ -98,17 +97,21 @@ export function employmentTypeOf(value: unknown): EmploymentType | null {
     : null;
 }
 
-/** A seniority level guessed from a job title, when the provider gives none. */
+/**
+ * A seniority level guessed from a job title, when the provider gives none: read from the role
+ * the title names (shared/jobs/title.ts), so "Sr." and "Snr" are senior and "Praktikant:in" is
+ * an intern.
+ */
 export function seniorityFromTitle(title: string): Seniority | null {
-  const t = title.toLowerCase();
+  const t = roleTitle(title);
   if (
-    /\b(intern|internship|praktikum|praktikant|werkstudent|working student|trainee|junior|jr|graduate|einsteiger|berufseinsteiger)\b/
+    /\b(intern|internship|praktikum|praktikant|werkstudent|working student|trainee|junior|graduate|einsteiger|berufseinsteiger)\b/
       .test(t)
   ) {
     return "0-2";
   }
   if (/\b(head of|director|vp|vice president|principal|chief)\b/.test(t)) return "10+";
-  if (/\b(senior|sr|lead|staff|expert|experte)\b/.test(t)) return "5-10";
+  if (/\b(senior|lead|staff|expert|experte)\b/.test(t)) return "5-10";
   return null;
 }
 

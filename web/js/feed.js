@@ -2,15 +2,9 @@
 // (with an undo).
 import { callFunction } from "./api.js";
 import { byId, h, showError } from "./dom.js";
+import { EMPLOYMENT_TYPES, labelOf, SALARY_PERIODS, WORK_ARRANGEMENTS } from "./vocabulary.js";
 
 const PAGE = 20;
-const EMPLOYMENT = {
-  FULL_TIME: "Full-time",
-  PART_TIME: "Part-time",
-  CONTRACTOR: "Contract",
-  TEMPORARY: "Temporary",
-  INTERN: "Internship",
-};
 
 function salary(job) {
   if (job.salary_min === null && job.salary_max === null) return null;
@@ -28,7 +22,7 @@ function salary(job) {
     }
   };
   const range = [job.salary_min, job.salary_max].filter((v) => v !== null).map(format);
-  const per = job.salary_period ? ` / ${job.salary_period.toLowerCase()}` : "";
+  const per = job.salary_period ? ` / ${labelOf(SALARY_PERIODS, job.salary_period)}` : "";
   return `${[...new Set(range)].join("–")}${per}`;
 }
 
@@ -51,6 +45,9 @@ export function feedPanel({ session }) {
   const error = byId("feed-error");
   let offset = 0;
   let loading = null;
+  filters.elements.work_arrangement.append(
+    ...WORK_ARRANGEMENTS.map(([value, label]) => h("option", { value }, label)),
+  );
 
   function query() {
     const data = new FormData(filters);
@@ -93,8 +90,8 @@ export function feedPanel({ session }) {
     const meta = [
       job.company,
       place,
-      job.work_arrangement,
-      EMPLOYMENT[job.employment_type] ?? null,
+      job.work_arrangement && labelOf(WORK_ARRANGEMENTS, job.work_arrangement),
+      job.employment_type && labelOf(EMPLOYMENT_TYPES, job.employment_type),
       salary(job),
     ].filter(Boolean);
     return h(

@@ -3,28 +3,21 @@
 import { callFunction } from "./api.js";
 import { byId, h, showError } from "./dom.js";
 import { poller } from "./poll.js";
+import {
+  EMPLOYMENT_TYPES,
+  INDUSTRIES,
+  labelOf,
+  SENIORITY_LEVELS,
+  WORK_ARRANGEMENTS,
+} from "./vocabulary.js";
 
+/** Each filter: its field, its name on the page, and its [value, label] list. */
 const FILTERS = [
-  ["ai_work_arrangement", "Arrangement"],
-  ["ai_employment_type", "Employment"],
-  ["ai_seniority", "Experience"],
-  ["ai_industry", "Industry"],
+  ["ai_work_arrangement", "Arrangement", WORK_ARRANGEMENTS],
+  ["ai_employment_type", "Employment", EMPLOYMENT_TYPES],
+  ["ai_seniority", "Experience", SENIORITY_LEVELS],
+  ["ai_industry", "Industry", INDUSTRIES],
 ];
-const LABELS = {
-  FULL_TIME: "Full-time",
-  PART_TIME: "Part-time",
-  CONTRACTOR: "Contract",
-  TEMPORARY: "Temporary",
-  INTERN: "Internship",
-  VOLUNTEER: "Volunteer",
-  PER_DIEM: "Per diem",
-  OTHER: "Other",
-  "0-2": "0–2 years",
-  "2-5": "2–5 years",
-  "5-10": "5–10 years",
-  "10+": "10+ years",
-};
-const label = (value) => LABELS[value] ?? value;
 const FETCHING = new Set(["untracked", "pending", "claimed"]);
 
 function stateText(search) {
@@ -46,7 +39,7 @@ function stateText(search) {
   return "fetching jobs…";
 }
 
-function searchForm(options, values, { submitText, onSubmit, onCancel }) {
+function searchForm(values, { submitText, onSubmit, onCancel }) {
   const form = h(
     "form",
     { class: "search-form" },
@@ -76,7 +69,7 @@ function searchForm(options, values, { submitText, onSubmit, onCancel }) {
         placeholder: "e.g. Berlin or Germany",
       }),
     ),
-    FILTERS.map(([field, title]) =>
+    FILTERS.map(([field, title, list]) =>
       h(
         "label",
         {},
@@ -85,8 +78,8 @@ function searchForm(options, values, { submitText, onSubmit, onCancel }) {
           "select",
           { name: field },
           h("option", { value: "" }, "Any"),
-          options[field].map((value) =>
-            h("option", { value, selected: values[field] === value }, label(value))
+          list.map(([value, text]) =>
+            h("option", { value, selected: values[field] === value }, text)
           ),
         ),
       )
@@ -116,7 +109,6 @@ export function searchesPanel({ session, onChanged }) {
   const error = byId("search-error");
   const addSlot = byId("add-search-slot");
   const addBox = byId("add-search");
-  let options = null;
   let lastJobs = null;
 
   const run = async (work) => {
@@ -135,8 +127,11 @@ export function searchesPanel({ session, onChanged }) {
   };
 
   function item(search) {
-    const summary = [search.title_keyword, search.location]
-      .concat(FILTERS.map(([field]) => search[field]).filter(Boolean).map(label));
+    const summary = [search.title_keyword, search.location].concat(
+      FILTERS.filter(([field]) => search[field]).map(([field, , list]) =>
+        labelOf(list, search[field])
+      ),
+    );
     const li = h(
       "li",
       { class: "search", dataset: { searchId: search.id, state: search.state } },
@@ -166,7 +161,7 @@ export function searchesPanel({ session, onChanged }) {
   }
 
   function edit(li, search) {
-    li.replaceChildren(searchForm(options, search, {
+    li.replaceChildren(searchForm(search, {
       submitText: "Save",
       onCancel: () => refresh(),
       onSubmit: (fields) =>
@@ -183,19 +178,6 @@ export function searchesPanel({ session, onChanged }) {
 
   async function refresh() {
     const answer = await callFunction(session.client, "searches");
-    if (!options) {
-      options = answer.options;
-      addSlot.replaceChildren(searchForm(options, {}, {
-        submitText: "Add search",
-        onSubmit: (fields) =>
-          run(async () => {
-            await callFunction(session.client, "searches", { method: "POST", body: fields });
-            addBox.open = false;
-            addSlot.querySelector("form").reset();
-            await changed();
-          }),
-      }));
-    }
     list.replaceChildren(
       ...(answer.searches.length > 0
         ? answer.searches.map(item)
@@ -211,6 +193,17 @@ export function searchesPanel({ session, onChanged }) {
     ) poll.again();
     else poll.stop();
   }
+
+  addSlot.replaceChildren(searchForm({}, {
+    submitText: "Add search",
+    onSubmit: (fields) =>
+      run(async () => {
+        await callFunction(session.client, "searches", { method: "POST", body: fields });
+        addBox.open = false;
+        addSlot.querySelector("form").reset();
+        await changed();
+      }),
+  }));
 
   return { refresh: changed };
 }

@@ -4,13 +4,13 @@
  * @module
  */
 import { findCountry } from "../../geo/places.ts";
+import type { CanonicalJob } from "../../jobs/canonical_job.ts";
 import {
-  type CanonicalJob,
   type Seniority,
   SENIORITY_LEVELS,
   WORK_ARRANGEMENTS,
   type WorkArrangement,
-} from "../../jobs/canonical_job.ts";
+} from "../../vocabulary.ts";
 import {
   employmentTypeOf,
   parseUtcDate,

@@ -9,6 +9,7 @@
  * @module
  */
 import { resolvePlace } from "../../geo/places.ts";
+import { REMOTE_WORK_ARRANGEMENTS } from "../../vocabulary.ts";
 import type { FetchWindow, JobSearch } from "../types.ts";
 
 /** The endpoints this client uses. */
@@ -68,7 +69,7 @@ export function activeJobsParams(
     params.date_filter = dateFilterOf(new Date(since));
   }
   const arrangement = search.workArrangement ??
-    (location.remote ? "Remote OK,Remote Solely" : null);
+    (location.remote ? REMOTE_WORK_ARRANGEMENTS.join(",") : null);
   if (arrangement) params.ai_work_arrangement_filter = arrangement;
   if (search.employmentType) params.ai_employment_type_filter = search.employmentType;
   if (search.seniority) params.ai_experience_level_filter = search.seniority;

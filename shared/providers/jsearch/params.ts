@@ -12,6 +12,7 @@
  * @module
  */
 import { findCountry, resolvePlace } from "../../geo/places.ts";
+import { type EmploymentType, REMOTE_WORK_ARRANGEMENTS, type Seniority } from "../../vocabulary.ts";
 import type { FetchWindow, JobSearch } from "../types.ts";
 
 /** JSearch's `date_posted` values, narrowest first. */
@@ -60,15 +61,20 @@ export function nextNumPages(options: {
   return Math.max(1, pages);
 }
 
-const EMPLOYMENT: Record<string, string | undefined> = {
+/** JSearch's `employment_types` for each employment type; null: JSearch has no such filter. */
+const EMPLOYMENT: Readonly<Record<EmploymentType, string | null>> = {
   FULL_TIME: "FULLTIME",
   PART_TIME: "PARTTIME",
   CONTRACTOR: "CONTRACTOR",
   TEMPORARY: "CONTRACTOR",
   INTERN: "INTERN",
+  VOLUNTEER: null,
+  PER_DIEM: null,
+  OTHER: null,
 };
 
-const REQUIREMENTS: Record<string, string> = {
+/** JSearch's `job_requirements` for each seniority level. */
+const REQUIREMENTS: Readonly<Record<Seniority, string>> = {
   "0-2": "under_3_years_experience",
   "2-5": "more_than_3_years_experience",
   "5-10": "more_than_3_years_experience",
@@ -107,10 +113,10 @@ export function jsearchParams(
     country: place.country,
     date_posted: datePostedFor(window),
   };
-  const remote = place.remote || search.workArrangement === "Remote OK" ||
-    search.workArrangement === "Remote Solely";
+  const remote = place.remote ||
+    REMOTE_WORK_ARRANGEMENTS.some((arrangement) => arrangement === search.workArrangement);
   if (remote) params.work_from_home = "true";
-  const employment = search.employmentType ? EMPLOYMENT[search.employmentType] : undefined;
+  const employment = search.employmentType ? EMPLOYMENT[search.employmentType] : null;
   if (employment) params.employment_types = employment;
   if (search.seniority) params.job_requirements = REQUIREMENTS[search.seniority];
   return params;
