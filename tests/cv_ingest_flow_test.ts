@@ -6,8 +6,6 @@
 import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
 import { createCvIngestHandler } from "../functions/cv-ingest/handler.ts";
-import { buildCvPdf } from "../local/fakes/cv_pdf.ts";
-import { SAMPLE_CVS } from "../local/fakes/cv_samples.ts";
 import { type FakeAnthropic, startFakeAnthropic } from "../local/fakes/anthropic.ts";
 import { deliverQueuedRequests } from "../local/net_worker.ts";
 import type { TransactionSql } from "../shared/db/postgres.ts";
@@ -267,7 +265,8 @@ Deno.test("a too-large CV fails; a long CV is cut, not refused", dbTest, async (
       files,
       user,
       "large.pdf",
-      await buildCvPdf(SAMPLE_CVS[Object.keys(SAMPLE_CVS)[0]], { pages: 30 }),
+      // the 12-page sample, padded past the limit of 100,000 bytes
+      Uint8Array.from([...await sample("long-cv.pdf"), ...new Uint8Array(100_000)]),
     );
     await deliverQueuedRequests(tx);
     const row = await cvRow(tx, large);

@@ -1,428 +1,162 @@
 /**
- * Validates a `POST /v1/messages` body the way the API does (docs.anthropic.com/en/api/messages)
- * and gathers what answering it needs: model, `max_tokens`, the target (structured output, forced
- * tool or free text) with its schema, decoded documents, the prompt text and an input-token
- * estimate. Each problem is a 400 `invalid_request_error` naming the field, in the API's wording
- * where it is known.
+ * The requests the fake Messages API answers — the one `shared/cv/extract.ts` sends: a model,
+ * `max_tokens`, one user message with one base64 PDF `document` block, and the candidate profile
+ * as `output_config.format` — checked as the API checks them, each problem a 400
+ * `invalid_request_error` naming the field; and the API's error replies.
  *
  * @module
  */
-import { readDocument, type ReadDocumentOptions } from "./anthropic_documents.ts";
-import { type ApiError, invalidRequest, isApiError } from "./anthropic_errors.ts";
-import type { JsonSchema } from "./anthropic_schema.ts";
-import type { FakeDocument, FakeMessageCall } from "./anthropic_types.ts";
+import { zodOutputFormat } from "@anthropic-ai/sdk/helpers/zod";
+import { PDFDocument } from "pdf-lib";
+import { z } from "zod";
+import { cvProfileSchema } from "../../shared/cv/profile.ts";
 
-/** The API version whose rules the 1.x SDK meets (docs.anthropic.com/en/api/messages). */
-export const API_VERSION_2026 = "2026-10-21";
+/** An error reply: HTTP status, `error.type`, `error.message`, and `retry-after` seconds. */
+export interface ApiError {
+  status: number;
+  type: string;
+  message: string;
+  retryAfter?: number;
+}
 
-/** Estimated input tokens per PDF page (text and page image). */
+/** `error.type` and the default message of each status, as the API documents them. */
+const ERRORS: Record<number, [string, string]> = {
+  400: ["invalid_request_error", "There was an issue with the format or content of your request."],
+  401: ["authentication_error", "invalid x-api-key"],
+  402: ["billing_error", "Your credit balance is too low to access the Anthropic API."],
+  403: ["permission_error", "Your API key does not have permission to use the specified resource."],
+  404: ["not_found_error", "Not Found"],
+  413: ["request_too_large", "Request exceeds the maximum allowed number of bytes."],
+  429: [
+    "rate_limit_error",
+    "This request would exceed your account's rate limit. Please try again.",
+  ],
+  500: ["api_error", "Internal server error"],
+  529: ["overloaded_error", "Overloaded"],
+};
+
+/** The error of `status`, with the documented type and message unless `message` is given. */
+export function apiError(status: number, message?: string, retryAfter?: number): ApiError {
+  const [type, text] = ERRORS[status] ??
+    [status >= 500 ? "api_error" : "invalid_request_error", `HTTP ${status}`];
+  return { status, type, message: message ?? text, retryAfter };
+}
+
+/** Input tokens the API counts per PDF page (its text and its image), about 1,500. */
 export const TOKENS_PER_PDF_PAGE = 1_500;
 
-/** Estimated input tokens per image block. */
-export const TOKENS_PER_IMAGE = 1_600;
+const MAX_PDF_PAGES = 100;
 
-/** A valid request, ready to answer. */
-export interface ParsedMessageRequest {
-  body: Record<string, unknown>;
+/** The output format the product sends: its profile schema through the SDK's zod helper. */
+const PROFILE_FORMAT = JSON.stringify(zodOutputFormat(cvProfileSchema).schema);
+
+const requestSchema = z.object({
+  model: z.string().min(1),
+  max_tokens: z.int().min(1).max(128_000),
+  system: z.string().optional(),
+  messages: z.array(z.object({
+    role: z.literal("user"),
+    content: z.array(z.discriminatedUnion("type", [
+      z.object({ type: z.literal("text"), text: z.string().min(1) }),
+      z.object({
+        type: z.literal("document"),
+        source: z.object({
+          type: z.literal("base64"),
+          media_type: z.literal("application/pdf"),
+          data: z.base64(),
+        }),
+        title: z.string().optional(),
+      }),
+    ])).min(1),
+  })).length(1, "the fake answers one user message, as shared/cv/extract.ts sends"),
+  output_config: z.object({
+    format: z.object({ type: z.literal("json_schema"), schema: z.record(z.string(), z.unknown()) }),
+  }),
+  stream: z.literal(false).optional(),
+});
+
+/** A request the fake answers. */
+export interface CvRequest {
   model: string;
   maxTokens: number;
-  target: FakeMessageCall["target"];
-  schema: JsonSchema | null;
-  toolName: string | null;
-  documents: FakeDocument[];
-  prompt: string;
+  pdf: Uint8Array<ArrayBuffer>;
+  doc: PDFDocument;
+  pages: number;
   inputTokens: number;
 }
 
-/** What the parser learned before it failed (for the request log). */
-export interface PartialRequest {
+/** What the log learns from a body, valid or not. */
+export interface RequestFacts {
   model: string | null;
   maxTokens: number | null;
   hasOutputFormat: boolean;
-  toolName: string | null;
-  documents: FakeDocument[];
 }
 
-/** Options of {@link parseMessageRequest}. */
-export interface ParseOptions extends ReadDocumentOptions {
-  /** The `anthropic-version` header. */
-  version: string | null;
-  /** Most PDF pages one request may carry (default 100). */
-  maxPdfPages?: number;
-  /** Largest `max_tokens` accepted (default 128000). */
-  maxOutputTokens?: number;
-  /** Models that exist; others get 404 (default: any model). */
-  models?: readonly string[];
-}
-
-/** The outcome: a parsed request, or the error with what was learned until then. */
-export type ParseResult =
-  | { ok: true; request: ParsedMessageRequest }
-  | { ok: false; error: ApiError; partial: PartialRequest };
-
-const SAMPLING = ["temperature", "top_p", "top_k"] as const;
-const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-function estimateTokens(characters: number): number {
-  return Math.ceil(characters / 4);
-}
-
-interface Walk {
-  texts: string[];
-  userTexts: string[];
-  documents: FakeDocument[];
-  images: number;
-}
-
-function checkSampling(
-  body: Record<string, unknown>,
-  version: string | null,
-): ApiError | undefined {
-  for (const name of SAMPLING) {
-    if (!(name in body)) continue;
-    if (version === API_VERSION_2026) {
-      return invalidRequest(
-        `${name}: Extra inputs are not permitted. Sampling parameters were removed in ` +
-          `anthropic-version ${API_VERSION_2026}.`,
-      );
-    }
-    const value = body[name];
-    if (typeof value !== "number" || !Number.isFinite(value)) {
-      return invalidRequest(`${name}: Input should be a valid number`);
-    }
-    if (name !== "top_k" && value < 0) {
-      return invalidRequest(`${name}: Input should be greater than or equal to 0`);
-    }
-    if (name !== "top_k" && value > 1) {
-      return invalidRequest(`${name}: Input should be less than or equal to 1`);
-    }
-  }
-  return undefined;
-}
-
-function checkRoles(messages: readonly Record<string, unknown>[]): ApiError | undefined {
-  const turns = messages.map((m) => m.role).filter((role) => role !== "system");
-  if (turns.length === 0) return invalidRequest("messages: at least one message is required");
-  if (turns[0] !== "user") {
-    return invalidRequest('messages: first message must use the "user" role');
-  }
-  for (let i = 1; i < turns.length; i++) {
-    if (turns[i] === turns[i - 1]) {
-      return invalidRequest(
-        `messages: roles must alternate between "user" and "assistant", but found multiple ` +
-          `"${turns[i]}" roles in a row`,
-      );
-    }
-  }
-  return undefined;
-}
-
-async function walkBlock(
-  block: unknown,
-  path: string,
-  role: string,
-  walk: Walk,
-  options: ParseOptions,
-): Promise<ApiError | undefined> {
-  if (!isRecord(block) || typeof block.type !== "string") {
-    return invalidRequest(`${path}.type: Field required`);
-  }
-  switch (block.type) {
-    case "text": {
-      if (typeof block.text !== "string") {
-        return invalidRequest(`${path}.text.text: Field required`);
-      }
-      if (block.text.length === 0) {
-        return invalidRequest(`${path}.text.text: text content blocks must be non-empty`);
-      }
-      const cited = Array.isArray(block.citations) && block.citations.length > 0;
-      if (cited && role === "user" && options.version === API_VERSION_2026) {
-        return invalidRequest(
-          `${path}.text.citations: citations are not allowed on text blocks in user messages`,
-        );
-      }
-      walk.texts.push(block.text);
-      if (role !== "assistant") walk.userTexts.push(block.text);
-      return undefined;
-    }
-    case "document": {
-      if (role === "assistant") {
-        return invalidRequest(`${path}: document blocks are not allowed in assistant messages`);
-      }
-      const document = await readDocument(block, path, options);
-      if (isApiError(document)) return document;
-      walk.documents.push(document);
-      if (document.mediaType !== "application/pdf") walk.texts.push(document.text);
-      return undefined;
-    }
-    case "image":
-      if (!isRecord(block.source)) return invalidRequest(`${path}.image.source: Field required`);
-      walk.images++;
-      return undefined;
-    case "tool_result":
-      if (typeof block.content === "string") walk.texts.push(block.content);
-      else if (Array.isArray(block.content)) {
-        for (const [k, inner] of block.content.entries()) {
-          const error = await walkBlock(
-            inner,
-            `${path}.tool_result.content.${k}`,
-            role,
-            walk,
-            options,
-          );
-          if (error) return error;
-        }
-      }
-      return undefined;
-    default:
-      walk.texts.push(JSON.stringify(block));
-      return undefined;
-  }
-}
-
-async function walkMessages(
-  messages: readonly Record<string, unknown>[],
-  walk: Walk,
-  options: ParseOptions,
-): Promise<ApiError | undefined> {
-  for (const [i, message] of messages.entries()) {
-    const role = message.role;
-    if (role !== "user" && role !== "assistant" && role !== "system") {
-      return invalidRequest(`messages.${i}.role: Input should be 'user', 'assistant' or 'system'`);
-    }
-    const content = message.content;
-    if (content === undefined) return invalidRequest(`messages.${i}.content: Field required`);
-    const last = i === messages.length - 1;
-    const empty = content === "" || (Array.isArray(content) && content.length === 0);
-    if (empty && !(last && role === "assistant")) {
-      return invalidRequest(
-        `messages.${i}: all messages must have non-empty content except for the optional final ` +
-          "assistant message",
-      );
-    }
-    if (typeof content === "string") {
-      walk.texts.push(content);
-      if (role !== "assistant") walk.userTexts.push(content);
-      continue;
-    }
-    if (!Array.isArray(content)) {
-      return invalidRequest(`messages.${i}.content: Input should be a valid list`);
-    }
-    for (const [j, block] of content.entries()) {
-      const error = await walkBlock(block, `messages.${i}.content.${j}`, role, walk, options);
-      if (error) return error;
-    }
-  }
-  return undefined;
-}
-
-function systemText(system: unknown): string | ApiError {
-  if (system === undefined) return "";
-  if (typeof system === "string") return system;
-  if (!Array.isArray(system)) return invalidRequest("system: Input should be a valid list");
-  const texts: string[] = [];
-  for (const [i, block] of system.entries()) {
-    if (!isRecord(block) || block.type !== "text" || typeof block.text !== "string") {
-      return invalidRequest(`system.${i}: Input should be a text block`);
-    }
-    texts.push(block.text);
-  }
-  return texts.join("\n");
-}
-
-interface Target {
-  target: FakeMessageCall["target"];
-  schema: JsonSchema | null;
-  toolName: string | null;
-}
-
-function readTarget(body: Record<string, unknown>): Target | ApiError {
-  let format: Record<string, unknown> | undefined;
-  if (body.output_config !== undefined) {
-    if (!isRecord(body.output_config)) {
-      return invalidRequest("output_config: Input should be a valid dictionary");
-    }
-    const raw = body.output_config.format;
-    if (raw !== undefined && raw !== null) {
-      if (!isRecord(raw) || raw.type !== "json_schema") {
-        return invalidRequest("output_config.format.type: Input should be 'json_schema'");
-      }
-      if (!isRecord(raw.schema)) {
-        return invalidRequest("output_config.format.schema: Field required");
-      }
-      format = raw;
-    }
-  }
-  const tools = body.tools;
-  if (tools !== undefined && !Array.isArray(tools)) {
-    return invalidRequest("tools: Input should be a valid list");
-  }
-  const custom = new Map<string, Record<string, unknown>>();
-  for (const [i, tool] of (tools ?? []).entries()) {
-    if (!isRecord(tool)) return invalidRequest(`tools.${i}: Input should be a valid dictionary`);
-    if (typeof tool.name !== "string" || !TOOL_NAME.test(tool.name)) {
-      return invalidRequest(
-        `tools.${i}.custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'`,
-      );
-    }
-    if (tool.type !== undefined && tool.type !== "custom") continue;
-    if (!isRecord(tool.input_schema)) {
-      return invalidRequest(`tools.${i}.custom.input_schema: Field required`);
-    }
-    custom.set(tool.name, tool);
-  }
-  const choice = body.tool_choice;
-  let forced: string | null = null;
-  if (choice !== undefined) {
-    if (!isRecord(choice) || !["auto", "any", "tool", "none"].includes(String(choice.type))) {
-      return invalidRequest(
-        "tool_choice: Input tag found using 'type' does not match any of the expected tags: " +
-          "'auto', 'any', 'tool', 'none'",
-      );
-    }
-    if (choice.type === "tool") {
-      if (typeof choice.name !== "string") {
-        return invalidRequest("tool_choice.tool.name: Field required");
-      }
-      if (!custom.has(choice.name)) {
-        return invalidRequest(`tool_choice.tool.name: Tool '${choice.name}' not found in tools`);
-      }
-      forced = choice.name;
-    } else if (choice.type === "any" && custom.size > 0) {
-      forced = [...custom.keys()][0];
-    }
-  }
-  const thinking = isRecord(body.thinking) && body.thinking.type !== "disabled";
-  if (forced && thinking) {
-    return invalidRequest("Thinking may not be enabled when tool_choice forces tool use.");
-  }
-  if (format) {
-    return { target: "output_format", schema: format.schema as JsonSchema, toolName: null };
-  }
-  if (forced) {
-    return {
-      target: "tool",
-      schema: custom.get(forced)!.input_schema as JsonSchema,
-      toolName: forced,
-    };
-  }
-  return { target: "text", schema: null, toolName: null };
-}
-
-/** Parses and validates a raw request body. */
-export async function parseMessageRequest(
-  raw: Uint8Array,
-  options: ParseOptions,
-): Promise<ParseResult> {
-  const partial: PartialRequest = {
-    model: null,
-    maxTokens: null,
-    hasOutputFormat: false,
-    toolName: null,
-    documents: [],
-  };
-  const fail = (error: ApiError): ParseResult => ({ ok: false, error, partial });
-
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder().decode(raw));
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return fail(invalidRequest(`The request body is not valid JSON: ${reason}`));
-  }
-  if (!isRecord(body)) return fail(invalidRequest("Input should be a valid dictionary"));
-  if (typeof body.model === "string") partial.model = body.model;
-  const format = isRecord(body.output_config) ? body.output_config.format : undefined;
-  partial.hasOutputFormat = isRecord(format) && format.type === "json_schema";
-  if (Number.isInteger(body.max_tokens)) partial.maxTokens = body.max_tokens as number;
-
-  if (body.model === undefined) return fail(invalidRequest("model: Field required"));
-  if (typeof body.model !== "string" || body.model.length === 0) {
-    return fail(invalidRequest("model: Input should be a valid string"));
-  }
-  if (body.max_tokens === undefined) return fail(invalidRequest("max_tokens: Field required"));
-  if (typeof body.max_tokens !== "number" || !Number.isInteger(body.max_tokens)) {
-    return fail(invalidRequest("max_tokens: Input should be a valid integer"));
-  }
-  if (body.max_tokens < 1) {
-    return fail(invalidRequest("max_tokens: Input should be greater than or equal to 1"));
-  }
-  const maxOutput = options.maxOutputTokens ?? 128_000;
-  if (body.max_tokens > maxOutput) {
-    return fail(invalidRequest(
-      `max_tokens: ${body.max_tokens} > ${maxOutput}, which is the maximum allowed number of ` +
-        `output tokens for ${body.model}`,
-    ));
-  }
-  if (body.messages === undefined) return fail(invalidRequest("messages: Field required"));
-  if (!Array.isArray(body.messages)) {
-    return fail(invalidRequest("messages: Input should be a valid list"));
-  }
-  if (body.messages.length === 0) {
-    return fail(invalidRequest("messages: at least one message is required"));
-  }
-  for (const [i, message] of body.messages.entries()) {
-    if (!isRecord(message)) {
-      return fail(invalidRequest(`messages.${i}: Input should be a valid dictionary`));
-    }
-  }
-  const messages = body.messages as Record<string, unknown>[];
-  const sampling = checkSampling(body, options.version);
-  if (sampling) return fail(sampling);
-  if (body.stream === true) {
-    return fail(invalidRequest(
-      "stream: this fake answers non-streaming requests only; send stream: false",
-    ));
-  }
-  const system = systemText(body.system);
-  if (typeof system !== "string") return fail(system);
-  const target = readTarget(body);
-  if (isApiError(target)) return fail(target);
-  partial.toolName = target.toolName;
-
-  const walk: Walk = { texts: [], userTexts: [], documents: partial.documents, images: 0 };
-  const walked = await walkMessages(messages, walk, options);
-  if (walked) return fail(walked);
-  const roles = checkRoles(messages);
-  if (roles) return fail(roles);
-
-  const maxPages = options.maxPdfPages ?? 100;
-  let pages = 0;
-  for (const document of walk.documents) {
-    pages += document.pages;
-    if (pages > maxPages) {
-      return fail(invalidRequest(
-        `${document.path}.pdf.source.${document.sourceType}.data: A maximum of ${maxPages} PDF ` +
-          "pages may be provided.",
-      ));
-    }
-  }
-  if (options.models && !options.models.includes(body.model)) {
-    return fail({ status: 404, type: "not_found_error", message: `model: ${body.model}` });
-  }
-
-  const schemaText = target.schema === null ? "" : JSON.stringify(target.schema);
-  const toolText = body.tools === undefined ? "" : JSON.stringify(body.tools);
-  const characters = [system, ...walk.texts, schemaText, toolText]
-    .reduce((sum, text) => sum + text.length, 0);
-  const inputTokens = estimateTokens(characters) + pages * TOKENS_PER_PDF_PAGE +
-    walk.images * TOKENS_PER_IMAGE;
+/** The log's facts about a body, read before it is checked. */
+export function requestFacts(body: unknown): RequestFacts {
+  const record = (body ?? {}) as Record<string, unknown>;
+  const config = record.output_config as { format?: { type?: unknown } } | undefined;
   return {
-    ok: true,
-    request: {
-      body,
-      model: body.model,
-      maxTokens: body.max_tokens,
-      target: target.target,
-      schema: target.schema,
-      toolName: target.toolName,
-      documents: walk.documents,
-      prompt: [system, ...walk.userTexts].filter((t) => t.length > 0).join("\n\n"),
-      inputTokens,
-    },
+    model: typeof record.model === "string" ? record.model : null,
+    maxTokens: Number.isInteger(record.max_tokens) ? record.max_tokens as number : null,
+    hasOutputFormat: config?.format?.type === "json_schema",
   };
+}
+
+async function loadPdf(bytes: Uint8Array, at: string): Promise<PDFDocument | ApiError> {
+  const where = `${at}.pdf.source.base64.data`;
+  try {
+    if (new TextDecoder().decode(bytes.subarray(0, 5)) !== "%PDF-") throw new Error("no %PDF-");
+    const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+    if (doc.getPageCount() === 0) throw new Error("no pages");
+    return doc;
+  } catch (error) {
+    return apiError(
+      400,
+      /\bis encrypted\b/.test((error as Error).message)
+        ? `${where}: The PDF specified is password protected or encrypted. Only standard, ` +
+          "unencrypted PDFs are supported."
+        : `${where}: The PDF specified was not valid.`,
+    );
+  }
+}
+
+/** Checks a parsed JSON body: the request to answer, or the 400 the API would send. */
+export async function checkRequest(body: unknown): Promise<CvRequest | ApiError> {
+  const parsed = requestSchema.safeParse(body, {
+    error: (issue) => issue.input === undefined ? "Field required" : undefined,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return apiError(400, `${issue.path.join(".")}: ${issue.message}`);
+  }
+  const request = parsed.data;
+  const format = request.output_config.format.schema;
+  if (JSON.stringify(format) !== PROFILE_FORMAT) {
+    return apiError(
+      400,
+      "output_config.format.schema: the fake answers the candidate profile only; send " +
+        "zodOutputFormat(cvProfileSchema) from shared/cv/profile.ts",
+    );
+  }
+  const blocks = request.messages[0].content;
+  const documents = blocks.filter((block) => block.type === "document");
+  if (documents.length !== 1) {
+    return apiError(400, "messages.0.content: the fake reads exactly one PDF document block");
+  }
+  const at = `messages.0.content.${blocks.indexOf(documents[0])}`;
+  const pdf = Uint8Array.from(atob(documents[0].source.data), (char) => char.charCodeAt(0));
+  const doc = await loadPdf(pdf, at);
+  if (!(doc instanceof PDFDocument)) return doc;
+  const pages = doc.getPageCount();
+  if (pages > MAX_PDF_PAGES) {
+    return apiError(
+      400,
+      `${at}.pdf.source.base64.data: A maximum of ${MAX_PDF_PAGES} PDF pages may be provided.`,
+    );
+  }
+  const texts = blocks.map((block) => block.type === "text" ? block.text : "");
+  const characters = [request.system ?? "", ...texts, PROFILE_FORMAT].join("").length;
+  const inputTokens = pages * TOKENS_PER_PDF_PAGE + Math.ceil(characters / 4);
+  return { model: request.model, maxTokens: request.max_tokens, pdf, doc, pages, inputTokens };
 }

@@ -1,7 +1,8 @@
 /**
- * Scripted faults for the fake providers: what can go wrong on the wire, queued by a test and
- * consumed in order, one per request, optionally only by requests to one path; and, optionally,
- * faults drawn at random (seeded) for the requests no scripted fault applies to.
+ * What can go wrong on the wire, for the fake providers: scripted faults queued by a test and
+ * consumed in order, one per request, optionally only by requests to one path; faults drawn at
+ * random (seeded) for the requests no scripted fault applies to; and the broken records of the
+ * `malformed_records` fault.
  *
  * @module
  */
@@ -31,151 +32,122 @@ export interface InjectOptions {
 }
 
 /** A kind of fault {@link RandomFaults} draws. */
-export type RandomFaultKind =
-  /** 429 `Too many requests` (the per-second limit), with a short `retry-after`. */
-  | "throttle"
-  /** 500, 502 or 503. */
-  | "server_error"
-  /** The `malformed_json` fault: 200 with the JSON cut off half way. */
-  | "malformed_json"
-  /** The `timeout` fault: no answer for `timeoutMs`, then 504. */
-  | "timeout";
-
-/** Every {@link RandomFaultKind}. */
-export const RANDOM_FAULT_KINDS: readonly RandomFaultKind[] = [
-  "throttle",
-  "server_error",
-  "malformed_json",
-  "timeout",
-];
+export type RandomFaultKind = "throttle" | "server_error" | "malformed_json" | "timeout";
 
 /**
  * Faults drawn at random: each request that no scripted fault applies to suffers one with
- * probability `rate`, of a kind drawn evenly from `kinds`. The draws are seeded, so the same
- * requests in the same order suffer the same faults. Logged as `random:<kind>`.
+ * probability `rate`, of a kind drawn evenly from `kinds`: `throttle` (429 with a `retry-after`
+ * of 0 or 1 s), `server_error` (500, 502 or 503), `malformed_json`, `timeout` (held for
+ * `timeoutMs`, default 30000). Seeded: the same requests in the same order suffer the same
+ * faults. Logged as `random:<kind>`.
  */
 export interface RandomFaults {
   /** Share of requests that suffer a fault, 0 to 1. */
   rate: number;
   /** Seed of the draws (default 1). */
   seed?: number;
-  /** Kinds drawn from, equally likely (default {@link RANDOM_FAULT_KINDS}). */
+  /** Kinds drawn from, equally likely (default all four). */
   kinds?: readonly RandomFaultKind[];
-  /** How long a `timeout` holds the reply, in ms (default 30000, as a scripted one). */
   timeoutMs?: number;
-  /** The `retry-after` of a `throttle`, in seconds (default 0 or 1, drawn). */
-  retryAfterSeconds?: number;
 }
 
 /** One queued step: what a single request suffers, and the fault's name for the log. */
 export interface FaultStep {
-  /** `throttle_then_forbidden` is queued as two `status` steps. */
   fault: Exclude<Fault, { kind: "throttle_then_forbidden" }>;
   /** The kind the test injected, e.g. `throttle_then_forbidden`, or `random:<kind>`. */
   label: string;
   path?: string;
 }
 
-/** The scripted faults of one fake server, queued, and its random ones, if any. */
-export interface FaultQueue {
-  inject(fault: Fault, options?: InjectOptions): void;
-  /**
-   * Removes and returns the first step for a request to `path`; without one, a random fault's
-   * step when one is drawn.
-   */
-  take(path: string): FaultStep | undefined;
-  /** Steps not consumed yet. */
-  readonly pending: number;
-}
+/** Gateway error texts (docs.rapidapi.com), by status. */
+export const GATEWAY_MESSAGES: Readonly<Record<number, string>> = {
+  401: "Invalid API key. Go to https://docs.rapidapi.com/docs/keys for more info.",
+  403: "You are not subscribed to this API.",
+  429: "Too many requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "The request to the API has timed out. Please try again later, or if the issue " +
+    "persists, please contact the API provider",
+};
 
-/** The default `message` of a status fault. */
-export function defaultFaultMessage(status: number): string {
-  const messages: Record<number, string> = {
-    400: "Bad Request",
-    401: "Invalid API key. Go to https://docs.rapidapi.com/docs/keys for more info.",
-    403: "You are not subscribed to this API.",
-    404: "Not Found",
-    429: "Too many requests",
-    500: "Internal Server Error",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    504: "The request to the API has timed out. Please try again later, or if the issue " +
-      "persists, please contact the API provider",
-  };
-  return messages[status] ?? `HTTP ${status}`;
-}
-
-function normalizePath(path: string | undefined): string | undefined {
-  if (path === undefined) return undefined;
-  return path.startsWith("/") ? path : `/${path}`;
-}
-
-/** Draws the fault of each request: a step with probability `options.rate`, else undefined. */
-export function createRandomFaults(options: RandomFaults): () => FaultStep | undefined {
+function createRandomFaults(options: RandomFaults): () => FaultStep | undefined {
   const { rate } = options;
-  const kinds = options.kinds ?? RANDOM_FAULT_KINDS;
+  const kinds = options.kinds ?? ["throttle", "server_error", "malformed_json", "timeout"];
   if (!(rate >= 0 && rate <= 1)) throw new Error(`randomFaults: rate must be 0 to 1, got ${rate}`);
-  if (kinds.length === 0) throw new Error("randomFaults: kinds must not be empty");
+  if (kinds.length === 0) throw new Error("randomFaults: kinds must name at least one kind");
   const random = createRandom(`random faults ${options.seed ?? 1}`);
-  function fault(kind: RandomFaultKind): FaultStep["fault"] {
-    switch (kind) {
-      case "throttle":
-        return {
-          kind: "status",
-          status: 429,
-          message: "Too many requests",
-          retryAfter: options.retryAfterSeconds ?? random.int(0, 1),
-        };
-      case "server_error":
-        return { kind: "status", status: random.pick([500, 502, 503]) };
-      case "malformed_json":
-        return { kind: "malformed_json" };
-      case "timeout":
-        return { kind: "timeout", ms: options.timeoutMs };
-    }
-  }
+  const faults: Record<RandomFaultKind, () => FaultStep["fault"]> = {
+    throttle: () => ({ kind: "status", status: 429, retryAfter: random.int(0, 1) }),
+    server_error: () => ({ kind: "status", status: random.pick([500, 502, 503]) }),
+    malformed_json: () => ({ kind: "malformed_json" }),
+    timeout: () => ({ kind: "timeout", ms: options.timeoutMs }),
+  };
   return () => {
     if (rate === 0 || !random.chance(rate)) return undefined;
     const kind = random.pick(kinds);
-    return { fault: fault(kind), label: `random:${kind}` };
+    return { fault: faults[kind](), label: `random:${kind}` };
   };
 }
 
-/** An empty fault queue; with `random`, requests without a scripted fault may draw one. */
-export function createFaultQueue(random?: RandomFaults): FaultQueue {
+/**
+ * The scripted faults of one fake server, queued: `take(path)` removes the first step for a
+ * request to `path`; without one, requests may draw a random fault (with `random`).
+ */
+export function createFaultQueue(random?: RandomFaults) {
   const steps: FaultStep[] = [];
   const draw = random ? createRandomFaults(random) : () => undefined;
   return {
-    inject(fault, options = {}) {
+    inject(fault: Fault, options: InjectOptions = {}) {
       const times = options.times ?? 1;
       if (!Number.isInteger(times) || times < 1) {
         throw new Error(`inject: times must be a positive integer, got ${times}`);
       }
-      const path = normalizePath(options.path);
+      const path = options.path && !options.path.startsWith("/")
+        ? `/${options.path}`
+        : options.path;
+      const label = fault.kind;
       for (let i = 0; i < times; i++) {
         if (fault.kind === "throttle_then_forbidden") {
-          const label = fault.kind;
-          steps.push({
-            fault: { kind: "status", status: 429, message: "Too many requests" },
-            label,
-            path,
-          });
-          steps.push({
-            fault: { kind: "status", status: 403, message: "You are not subscribed to this API." },
-            label,
-            path,
-          });
+          steps.push({ fault: { kind: "status", status: 429 }, label, path });
+          steps.push({ fault: { kind: "status", status: 403 }, label, path });
         } else {
-          steps.push({ fault, label: fault.kind, path });
+          steps.push({ fault, label, path });
         }
       }
     },
-    take(path) {
+    take(path: string): FaultStep | undefined {
       const index = steps.findIndex((step) => step.path === undefined || step.path === path);
       return index < 0 ? draw() : steps.splice(index, 1)[0];
     },
-    get pending() {
-      return steps.length;
-    },
   };
+}
+
+/** The field names of one provider's records that the `malformed_records` defects touch. */
+export interface RecordFields {
+  id: string;
+  title: string;
+  /** Date fields that get a value which is not a date. */
+  dates: readonly string[];
+}
+
+/**
+ * `count` copies of the page's records (a stub when it has none), each with one defect in turn:
+ * no id, no title, or dates that are not dates. Copies that keep an id get `newId(index)`.
+ */
+export function brokenRecords(
+  records: readonly Record<string, unknown>[],
+  count: number,
+  fields: RecordFields & { newId: (index: number) => string },
+): Record<string, unknown>[] {
+  return Array.from({ length: count }, (_, i) => {
+    const copy = records.length > 0
+      ? structuredClone(records[i % records.length])
+      : { [fields.title]: "Broken record" };
+    copy[fields.id] = fields.newId(i);
+    if (i % 3 === 0) delete copy[fields.id];
+    else if (i % 3 === 1) delete copy[fields.title];
+    else for (const field of fields.dates) copy[field] = "31/02/2026 25:61";
+    return copy;
+  });
 }

@@ -1,6 +1,6 @@
 /**
  * Local fakes of the two paid job APIs (JSearch and Active Jobs DB on RapidAPI), drawing from one
- * deterministic job world, for tests and the demo.
+ * deterministic job world, for tests, the bench and the demo.
  *
  * ```ts
  * const fakes = await startProviderFakes();
@@ -15,26 +15,21 @@
  */
 import { type FakeActiveJobsDbOptions, startFakeActiveJobsDb } from "./active_jobs_db.ts";
 import { type FakeJSearchOptions, startFakeJSearch } from "./jsearch.ts";
-import type { FakeServer } from "./server.ts";
+import type { FakeServer } from "./rapidapi_gateway.ts";
 import { createJobWorld, type JobWorld } from "./world.ts";
 
 export * from "./world.ts";
 export * from "./rapidapi_gateway.ts";
-export * from "./server.ts";
 export * from "./jsearch.ts";
 export * from "./active_jobs_db.ts";
-export { activeJobsDbId, descriptionHtml, INDEXING_DELAY_MS } from "./active_jobs_db_job.ts";
-export { JSEARCH_EMPLOYMENT_TYPE, jsearchJobId } from "./jsearch_job.ts";
-export { GOOGLE_TRACKING } from "./jsearch_links.ts";
-export { type Country, type LocationScope, type Place, resolveLocation } from "./places.ts";
 export { COMPANIES, type Company } from "./companies.ts";
 
 /** Options of {@link startProviderFakes}. */
 export interface ProviderFakesOptions {
   /** The shared world (default `createJobWorld()`). */
   world?: JobWorld;
-  jsearch?: Partial<FakeJSearchOptions>;
-  activeJobsDb?: Partial<FakeActiveJobsDbOptions>;
+  jsearch?: Omit<FakeJSearchOptions, "world">;
+  activeJobsDb?: Omit<FakeActiveJobsDbOptions, "world">;
 }
 
 /** Both fakes, sharing one world. */
@@ -52,13 +47,11 @@ export async function startProviderFakes(
 ): Promise<ProviderFakes> {
   const world = options.world ?? createJobWorld();
   const jsearch = await startFakeJSearch({ ...options.jsearch, world });
-  let activeJobsDb: FakeServer;
-  try {
-    activeJobsDb = await startFakeActiveJobsDb({ ...options.activeJobsDb, world });
-  } catch (error) {
-    await jsearch.close();
-    throw error;
-  }
+  const activeJobsDb = await startFakeActiveJobsDb({ ...options.activeJobsDb, world })
+    .catch(async (error) => {
+      await jsearch.close();
+      throw error;
+    });
   return {
     world,
     jsearch,

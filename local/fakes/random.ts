@@ -44,16 +44,11 @@ export interface Random {
   digits(count: number): string;
   /** `count` lowercase hex digits. */
   hex(count: number): string;
-  /** A version 4 UUID. */
-  uuid(): string;
 }
 
 /** A generator seeded from `seedText` (sfc32 over four xmur3 hashes of it). */
 export function createRandom(seedText: string): Random {
-  let a = hashString(seedText, 1);
-  let b = hashString(seedText, 2);
-  let c = hashString(seedText, 3);
-  let d = hashString(seedText, 4);
+  let [a, b, c, d] = [1, 2, 3, 4].map((salt) => hashString(seedText, salt));
   function next(): number {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
@@ -64,18 +59,15 @@ export function createRandom(seedText: string): Random {
     return (t >>> 0) / 4294967296;
   }
   for (let i = 0; i < 12; i++) next();
-  function int(min: number, max: number): number {
-    return min + Math.floor(next() * (max - min + 1));
-  }
-  function hex(count: number): string {
-    let out = "";
-    for (let i = 0; i < count; i++) out += int(0, 15).toString(16);
+  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
+  const draw = (count: number, first: number, base: number) => {
+    let out = int(first, base - 1).toString(base);
+    while (out.length < count) out += int(0, base - 1).toString(base);
     return out;
-  }
+  };
   return {
     next,
     int,
-    hex,
     chance: (p) => next() < p,
     pick: (items) => items[Math.floor(next() * items.length)],
     sample(items, count) {
@@ -87,25 +79,14 @@ export function createRandom(seedText: string): Random {
       return out;
     },
     weighted(entries) {
-      const total = entries.reduce((sum, [, weight]) => sum + weight, 0);
-      let roll = next() * total;
+      let roll = next() * entries.reduce((sum, [, weight]) => sum + weight, 0);
       for (const [value, weight] of entries) {
         roll -= weight;
         if (roll < 0) return value;
       }
       return entries[entries.length - 1][0];
     },
-    digits(count) {
-      let out = String(int(1, 9));
-      while (out.length < count) out += String(int(0, 9));
-      return out;
-    },
-    uuid() {
-      const h = hex(32);
-      const variant = "89ab"[int(0, 3)];
-      return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${
-        h.slice(20, 32)
-      }`;
-    },
+    digits: (count) => draw(count, 1, 10),
+    hex: (count) => draw(count, 0, 16),
   };
 }
