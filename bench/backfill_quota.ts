@@ -787,8 +787,8 @@ async function measureUnderFaults(
   const unfaulted = unusable.filter((r) => !r.fault).length;
   const problems = [
     outcome.failed > 0
-      ? `${outcome.failed} requests failed (a combination failed ${deps.maxAttempts} times ` +
-        `for them)`
+      ? `${outcome.failed} requests failed (a combination failed ` +
+        "settings.backfill_max_attempts times for them)"
       : "",
     outcome.done + outcome.failed < userIds.length
       ? `${userIds.length - outcome.done - outcome.failed} requests neither done nor failed`

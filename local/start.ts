@@ -12,7 +12,9 @@
  *
  * and in this process:
  *   pg_net's worker      delivers what the database queued with net.http_post, every 250 ms
- *   pg_cron's jobs       the daily refresh at its local time (DST-correct) and the three sweeps
+ *   pg_cron's jobs       every row of private.schedules, read at start-up: the sweeps at their cron
+ *                        expressions (UTC), the daily refresh at its local time (DST-correct);
+ *                        left to pg_cron where the database has the extension
  *
  * The embedded Postgres persists in PGLITE_DATA_DIR (.data/pglite), Storage's files next to it;
  * with DATABASE_URL it runs against that Postgres. Providers and Claude are the local fakes
@@ -21,7 +23,8 @@
  *
  * @module
  */
-import { loadConfig } from "../shared/config.ts";
+import { loadConfig, loadLocalToolsConfig } from "../shared/config.ts";
+import type { Queryable } from "../shared/db/postgres.ts";
 import { abortableSleep, runScheduler } from "../shared/refresh/scheduler.ts";
 import { openLocalDatabase, prepareLocalDatabase } from "./database.ts";
 import { startFakesUnlessKeys } from "./fakes_unless_keys.ts";
@@ -36,25 +39,126 @@ import { withGatewayCors } from "./gateway_cors.ts";
 
 const FAKE_KEY = "local-key";
 
-/** The sweeps pg_cron runs on Supabase, with their periods in ms. */
-const SWEEPS: [string, number][] = [
-  ["select private.resend_stalled_cv_ingests()", 5 * 60_000],
-  ["select private.resend_due_backfills()", 60_000],
-  ["select private.resend_stalled_refreshes()", 60_000],
-  ["select private.sweep_feed_items()", 10 * 60_000],
-];
+/** A row of `private.schedules`: a job pg_cron runs on Supabase, and this runner without it. */
+export interface LocalSchedule {
+  name: string;
+  /** cron: at `schedule`; daily_local_time: at the settings' daily refresh time and zone. */
+  kind: "cron" | "daily_local_time";
+  /** A cron expression in UTC for kind cron; null otherwise. */
+  schedule: string | null;
+  command: string;
+}
+
+/**
+ * The runner's list: every row of `private.schedules`. Throws, naming the row, when one is of a
+ * kind or has a cron expression this runner cannot run.
+ */
+export async function localSchedules(sql: Queryable): Promise<LocalSchedule[]> {
+  const rows = await sql<LocalSchedule[]>`
+    select name, kind, schedule, command from private.schedules order by name`;
+  for (const row of rows) {
+    if (row.kind === "cron") cronMatcher(row.schedule ?? "", row.name);
+    else if (row.kind !== "daily_local_time") {
+      throw new Error(
+        `Schedule ${row.name} is of kind ${row.kind}, which local/start.ts cannot run: ` +
+          "use cron or daily_local_time in private.schedules",
+      );
+    }
+  }
+  return rows.map((row) => ({ ...row }));
+}
+
+/** Field bounds of a cron expression: minute, hour, day of month, month, day of week. */
+const CRON_FIELDS: [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
+
+/**
+ * Whether a UTC minute matches a five-field cron expression, as pg_cron reads it: `*`, numbers,
+ * ranges, lists and steps; day of week 0 or 7 is Sunday; with both day fields restricted, either
+ * matches.
+ */
+export function cronMatcher(expression: string, name = expression): (at: Date) => boolean {
+  const refuse = () =>
+    new Error(
+      `Schedule ${name} has the cron expression "${expression}", which local/start.ts cannot ` +
+        "run: use five fields (minute hour day-of-month month day-of-week) of *, numbers, " +
+        "ranges, lists and /steps",
+    );
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5) throw refuse();
+  const [minutes, hours, days, months, weekdays] = fields.map((field, i) => {
+    const [min, max] = CRON_FIELDS[i];
+    const values = new Set<number>();
+    for (const part of field.split(",")) {
+      const match = /^(?:\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
+      if (!match) throw refuse();
+      const from = match[1] === undefined ? min : Number(match[1]);
+      const to = match[2] !== undefined
+        ? Number(match[2])
+        : match[1] === undefined || match[3] !== undefined
+        ? max
+        : from;
+      const step = match[3] === undefined ? 1 : Number(match[3]);
+      if (from < min || to > max || from > to || step < 1) throw refuse();
+      for (let value = from; value <= to; value += step) values.add(value);
+    }
+    return values;
+  });
+  const bothDays = fields[2] !== "*" && fields[4] !== "*";
+  return (at) => {
+    if (
+      !minutes.has(at.getUTCMinutes()) || !hours.has(at.getUTCHours()) ||
+      !months.has(at.getUTCMonth() + 1)
+    ) return false;
+    const day = days.has(at.getUTCDate());
+    const weekday = weekdays.has(at.getUTCDay()) || (at.getUTCDay() === 0 && weekdays.has(7));
+    return bothDays ? day || weekday : day && weekday;
+  };
+}
+
+/** The first whole UTC minute after `after` that `matches`; throws when none comes in a year. */
+export function nextCronFiring(matches: (at: Date) => boolean, after: Date): Date {
+  const minute = 60_000;
+  let at = Math.floor(after.getTime() / minute) * minute + minute;
+  for (const end = at + 366 * 24 * 60 * minute; at <= end; at += minute) {
+    if (matches(new Date(at))) return new Date(at);
+  }
+  throw new Error(`No firing within a year after ${after.toISOString()}`);
+}
+
+/** Runs `command` at every firing of a cron schedule until `signal` aborts. */
+async function runCronSchedule(
+  sql: Queryable,
+  schedule: LocalSchedule,
+  signal: AbortSignal,
+): Promise<void> {
+  const matches = cronMatcher(schedule.schedule ?? "", schedule.name);
+  while (!signal.aborted) {
+    const next = nextCronFiring(matches, new Date());
+    // short steps, so that a suspended laptop or a clock change cannot make it miss much
+    while (!signal.aborted && Date.now() < next.getTime()) {
+      await abortableSleep(Math.min(60_000, next.getTime() - Date.now()), signal);
+    }
+    if (signal.aborted) break;
+    await sql.unsafe(schedule.command).catch((error) =>
+      console.error(`${schedule.name}: ${error}`)
+    );
+  }
+}
+
+/** Describes a schedule for the start-up banner: `name (when)`. */
+function describeSchedule(schedule: LocalSchedule, dailyAt: string): string {
+  return `${schedule.name} (${schedule.kind === "cron" ? schedule.schedule : dailyAt})`;
+}
 
 async function main(): Promise<number> {
   const env = Deno.env.toObject();
   const base = loadConfig(env);
+  const local = loadLocalToolsConfig(env);
   const closers: (() => Promise<unknown>)[] = [];
-  const claudeLatencyMs = Number(env.FAKE_CLAUDE_LATENCY_MS ?? 0);
-  if (!Number.isFinite(claudeLatencyMs) || claudeLatencyMs < 0) {
-    throw new Error(
-      `FAKE_CLAUDE_LATENCY_MS=${env.FAKE_CLAUDE_LATENCY_MS} is not a number of milliseconds`,
-    );
-  }
-  const apis = await startFakesUnlessKeys(base, { key: FAKE_KEY, claudeLatencyMs });
+  const apis = await startFakesUnlessKeys(base, {
+    key: FAKE_KEY,
+    claudeLatencyMs: local.FAKE_CLAUDE_LATENCY_MS,
+  });
   closers.push(() => apis.close());
   const fakeEnv = apis.env;
   const config = loadConfig({ ...env, ...fakeEnv });
@@ -64,7 +168,13 @@ async function main(): Promise<number> {
   const stop = new AbortController();
   try {
     const migrations = await prepareLocalDatabase(database.sql);
-    const jwtSecret = env.LOCAL_JWT_SECRET || DEFAULT_LOCAL_JWT_SECRET;
+    const schedules = await localSchedules(database.sql);
+    const [{ cron, daily_at }] = await database.sql`
+      select exists (select from pg_catalog.pg_extension where extname = 'pg_cron') as cron,
+             to_char(s.daily_refresh_local_time, 'HH24:MI') || ' ' || s.daily_refresh_time_zone
+               as daily_at
+      from public.settings s`;
+    const jwtSecret = local.LOCAL_JWT_SECRET ?? DEFAULT_LOCAL_JWT_SECRET;
     const files = diskObjectFiles(`${config.PGLITE_DATA_DIR}/../storage`);
     const storage = createStorageHandler({ sql: database.sql, files, jwtSecret });
     const auth = createAuthHandler({ sql: database.sql, jwtSecret });
@@ -75,13 +185,13 @@ async function main(): Promise<number> {
       sql: database.sql,
       jwtSecret,
       anonKey: keys.anonKey,
-      signIn: env.WEB_SIGN_IN === "supabase" ? "supabase" : "local",
+      signIn: local.WEB_SIGN_IN,
     });
     const stack = await startLocalStack({
       sql: database.sql,
       config,
       files,
-      port: Number(env.LOCAL_PORT ?? 54321),
+      port: local.LOCAL_PORT,
       secret: config.FUNCTIONS_SECRET,
       jwtSecret,
       other: (req) => platform(req) ?? web(req),
@@ -103,6 +213,9 @@ async function main(): Promise<number> {
         apis.providers === "fakes" ? "local fakes" : "real (RAPIDAPI_KEY)"
       }; ` +
       `Claude: ${apis.claude === "fake" ? "local fake" : "real (ANTHROPIC_API_KEY)"}`,
+      `  Schedules:        ${
+        schedules.map((schedule) => describeSchedule(schedule, daily_at)).join(", ")
+      } (private.schedules; ${cron ? "pg_cron runs them" : "run here"})`,
       `  anon key:         ${keys.anonKey}`,
       `  service_role key: ${keys.serviceRoleKey}`,
       `  JWT secret:       ${
@@ -131,24 +244,19 @@ async function main(): Promise<number> {
           if (delivered.length === 0) await abortableSleep(250, stop.signal);
         }
       })(),
-      // pg_cron: the daily refresh, and the sweeps
-      runScheduler({
-        sql: database.sql,
-        log: (line) => console.log(line),
-        fire: async (at) => {
-          await database.sql`select public.fire_daily_refresh(${at.toISOString()}::timestamptz)`;
-        },
-      }, { signal: stop.signal }),
-      ...SWEEPS.map(async ([command, period]) => {
-        while (!stop.signal.aborted) {
-          await abortableSleep(period, stop.signal);
-          if (!stop.signal.aborted) {
-            await database.sql.unsafe(command).catch((error) =>
-              console.error(`${command}: ${error}`)
-            );
-          }
-        }
-      }),
+      // pg_cron's jobs, where the database has no pg_cron: the sweeps at their cron
+      // expressions, the daily refresh at its local time (the scheduler asks Postgres when)
+      ...(cron ? [] : schedules).map((schedule) =>
+        schedule.kind === "cron"
+          ? runCronSchedule(database.sql, schedule, stop.signal)
+          : runScheduler({
+            sql: database.sql,
+            log: (line) => console.log(line),
+            fire: async () => {
+              await database.sql.unsafe(schedule.command);
+            },
+          }, { signal: stop.signal })
+      ),
     ];
     await Promise.all(loops);
     return 0;

@@ -18,7 +18,7 @@ import { dbTest, withRollback } from "./support/database.ts";
 import { insertQuery } from "./support/fixtures.ts";
 import { setFunctionSecrets } from "./support/storage.ts";
 
-const DONE = { maxAttempts: 3, chain: false };
+const DONE = { chain: false };
 
 async function userWith(tx: TransactionSql, email: string, titles: string[]) {
   const user = await createUser(tx, email);
@@ -60,12 +60,12 @@ Deno.test(
       const a = await take(tx, "worker-a", ana);
       const b = await take(tx, "worker-b", ben);
 
-      const first = await claimCombinations(tx, a, "worker-a", { limit: 10, maxAttempts: 3 });
+      const first = await claimCombinations(tx, a, "worker-a", { limit: 10 });
       assert.deepEqual(first.map((c) => c.search.titleKeyword).sort(), [
         "data engineer",
         "ml engineer",
       ]);
-      const second = await claimCombinations(tx, b, "worker-b", { limit: 10, maxAttempts: 3 });
+      const second = await claimCombinations(tx, b, "worker-b", { limit: 10 });
       assert.deepEqual(
         second.map((c) => c.search.titleKeyword),
         ["data analyst"],
@@ -90,7 +90,7 @@ Deno.test(
       const again = await takeRequest(tx, "worker-c", b.id);
       assert.ok(again);
       assert.deepEqual(
-        await claimCombinations(tx, again, "worker-c", { limit: 10, maxAttempts: 3 }),
+        await claimCombinations(tx, again, "worker-c", { limit: 10 }),
         [],
         "nothing left to fetch",
       );
@@ -211,6 +211,7 @@ Deno.test(
   async () => {
     await withRollback(async (tx) => {
       await tx`delete from public.backfill_requests`;
+      await tx`update public.settings set backfill_max_attempts = 3`;
       const ana = await userWith(tx, "ana@example.com", ["sre", "qa engineer"]);
       let request = await take(tx, "w0", ana);
       for (let attempt = 1; attempt <= 3; attempt++) {
@@ -223,7 +224,7 @@ Deno.test(
           await tx`update public.backfill_requests set claimed_by = ${worker} where id = ${request.id}`;
         }
         for (
-          const claim of await claimCombinations(tx, request, worker, { limit: 10, maxAttempts: 3 })
+          const claim of await claimCombinations(tx, request, worker, { limit: 10 })
         ) {
           const title = claim.search.titleKeyword;
           await finishCombination(
@@ -420,10 +421,11 @@ Deno.test(
   async () => {
     await withRollback(async (tx) => {
       await tx`delete from public.backfill_requests`;
+      await tx`update public.settings set backfill_max_attempts = 3`;
       const ana = await userWith(tx, "ana@example.com", ["sre"]);
       let request = await take(tx, "w0", ana);
       for (let attempt = 1; attempt <= 3; attempt++) {
-        const [claim] = await claimCombinations(tx, request, `w${attempt - 1}`, { maxAttempts: 3 });
+        const [claim] = await claimCombinations(tx, request, `w${attempt - 1}`);
         await finishCombination(tx, claim, request, `w${attempt - 1}`, {
           ...bothDone,
           providersDone: [],
@@ -442,7 +444,7 @@ Deno.test(
       await tx`update public.backfill_tracking set next_attempt_at = now() - interval '1 second'`;
       const ben = await userWith(tx, "ben@example.com", ["sre"]);
       const b = await take(tx, "wb", ben);
-      const [claim] = await claimCombinations(tx, b, "wb", { maxAttempts: 3 });
+      const [claim] = await claimCombinations(tx, b, "wb");
       assert.ok(claim, "ben's request tries it once more instead of failing at once");
       assert.equal(await finishCombination(tx, claim, b, "wb", bothDone), "backfilled");
       assert.equal(await settleRequest(tx, b, "wb", DONE), "done");

@@ -85,7 +85,6 @@ async function withStack(
               sessions: () => providers.sessions,
               maxCombinations: options.maxCombinations ?? 2,
               timeBudgetMs: 60_000,
-              maxAttempts: 5,
               chain: true,
               now: () => NOW,
               log: (line) => log.push(line),

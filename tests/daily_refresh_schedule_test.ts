@@ -68,6 +68,45 @@ Deno.test(
 );
 
 Deno.test(
+  "daily refresh: a row of private.schedules; pg_cron gets its UTC times and follows the settings",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const [row] = await tx`
+        select kind, schedule, command from private.schedules where name = 'daily-refresh'`;
+      assert.deepEqual({ ...row }, {
+        kind: "daily_local_time",
+        schedule: null,
+        command: "select public.fire_daily_refresh()",
+      });
+      // cron.job: the extension's, or the local stand-in's where the database cannot have it
+      const entries = async () =>
+        (await tx`select jobname, schedule, command from cron.job
+                  where jobname like 'daily-refresh-%-utc' order by jobname`).map((j) => ({
+          ...j,
+        }));
+      assert.deepEqual(await entries(), [
+        {
+          jobname: "daily-refresh-0400-utc",
+          schedule: "0 4 * * *",
+          command: "select public.fire_daily_refresh()",
+        },
+        {
+          jobname: "daily-refresh-0500-utc",
+          schedule: "0 5 * * *",
+          command: "select public.fire_daily_refresh()",
+        },
+      ]);
+      await tx`update public.settings set daily_refresh_local_time = '07:30'`;
+      assert.deepEqual((await entries()).map((j) => j.jobname), [
+        "daily-refresh-0530-utc",
+        "daily-refresh-0630-utc",
+      ]);
+    });
+  },
+);
+
+Deno.test(
   "daily refresh: a firing before 06:00 waits; a late one still runs once",
   dbTest,
   async () => {

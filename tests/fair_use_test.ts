@@ -34,7 +34,6 @@ function deps(tx: TransactionSql, h: ProviderHarness): BackfillDeps {
     sessions: () => h.sessions,
     maxCombinations: 20,
     timeBudgetMs: 60_000,
-    maxAttempts: 5,
     chain: false,
     deadlineMs: 140_000,
     now: () => NOW,

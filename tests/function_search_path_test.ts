@@ -26,6 +26,7 @@ Deno.test(
       // the feed's rules: inlined into the statements that score thousands of items
       assert.deepEqual(loose.map((f) => f.name.replace(/\(.*/, "")), [
         "private.feed_combination_lock",
+        "private.feed_currency",
         "private.feed_live_until",
         "private.feed_reason",
         "private.feed_recency",

@@ -154,7 +154,7 @@ Deno.test(
       assert.notEqual(amb, await jobOf(tx, "jsearch", "hh"), "Hamburg or Munich: neither");
       assert.notEqual(amb, await jobOf(tx, "jsearch", "muc"));
       assert.notEqual(await jobOf(tx, "active_jobs_db", "at"), base, "Austria is not Germany");
-      const [empty] = await tx`select * from public.upsert_jobs('[]', '[]', '[]')`;
+      const [empty] = await tx`select * from public.upsert_jobs('[]', '[]')`;
       assert.deepEqual({ ...empty }, {
         postings: 0,
         jobs: 0,

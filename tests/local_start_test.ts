@@ -3,13 +3,73 @@
  * Storage endpoint with a user's token, and the queries, the backfill and the feed appear — the
  * trigger, pg_net's worker, cv-ingest, Claude (fake) and the backfill all in between. Runs on
  * real Postgres (test:pg): the test reads the database while the runner holds it.
+ * And the runner's schedules: the rows of private.schedules, the same pg_cron gets.
  */
 import assert from "node:assert/strict";
 import { createClient } from "@supabase/supabase-js";
 import { prepareLocalDatabase } from "../local/database.ts";
 import { localKeys } from "../local/jwt.ts";
+import { cronMatcher, localSchedules, nextCronFiring } from "../local/start.ts";
 import { connectPostgres } from "../shared/db/postgres.ts";
-import { dbTest, onRealPostgres, testDatabase } from "./support/database.ts";
+import { dbTest, onRealPostgres, testDatabase, withRollback } from "./support/database.ts";
+
+Deno.test(
+  "start: the runner's schedules are the rows of private.schedules, which pg_cron has too",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const rows = await tx`
+        select name, kind, schedule, command from private.schedules order by name`;
+      const runner = await localSchedules(tx);
+      assert.deepEqual(runner, rows.map((row) => ({ ...row })));
+      assert.deepEqual(runner.map((s) => s.name), [
+        "backfill-sweep",
+        "cv-ingest-sweep",
+        "daily-refresh",
+        "daily-refresh-sweep",
+        "feed-sweep",
+      ]);
+      // pg_cron (the extension, or the local stand-in's cron.job) has an entry for each row
+      const cron = await tx<{ jobname: string; schedule: string; command: string }[]>`
+        select jobname, schedule, command from cron.job order by jobname`;
+      for (const schedule of runner) {
+        const entries = cron.filter((job) =>
+          schedule.kind === "cron"
+            ? job.jobname === schedule.name
+            : new RegExp(`^${schedule.name}-\\d{4}-utc$`).test(job.jobname)
+        );
+        assert.ok(entries.length > 0, `pg_cron has ${schedule.name}`);
+        for (const entry of entries) {
+          assert.equal(entry.command, schedule.command, entry.jobname);
+          if (schedule.kind === "cron") assert.equal(entry.schedule, schedule.schedule);
+        }
+      }
+      // a row the runner cannot run is refused by name, before anything starts
+      await tx`insert into private.schedules (name, kind, schedule, command, description)
+               values ('odd', 'cron', '@hourly', 'select 1', 'a test')`;
+      await assert.rejects(
+        () => localSchedules(tx),
+        /Schedule odd has the cron expression "@hourly", which local\/start.ts cannot run/,
+      );
+    });
+  },
+);
+
+Deno.test("start: cron expressions fire at the minutes pg_cron fires them (UTC)", () => {
+  const next = (expression: string, after: string) =>
+    nextCronFiring(cronMatcher(expression), new Date(after)).toISOString();
+  assert.equal(next("* * * * *", "2026-11-30T12:03:30Z"), "2026-11-30T12:04:00.000Z");
+  assert.equal(next("*/5 * * * *", "2026-11-30T12:03:30Z"), "2026-11-30T12:05:00.000Z");
+  assert.equal(next("*/10 * * * *", "2026-11-30T12:10:00Z"), "2026-11-30T12:20:00.000Z");
+  assert.equal(next("0 4 * * *", "2026-11-30T04:00:00Z"), "2026-12-01T04:00:00.000Z");
+  assert.equal(next("30 6 1,15 * *", "2026-11-30T12:00:00Z"), "2026-12-01T06:30:00.000Z");
+  assert.equal(next("0 9 * * 1-5", "2026-12-05T10:00:00Z"), "2026-12-07T09:00:00.000Z");
+  assert.equal(next("0 0 * * 7", "2026-12-01T00:00:00Z"), "2026-12-06T00:00:00.000Z");
+  assert.equal(next("15-45/15 * * * *", "2026-11-30T12:31:00Z"), "2026-11-30T12:45:00.000Z");
+  for (const bad of ["* * * *", "61 * * * *", "*/0 * * * *", "a * * * *"]) {
+    assert.throws(() => cronMatcher(bad), /which local\/start.ts cannot run/, bad);
+  }
+});
 import { type StartedProcess, startLocalProcess, until } from "./support/start_process.ts";
 
 Deno.test({
@@ -28,6 +88,14 @@ Deno.test({
       await prepareLocalDatabase(sql);
       runner = await startLocalProcess({ DATABASE_URL: scratchUrl });
       const apiUrl = runner.url;
+      // it runs the rows of private.schedules (the scratch database has no pg_cron)
+      const names = await sql<{ name: string }[]>`select name from private.schedules order by name`;
+      const banner = /Schedules: +(.*) \(private\.schedules; run here\)/.exec(runner.output());
+      assert.ok(banner, runner.output());
+      assert.deepEqual(
+        banner[1].split(/, (?=[a-z])/).map((s) => s.replace(/ \(.*\)$/, "")),
+        names.map((row) => row.name),
+      );
       const { anonKey } = await localKeys();
       // sign up through the local Auth, as an app does
       const client = createClient(apiUrl, anonKey, {

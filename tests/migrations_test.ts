@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { appliedVersions, applyMigrations, readMigrations } from "../shared/db/migrations.ts";
 import { applyLocalPlatform } from "../local/platform.ts";
-import { dbTest, testDatabase } from "./support/database.ts";
+import { dbTest, testDatabase, withRollback } from "./support/database.ts";
 
 Deno.test(
   "migrations: every file is applied and recorded the way the Supabase CLI records it",
@@ -27,6 +27,29 @@ Deno.test(
     assert.deepEqual(result.applied, []);
     assert.equal(result.skipped.length, (await readMigrations()).length);
     await applyLocalPlatform(sql);
+  },
+);
+
+Deno.test(
+  "migrations: an extension the server lacks, without the local stand-in, fails with the fix",
+  dbTest,
+  async () => {
+    const [first] = await readMigrations();
+    await withRollback(async (tx) => {
+      // neither this PGlite nor test:pg's PostgreSQL has pg_net: the stand-in's schema serves
+      await tx`alter schema net rename to net_elsewhere`;
+      await assert.rejects(
+        () => tx.savepoint((sp) => sp.unsafe(first.sql).simple()),
+        (error: Error & { hint?: string }) => {
+          assert.match(
+            error.message,
+            /neither the extension pg_net nor a schema net: the database calls Edge Functions/,
+          );
+          assert.match(error.hint ?? "", /local\/platform\/\*\.sql/);
+          return true;
+        },
+      );
+    });
   },
 );
 

@@ -52,7 +52,6 @@ function deps(tx: TransactionSql, h: ProviderHarness, extra: Partial<BackfillDep
     sessions: () => h.sessions,
     maxCombinations: 10,
     timeBudgetMs: 60_000,
-    maxAttempts: 5,
     chain: false,
     // production has a deadline (FUNCTION_DEADLINE_MS): no wait may become "now" because of it
     deadlineMs: 140_000,

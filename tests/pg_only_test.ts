@@ -49,7 +49,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "pg: pg_cron is preloaded and can be enabled the way Supabase enables it",
+  name: "pg: pg_cron is preloaded and the migrations create it the way Supabase enables it",
   ...realOnly,
   fn: async () => {
     const { sql } = await testDatabase();
@@ -59,6 +59,9 @@ Deno.test({
     const [{ available }] = await sql`
       select count(*)::int as available from pg_available_extensions where name = 'pg_cron'`;
     assert.equal(available, 1);
+    const [cron] = await sql`
+      select extnamespace::regnamespace::text as schema from pg_extension where extname = 'pg_cron'`;
+    assert.equal(cron?.schema, "pg_catalog");
   },
 });
 
@@ -209,22 +212,24 @@ Deno.test({
 });
 
 Deno.test({
-  name: "pg: the CV and backfill sweeps are scheduled with pg_cron",
+  name: "pg: pg_cron runs every cron row of private.schedules",
   ...realOnly,
   fn: async () => {
     const { sql } = await testDatabase();
     const jobs = await sql<{ jobname: string; schedule: string; command: string }[]>`
-      select jobname, schedule, command from cron.job
-      where jobname in ('cv-ingest-sweep', 'backfill-sweep') order by jobname`;
-    assert.deepEqual(jobs.map((j) => ({ ...j })), [{
-      jobname: "backfill-sweep",
-      schedule: "* * * * *",
-      command: "select private.resend_due_backfills()",
-    }, {
-      jobname: "cv-ingest-sweep",
-      schedule: "*/5 * * * *",
-      command: "select private.resend_stalled_cv_ingests()",
-    }]);
+      select j.jobname, j.schedule, j.command from cron.job j
+      join private.schedules s on s.name = j.jobname order by j.jobname`;
+    const rows = await sql<{ jobname: string; schedule: string; command: string }[]>`
+      select name as jobname, schedule, command from private.schedules
+      where kind = 'cron' order by name`;
+    assert.deepEqual(jobs.map((j) => ({ ...j })), rows.map((r) => ({ ...r })));
+    assert.deepEqual(jobs.map((j) => j.jobname), [
+      "backfill-sweep",
+      "cv-ingest-sweep",
+      "daily-refresh-sweep",
+      "feed-sweep",
+    ]);
+    assert.equal(jobs.find((j) => j.jobname === "cv-ingest-sweep")?.schedule, "*/5 * * * *");
   },
 });
 
@@ -371,7 +376,6 @@ Deno.test({
         sessions: () => providers.sessions,
         maxCombinations: 3,
         timeBudgetMs: 60_000,
-        maxAttempts: 5,
         chain: false,
         now: () => NOW,
       };

@@ -1,12 +1,13 @@
 /**
- * The backfill's SQL operations, one function each (migration `..._backfill_claims.sql` holds
- * the rules): take a request, claim its combinations, finish one, record progress, settle.
+ * The backfill's SQL operations, one function each (migration `..._backfill.sql` holds the
+ * rules, and `public.settings` the leases and attempt limits they read): take a request, claim
+ * its combinations, finish one, record progress, settle.
  *
  * @module
  */
 import type { Queryable } from "../db/postgres.ts";
 import { postgresJson } from "../db/json.ts";
-import type { Provider } from "../jobs/canonical_job.ts";
+import type { Provider } from "../vocabulary.ts";
 import { type CombinationColumns, type JobSearch, searchFromRow } from "../providers/types.ts";
 
 /** A `backfill_requests` row as the backfill uses it. */
@@ -37,9 +38,6 @@ export type Settlement = "continue" | "waiting" | "done" | "failed" | "lost";
 /** The period of a request that names none: a month. */
 export const DEFAULT_DAYS = 30;
 
-/** How long a claim lasts without being finished (a worker that dies loses it after this). */
-export const CLAIM_LEASE_SECONDS = 300;
-
 /** Takes a due request (or the given one, if it is due) for `worker`; null when none is. */
 export async function takeRequest(
   sql: Queryable,
@@ -48,8 +46,7 @@ export async function takeRequest(
 ): Promise<BackfillRequest | null> {
   const [row] = await sql`
     select id, user_id, days, run_id, requested_by, attempts
-    from public.take_backfill_request(${worker}, ${requestId}::bigint,
-                                      make_interval(secs => ${CLAIM_LEASE_SECONDS}))`;
+    from public.take_backfill_request(${worker}, ${requestId}::bigint)`;
   if (!row) return null;
   return {
     id: Number(row.id),
@@ -66,14 +63,13 @@ export async function claimCombinations(
   sql: Queryable,
   request: BackfillRequest,
   worker: string,
-  options: { limit?: number; maxAttempts?: number } = {},
+  options: { limit?: number } = {},
 ): Promise<ClaimedCombination[]> {
   const rows = await sql`
     select id, title_keyword, location, ai_work_arrangement, ai_employment_type, ai_seniority,
            ai_industry, providers_done, attempts
     from public.claim_backfill_combinations(${request.id}::bigint, ${worker},
-      ${options.limit ?? 1}::integer, make_interval(secs => ${CLAIM_LEASE_SECONDS}),
-      ${options.maxAttempts ?? 5}::integer)`;
+      ${options.limit ?? 1}::integer)`;
   return rows.map((row) => ({
     id: Number(row.id),
     search: searchFromRow(row as unknown as CombinationColumns),
@@ -130,11 +126,11 @@ export async function settleRequest(
   sql: Queryable,
   request: BackfillRequest,
   worker: string,
-  options: { maxAttempts: number; chain: boolean },
+  options: { chain: boolean },
 ): Promise<Settlement> {
   const [{ outcome }] = await sql`
-    select public.settle_backfill_request(${request.id}::bigint, ${worker},
-      ${options.maxAttempts}::integer, interval '15 seconds', ${options.chain}) as outcome`;
+    select public.settle_backfill_request(${request.id}::bigint, ${worker}, interval '15 seconds',
+      ${options.chain}) as outcome`;
   return outcome;
 }
 
@@ -186,8 +182,8 @@ export async function backfillWaits(
 }
 
 /**
- * Asks for a user's backfill by hand (`public.request_backfill`), optionally over fewer days (the
- * seed's partial backfill); the user's open request for the same period is reused. Returns its id.
+ * Asks for a user's backfill by hand (`public.request_backfill`), optionally over fewer days (a
+ * partial backfill); the user's open request for the same period is reused. Returns its id.
  */
 export async function requestBackfill(
   sql: Queryable,

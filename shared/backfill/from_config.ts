@@ -20,7 +20,6 @@ export function backfillDepsFromConfig(
     sessions: () => databaseBackedSessions(config, sql),
     maxCombinations: config.BACKFILL_MAX_COMBINATIONS,
     timeBudgetMs: config.BACKFILL_TIME_BUDGET_MS,
-    maxAttempts: config.BACKFILL_MAX_ATTEMPTS,
     deadlineMs: config.FUNCTION_DEADLINE_MS,
     chain: options.chain,
     log: options.log ?? ((line) => console.log(line)),

@@ -302,7 +302,7 @@ async function upsertGroups(
     async (q) =>
       (await q<ChunkCounts[]>`
       select * from public.upsert_jobs(${postgresJson(jobs)}::text::jsonb,
-        ${postgresJson(sources)}::text::jsonb, '[]'::jsonb, ${combinationId}::bigint)`)[0],
+        ${postgresJson(sources)}::text::jsonb, ${combinationId}::bigint)`)[0],
   );
   return { ...statsOf(counts), retried };
 }

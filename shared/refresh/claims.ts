@@ -1,12 +1,13 @@
 /**
  * The daily refresh's SQL operations, one function each (migration `..._daily_refresh.sql` holds
- * the rules): start a date's run, claim items, finish one, settle the run.
+ * the rules, and `public.settings` the lease and attempt limits they read): start a date's run,
+ * claim items, finish one, settle the run.
  *
  * @module
  */
 import type { Queryable } from "../db/postgres.ts";
 import { postgresJson } from "../db/json.ts";
-import type { Provider } from "../jobs/canonical_job.ts";
+import type { Provider } from "../vocabulary.ts";
 import { type CombinationColumns, type JobSearch, searchFromRow } from "../providers/types.ts";
 
 /** How a run was started (`runs.triggered_by`). */
@@ -25,9 +26,6 @@ export interface RefreshItem {
 
 /** How a claimed item ended. */
 export type ItemState = "done" | "failed" | "skipped";
-
-/** How long an item's claim lasts without being finished. */
-export const ITEM_LEASE_SECONDS = 300;
 
 /**
  * Starts the run of the local date of `at` (default now): its row and work items. Returns the
@@ -71,8 +69,7 @@ export async function claimItems(
   limit = 1,
 ): Promise<RefreshItem[]> {
   const rows = await sql`
-    select * from public.claim_refresh_items(${runId}::bigint, ${worker}, ${limit}::integer,
-                                             make_interval(secs => ${ITEM_LEASE_SECONDS}))`;
+    select * from public.claim_refresh_items(${runId}::bigint, ${worker}, ${limit}::integer)`;
   return rows.map((row) => ({
     combinationId: Number(row.combination_id),
     search: searchFromRow(row as unknown as CombinationColumns),
@@ -201,9 +198,6 @@ export interface ExpiredCheckRecord {
   error: string | null;
 }
 
-/** Calls the expired-postings check makes on one run: a transient failure is asked once more. */
-export const EXPIRED_MAX_ATTEMPTS = 2;
-
 /**
  * Takes the run's expired-postings check: the attempt number, or null when it is not this
  * invocation's to make. With `blockedBy` (the provider is paused) nothing is taken; the reason
@@ -215,9 +209,18 @@ export async function claimExpiredCheck(
   blockedBy: string | null = null,
 ): Promise<number | null> {
   const [{ attempt }] = await sql`
-    select public.claim_expired_check(${runId}::bigint, ${blockedBy},
-                                      ${EXPIRED_MAX_ATTEMPTS}::integer) as attempt`;
+    select public.claim_expired_check(${runId}::bigint, ${blockedBy}) as attempt`;
   return attempt === null ? null : Number(attempt);
+}
+
+/**
+ * Calls the expired-postings check may make on one run (`settings.expired_check_max_attempts`):
+ * a transient failure is asked again, later in the run, until this many.
+ */
+export async function expiredCheckMaxAttempts(sql: Queryable): Promise<number> {
+  const [{ attempts }] = await sql`
+    select expired_check_max_attempts as attempts from public.settings`;
+  return attempts;
 }
 
 /** Marks the reported ids expired and records the counts on the run, in one statement. */

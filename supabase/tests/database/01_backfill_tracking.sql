@@ -1,4 +1,4 @@
--- pgTAP: combination uniqueness with NULL filters, and the seed's tracking functions.
+-- pgTAP: combination uniqueness with NULL filters, and the three tracking functions.
 begin;
 select plan(10);
 

@@ -1,28 +1,28 @@
 -- ---------------------------------------------------------------------------
--- The daily refresh (the seed's daily_job_cron.py), as rows and functions:
+-- The daily refresh (the original Python backfill system's daily cron job), as rows and
+-- functions:
 --
 --   daily_refresh_due            the local date a firing at p_at should run for, or NULL: not
 --                                before the local time (settings), once per local date
 --   start_daily_refresh          the date's run row (unique per date; again only when forced)
 --                                and one refresh_items row per combination an active query
---                                uses, with the number of users sharing it (the priority)
+--                                uses — backfilled, or waiting with one provider done — with
+--                                the number of users sharing it (the priority)
 --   fire_daily_refresh           what pg_cron calls: if due, start the run and wake the
 --                                daily-refresh function several times (fan-out)
 --   claim_refresh_items          items for one invocation, most-shared first, SKIP LOCKED, with
 --                                the window to fetch (since the combination's last refresh)
+--   defer_refresh_item           an item whose page must wait (Retry-After) goes back to pending
 --   finish_refresh_item          done | failed | skipped; the combination's last_refreshed_at
 --                                moves only on success, so a failed day widens the next window
 --   settle_daily_refresh         finishes the run when no item is left, with its counts
---   next_daily_refresh_at        the next instant the local time comes (the local scheduler)
+--   refresh_waits                what keeps a run's items from being refreshed now, and until
+--   next_daily_refresh_at        the next instant the local time comes (the local runner)
+--   daily_refresh_utc_times      the UTC times pg_cron fires at (private.schedules)
+--   claim/finish/fail_expired_check  the run's expired-postings check, at most once per run
+--
+-- The item lease and attempt limit are settings (refresh_lease_seconds, refresh_max_attempts).
 -- ---------------------------------------------------------------------------
-
--- Where each provider's part of a combination was last refreshed to: a provider that is stopped
--- (spent budget) does not hold the other's window open. last_refreshed_at stays the earliest of
--- them, the combination's own "refreshed up to".
-alter table public.backfill_tracking
-  add column provider_refreshed_at jsonb not null default '{}'::jsonb;
-comment on column public.backfill_tracking.provider_refreshed_at is
-  'Per provider, the instant its daily refresh last succeeded up to, e.g. {"jsearch": "..."}.';
 
 create table public.refresh_items (
   run_id bigint not null references public.runs (id) on delete cascade,
@@ -39,6 +39,7 @@ create table public.refresh_items (
   stats jsonb not null default '{}'::jsonb,
   error text,
   finished_at timestamptz,
+  not_before timestamptz,
   primary key (run_id, combination_id),
   constraint refresh_items_claim_consistent
     check (state <> 'claimed' or (claimed_by is not null and claim_expires_at is not null))
@@ -46,6 +47,8 @@ create table public.refresh_items (
 
 comment on table public.refresh_items is
   'One work item per combination and daily run; invocations drain them in parallel.';
+comment on column public.refresh_items.not_before is
+  'A pending item is not claimed before this (a page that must wait for a Retry-After).';
 
 create index refresh_items_queue_idx on public.refresh_items (run_id, users desc, combination_id)
   where state in ('pending', 'claimed');
@@ -54,6 +57,8 @@ create index refresh_items_combination_idx on public.refresh_items (combination_
 alter table public.refresh_items enable row level security;
 revoke all on public.refresh_items from anon, authenticated;
 grant all on public.refresh_items to service_role;
+
+-- ---- when ------------------------------------------------------------------------------------
 
 -- The local date a firing at p_at runs for, or NULL when it should not run: before the local
 -- time of day, or the date already has its run.
@@ -99,8 +104,12 @@ as $$
   order by 1
 $$;
 
--- Starts the run of the local date of p_at: its runs row and its work items. Returns the run id,
--- or NULL when the date has its run already (unless p_force: then that run starts over).
+-- ---- a run and its items ---------------------------------------------------------------------
+
+-- Starts the run of the local date of p_at: its runs row and its work items. A combination that
+-- is 'waiting' (one provider done, the other paused) is refreshed too: the provider that is done
+-- must not go stale while the other waits; the paused one is skipped. Returns the run id, or
+-- NULL when the date has its run already (unless p_force: then that run starts over).
 create or replace function public.start_daily_refresh(
   p_at timestamptz default now(),
   p_force boolean default false,
@@ -143,20 +152,20 @@ begin
     where id = run;
   end if;
 
-  -- the seed's SELECT DISTINCT over active queries; a combination not backfilled yet is the
+  -- one item per combination an active query uses; a combination not backfilled yet is the
   -- backfill's to fetch (counted, not refreshed)
   insert into public.refresh_items (run_id, combination_id, users)
   select run, bt.id, count(distinct q.user_id)
   from public.user_search_queries q
   join public.backfill_tracking bt on bt.combination_key = q.combination_key
-  where q.is_active and bt.state = 'backfilled'
+  where q.is_active and bt.state in ('backfilled', 'waiting')
   group by bt.id;
   get diagnostics total = row_count;
   select count(distinct q.combination_key) into unbacked
   from public.user_search_queries q
   where q.is_active and not exists (select 1 from public.backfill_tracking bt
                                     where bt.combination_key = q.combination_key
-                                      and bt.state = 'backfilled');
+                                      and bt.state in ('backfilled', 'waiting'));
   update public.runs
   set progress_total = total,
       stats = stats || jsonb_build_object('combinations_total', total,
@@ -166,16 +175,16 @@ begin
 end
 $$;
 
--- Items for one invocation: pending (or claimed by a worker that died), most-shared first.
--- Returns each with the combination and, per provider, where its window starts: the provider's
--- last successful refresh, else the combination's, else the backfill's fetch time. An item whose
--- invocations died p_max_attempts times is failed with a message instead of being taken again.
+-- Items for one invocation: pending and due (not_before passed), or claimed by a worker that
+-- died, most-shared first; each claim lasts settings.refresh_lease_seconds. Returns each with
+-- the combination and, per provider, where its window starts: the provider's last successful
+-- refresh, else the combination's, else the backfill's fetch time. An item whose invocations
+-- died settings.refresh_max_attempts times is failed with a message instead of being taken
+-- again.
 create or replace function public.claim_refresh_items(
   p_run_id bigint,
   p_worker text,
-  p_limit integer default 1,
-  p_lease interval default interval '5 minutes',
-  p_max_attempts integer default 3
+  p_limit integer default 1
 ) returns table (
   combination_id bigint,
   title_keyword text,
@@ -191,7 +200,10 @@ create or replace function public.claim_refresh_items(
 )
 language plpgsql volatile security invoker set search_path = ''
 as $$
+declare
+  s public.settings;
 begin
+  select * into s from public.settings;
   update public.runs set heartbeat_at = now() where id = p_run_id and status = 'running';
   if not found then
     return;
@@ -202,7 +214,7 @@ begin
         error = 'The refresh of this combination stopped without finishing ' || i.attempts
                 || ' times (the invocation died or hit the Edge limits); see the function logs'
     where i.run_id = p_run_id and i.state = 'claimed' and i.claim_expires_at < now()
-      and i.attempts >= p_max_attempts
+      and i.attempts >= s.refresh_max_attempts
     returning 1
   )
   update public.runs
@@ -214,12 +226,14 @@ begin
   return query
   with claimed as (
     update public.refresh_items i
-    set state = 'claimed', claimed_by = p_worker, claim_expires_at = now() + p_lease,
-        attempts = i.attempts + 1
+    set state = 'claimed', claimed_by = p_worker,
+        claim_expires_at = now() + make_interval(secs => s.refresh_lease_seconds),
+        attempts = i.attempts + 1, not_before = null
     where (i.run_id, i.combination_id) in (
       select x.run_id, x.combination_id from public.refresh_items x
       where x.run_id = p_run_id
-        and (x.state = 'pending' or (x.state = 'claimed' and x.claim_expires_at < now()))
+        and ((x.state = 'pending' and coalesce(x.not_before, '-infinity') <= now())
+             or (x.state = 'claimed' and x.claim_expires_at < now()))
       order by x.users desc, x.combination_id
       limit greatest(p_limit, 0)
       for update skip locked
@@ -235,6 +249,35 @@ begin
          c.attempts
   from claimed c join public.backfill_tracking bt on bt.id = c.combination_id
   order by c.users desc, c.combination_id;
+end
+$$;
+
+-- Puts a claimed item back in line until p_until (a page must wait for a Retry-After); the
+-- attempt does not count. p_stats (what the attempt did) is added to the run's stats. Returns
+-- false when the item is not p_worker's any more.
+create or replace function public.defer_refresh_item(
+  p_run_id bigint,
+  p_combination_id bigint,
+  p_worker text,
+  p_until timestamptz,
+  p_stats jsonb default '{}'::jsonb,
+  p_error text default null
+) returns boolean
+language plpgsql volatile security invoker set search_path = ''
+as $$
+begin
+  update public.refresh_items
+  set state = 'pending', claimed_by = null, claim_expires_at = null, not_before = p_until,
+      attempts = greatest(attempts - 1, 0), error = p_error
+  where run_id = p_run_id and combination_id = p_combination_id
+    and state = 'claimed' and claimed_by = p_worker;
+  if not found then
+    return false;
+  end if;
+  update public.runs
+  set stats = private.jsonb_add(stats, coalesce(p_stats, '{}'::jsonb)), heartbeat_at = now()
+  where id = p_run_id;
+  return true;
 end
 $$;
 
@@ -298,6 +341,29 @@ begin
   where id = p_run_id;
   return p_state;
 end
+$$;
+
+-- What keeps a running daily run's items from being refreshed now, one row per reason:
+-- 'held' (claimed by a live invocation until its claim ends), 'retry' (deferred until
+-- not_before), and 'paused' per provider pause (the items skip that provider).
+create or replace function public.refresh_waits(p_run_id bigint)
+returns table (reason text, until timestamptz, items integer, provider text, detail text)
+language sql stable security invoker set search_path = ''
+as $$
+  select 'held', max(i.claim_expires_at), count(*)::integer, null::text,
+         'claimed by ' || string_agg(distinct i.claimed_by, ', ')
+  from public.refresh_items i
+  where i.run_id = p_run_id and i.state = 'claimed' and i.claim_expires_at >= now()
+  having count(*) > 0
+  union all
+  select 'retry', min(i.not_before), count(*)::integer, null,
+         string_agg(distinct i.error, '; ')
+  from public.refresh_items i
+  where i.run_id = p_run_id and i.state = 'pending' and i.not_before > now()
+  having count(*) > 0
+  union all
+  select 'paused', p.paused_until, null, p.provider, p.reason
+  from public.provider_pauses p where p.paused_until > now()
 $$;
 
 -- Finishes the run when no item is pending or claimed: 'succeeded' (all done), 'partial' (some
@@ -377,15 +443,17 @@ begin
 end
 $$;
 
--- Queues one more invocation of daily-refresh for a run that still has items nobody holds.
--- An invocation that stops at its limits calls it, so a long run goes on at once instead of
--- waiting for the sweep. Returns whether a call was queued.
+-- Queues one more invocation of daily-refresh for a run that still has items nobody holds and
+-- that are due (an item waiting for a Retry-After is not). An invocation that stops at its
+-- limits calls it, so a long run goes on at once instead of waiting for the sweep. Returns
+-- whether a call was queued.
 create or replace function public.continue_daily_refresh(p_run_id bigint) returns boolean
 language plpgsql volatile security definer set search_path = ''
 as $$
 begin
   if not exists (select 1 from public.refresh_items i
-                 where i.run_id = p_run_id and i.state = 'pending') then
+                 where i.run_id = p_run_id and i.state = 'pending'
+                   and coalesce(i.not_before, '-infinity') <= now()) then
     return false;
   end if;
   return private.invoke_edge_function('daily-refresh', jsonb_build_object('run_id', p_run_id),
@@ -398,9 +466,9 @@ end
 $$;
 
 -- Wakes daily runs whose invocations were lost: running, no heartbeat for p_quiet, and items
--- left (pending, or claimed by a worker that died) — or none left but never settled (the last
--- invocation died between its last item and the settle): those are settled here. Returns how
--- many runs were woken or settled.
+-- left that are due (pending and past not_before, or claimed by a worker that died) — or none
+-- left but never settled (the last invocation died between its last item and the settle):
+-- those are settled here. Returns how many runs were woken or settled.
 create or replace function private.resend_stalled_refreshes(
   p_quiet interval default interval '2 minutes',
   p_fan_out integer default 2
@@ -414,11 +482,16 @@ begin
   for r in
     select u.id,
            exists (select 1 from public.refresh_items i where i.run_id = u.id
-                   and (i.state = 'pending' or i.state = 'claimed')) as open
+                   and ((i.state = 'pending' and coalesce(i.not_before, '-infinity') <= now())
+                        or i.state = 'claimed')) as open,
+           exists (select 1 from public.refresh_items i where i.run_id = u.id
+                   and i.state = 'pending' and i.not_before > now()) as later
     from public.runs u
     where u.kind = 'daily_refresh' and u.status = 'running' and u.heartbeat_at < now() - p_quiet
   loop
-    if not r.open then
+    if r.later and not r.open then
+      continue; -- its items wait for a Retry-After: woken once they are due
+    elsif not r.open then
       perform public.settle_daily_refresh(r.id);
     else
       for i in 1 .. p_fan_out loop
@@ -433,87 +506,134 @@ begin
 end
 $$;
 
--- (Re)creates the pg_cron entries: one per UTC time the local time falls on. Called by this
--- migration and whenever the settings' time or zone change. Returns the schedules made.
-create or replace function private.schedule_daily_refresh() returns setof text
-language plpgsql volatile security definer set search_path = ''
-as $$
-declare
-  t time;
-  job text;
-begin
-  if to_regnamespace('cron') is null then
-    raise notice 'pg_cron is not installed; the local runner schedules the daily refresh';
-    return;
-  end if;
-  for job in select jobname from cron.job where jobname like 'daily-refresh-%-utc' loop
-    perform cron.unschedule(job);
-  end loop;
-  for t in select * from private.daily_refresh_utc_times() loop
-    job := 'daily-refresh-' || to_char(t, 'HH24MI') || '-utc';
-    perform cron.schedule(job, extract(minute from t)::int || ' ' || extract(hour from t)::int
-                               || ' * * *', 'select public.fire_daily_refresh()');
-    return next job;
-  end loop;
-end
-$$;
-
-create or replace function private.reschedule_daily_refresh() returns trigger
-language plpgsql volatile security definer set search_path = ''
-as $$
-begin
-  perform private.schedule_daily_refresh();
-  return null;
-end
-$$;
-
-create trigger settings_reschedule_daily_refresh
-  after update of daily_refresh_local_time, daily_refresh_time_zone on public.settings
-  for each row execute function private.reschedule_daily_refresh();
-
 revoke execute on function public.daily_refresh_due(timestamptz),
   public.next_daily_refresh_at(timestamptz),
   private.daily_refresh_utc_times(),
   public.start_daily_refresh(timestamptz, boolean, text),
-  public.claim_refresh_items(bigint, text, integer, interval, integer),
+  public.claim_refresh_items(bigint, text, integer),
+  public.defer_refresh_item(bigint, bigint, text, timestamptz, jsonb, text),
   public.finish_refresh_item(bigint, bigint, text, text, text[], timestamptz, timestamptz,
                              timestamptz, jsonb, text),
+  public.refresh_waits(bigint),
   public.continue_daily_refresh(bigint),
   public.settle_daily_refresh(bigint),
   public.fire_daily_refresh(timestamptz, integer),
-  private.resend_stalled_refreshes(interval, integer),
-  private.schedule_daily_refresh(),
-  private.reschedule_daily_refresh()
+  private.resend_stalled_refreshes(interval, integer)
   from public, anon, authenticated;
 grant execute on function public.daily_refresh_due(timestamptz),
   public.next_daily_refresh_at(timestamptz),
   private.daily_refresh_utc_times(),
   public.start_daily_refresh(timestamptz, boolean, text),
-  public.claim_refresh_items(bigint, text, integer, interval, integer),
+  public.claim_refresh_items(bigint, text, integer),
+  public.defer_refresh_item(bigint, bigint, text, timestamptz, jsonb, text),
   public.finish_refresh_item(bigint, bigint, text, text, text[], timestamptz, timestamptz,
                              timestamptz, jsonb, text),
+  public.refresh_waits(bigint),
   public.continue_daily_refresh(bigint),
   public.settle_daily_refresh(bigint),
   public.fire_daily_refresh(timestamptz, integer),
-  private.resend_stalled_refreshes(interval, integer),
-  private.schedule_daily_refresh()
+  private.resend_stalled_refreshes(interval, integer)
   to service_role;
 
-do $$
+-- ---- the expired-postings check --------------------------------------------------------------
+-- Postings a provider reports expired, asked for once per daily run: Active Jobs DB's GET
+-- /active-ats-expired, "IDs of jobs that were flagged as expired yesterday. Updates once per day
+-- at 01:30 UTC. Requires Ultra or Mega subscription."
+-- (https://rapidapi.com/fantastic-jobs-fantastic-jobs-default/api/active-jobs-db); one request
+-- credit, no job credits. Asked only when settings.active_jobs_db_expired_enabled is true.
+--   claim_expired_check   one statement takes the check for one invocation: parallel
+--                         invocations and retries never call twice
+--   finish_expired_check  marks the reported ids (private.mark_jobs_expired) and records the
+--                         counts on the run (runs.expired_*), in one statement
+--   fail_expired_check    records why the call failed, and whether one more attempt may come
+--                         later in the run (at most settings.expired_check_max_attempts calls)
+
+-- Takes the run's expired-postings check for one invocation, in one statement: returns the
+-- attempt number, or NULL when it is not this caller's to make — the setting is off, the run is
+-- not running, another invocation took it (a crash after the claim leaves it 'claimed': never
+-- asked again), it is done, or it failed and may not (yet, or any more) be asked again. With
+-- p_blocked_by (the provider is paused: asking would be refused), nothing is taken and the
+-- reason is written for the SQL editor; a later invocation of the run takes it once the pause
+-- is over.
+create or replace function public.claim_expired_check(
+  p_run_id bigint,
+  p_blocked_by text default null
+) returns integer
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  attempt integer;
 begin
-  if not exists (select 1 from pg_available_extensions where name = 'pg_cron') then
-    raise notice 'pg_cron is not available; the local runner schedules the daily refresh';
-    return;
+  if p_blocked_by is not null then
+    update public.runs r
+    set expired_error = p_blocked_by
+    from public.settings s
+    where r.id = p_run_id and r.kind = 'daily_refresh' and r.status = 'running'
+      and s.active_jobs_db_expired_enabled and r.expired_state is null;
+    return null;
   end if;
-  begin
-    create extension if not exists pg_cron with schema pg_catalog;
-    perform private.schedule_daily_refresh();
-    perform cron.schedule('daily-refresh-sweep', '* * * * *',
-                          'select private.resend_stalled_refreshes()');
-  exception when others then
-    raise warning 'pg_cron could not schedule the daily refresh (%: %); schedule '
-      'select public.fire_daily_refresh() at the UTC times of select '
-      'private.daily_refresh_utc_times() by hand', sqlstate, sqlerrm;
-  end;
+  update public.runs r
+  set expired_state = 'claimed', expired_attempts = r.expired_attempts + 1,
+      expired_claimed_at = now(), expired_retry_at = null
+  from public.settings s
+  where r.id = p_run_id and r.kind = 'daily_refresh' and r.status = 'running'
+    and s.active_jobs_db_expired_enabled
+    and (r.expired_state is null
+         or (r.expired_state = 'failed' and r.expired_retry_at <= now()
+             and r.expired_attempts < s.expired_check_max_attempts))
+  returning r.expired_attempts into attempt;
+  return attempt;
 end
 $$;
+
+-- Marks the reported ids expired and records the outcome on the run in one statement (one call).
+-- Returns the distinct ids reported and the postings and jobs marked.
+create or replace function public.finish_expired_check(
+  p_run_id bigint,
+  p_provider text,
+  p_ids text[]
+) returns table (reported integer, postings integer, jobs integer)
+language sql volatile security invoker set search_path = ''
+as $$
+  with marked as (
+    select m.postings, m.jobs from private.mark_jobs_expired(p_provider, p_ids) m
+  ),
+  reported as (
+    select count(distinct u.id)::integer as ids from unnest(p_ids) as u(id)
+  ),
+  recorded as (
+    update public.runs r
+    set expired_state = 'done', expired_checked_at = now(), expired_retry_at = null,
+        expired_reported = reported.ids, expired_marked_postings = marked.postings,
+        expired_marked_jobs = marked.jobs, expired_failure = null, expired_error = null
+    from marked, reported
+    where r.id = p_run_id
+    returning 1
+  )
+  select reported.ids, marked.postings, marked.jobs from marked, reported
+$$;
+
+-- Records a failed check: its code, the reason in words, and from when one more attempt may
+-- come in this run (NULL: not again).
+create or replace function public.fail_expired_check(
+  p_run_id bigint,
+  p_failure text,
+  p_error text,
+  p_retry_at timestamptz default null
+) returns void
+language sql volatile security invoker set search_path = ''
+as $$
+  update public.runs
+  set expired_state = 'failed', expired_checked_at = now(), expired_failure = p_failure,
+      expired_error = p_error, expired_retry_at = p_retry_at
+  where id = p_run_id and expired_state = 'claimed'
+$$;
+
+revoke execute on function public.claim_expired_check(bigint, text),
+  public.finish_expired_check(bigint, text, text[]),
+  public.fail_expired_check(bigint, text, text, timestamptz)
+  from public, anon, authenticated;
+grant execute on function public.claim_expired_check(bigint, text),
+  public.finish_expired_check(bigint, text, text[]),
+  public.fail_expired_check(bigint, text, text, timestamptz)
+  to service_role;

@@ -1,7 +1,8 @@
 -- ---------------------------------------------------------------------------
--- Analytics for the SQL editor (and `deno task jobs stats`): the seed's "backfill analytics" and
--- quota tracking as views. security_invoker: they read with the caller's rights, so RLS of the
--- tables beneath applies; only the service role (and the dashboard's postgres) may read them.
+-- Analytics for the SQL editor (and `deno task jobs stats`): backfill overlap and savings, quota
+-- tracking, run history and fair use as views. security_invoker: they read with the caller's
+-- rights, so RLS of the tables beneath applies; only the service role (and the dashboard's
+-- postgres) may read them.
 -- ---------------------------------------------------------------------------
 
 -- Combinations by the number of active users whose queries use them.
@@ -22,7 +23,6 @@ from public.user_search_queries q
 left join public.backfill_tracking bt on bt.combination_key = q.combination_key
 where q.is_active
 group by q.combination_key;
-
 comment on view public.combination_popularity is
   'Active combinations by how many users share them, with their backfill state.';
 
@@ -36,11 +36,10 @@ select bt.id as combination_id, bt.title_keyword, bt.location, bt.state, bt.back
        bt.jobs_found
 from public.backfill_tracking bt
 left join public.combination_popularity p on p.combination_key = bt.combination_key;
-
 comment on view public.backfill_overlap is
   'Per combination: users sharing it, credits its backfill cost, credits the sharing saved.';
 
--- The seed's summary: combinations asked for by users vs fetched, credits spent vs a naive
+-- The summary: combinations asked for by users vs fetched, credits spent vs a naive
 -- per-user backfill.
 create or replace view public.backfill_savings with (security_invoker = true) as
 select count(*)::integer as combinations,
@@ -52,16 +51,18 @@ select count(*)::integer as combinations,
        round(100.0 * coalesce(sum(credits_saved), 0)
              / nullif(sum(credits_used * greatest(users, 1)), 0), 1) as savings_percent
 from public.backfill_overlap;
-
 comment on view public.backfill_savings is
   'Overall: combinations, user combinations, credits spent vs a naive per-user backfill.';
 
--- Quota used per provider and calendar month (UTC), against the budget in settings.
+-- Quota used per provider and calendar month (UTC), against the budget in settings: 'credits'
+-- counts every call at what it costs if billed, pending and unknown ones included, so it never
+-- undercounts; those are also shown apart, as possibly billed.
 create or replace view public.quota_by_month with (security_invoker = true) as
 select u.provider,
        date_trunc('month', u.called_at at time zone 'UTC')::date as month,
        count(*)::integer as calls,
-       count(*) filter (where u.outcome <> 'ok')::integer as failed_calls,
+       count(*) filter (where u.outcome not in ('ok', 'pending', 'unknown'))::integer
+         as failed_calls,
        sum(u.credits)::integer as credits,
        sum(u.jobs_returned)::integer as jobs_returned,
        case u.provider when 'jsearch' then s.jsearch_monthly_credits
@@ -71,14 +72,18 @@ select u.provider,
        (array_agg(u.quota_requests_remaining order by u.called_at desc)
           filter (where u.quota_requests_remaining is not null))[1] as plan_requests_left,
        (array_agg(u.quota_jobs_remaining order by u.called_at desc)
-          filter (where u.quota_jobs_remaining is not null))[1] as plan_jobs_left
+          filter (where u.quota_jobs_remaining is not null))[1] as plan_jobs_left,
+       count(*) filter (where u.outcome = 'pending')::integer as pending_calls,
+       count(*) filter (where u.outcome = 'unknown')::integer as unknown_calls,
+       coalesce(sum(u.credits) filter (where u.outcome in ('pending', 'unknown')), 0)::integer
+         as credits_possibly_billed
 from public.api_usage u
 left join public.settings s on true
 group by u.provider, date_trunc('month', u.called_at at time zone 'UTC'), s.jsearch_monthly_credits,
          s.active_jobs_db_monthly_credits, s.active_jobs_db_monthly_jobs;
-
 comment on view public.quota_by_month is
-  'Calls, credits and jobs per provider and month, the budget, and what the plan said was left.';
+  'Calls, credits and jobs per provider and month, the budget, what the plan said was left, and '
+  'calls whose answer is not recorded (pending, unknown: possibly billed).';
 
 -- Run history: every backfill, daily refresh and sweep with its outcome and headline numbers.
 create or replace view public.run_history with (security_invoker = true) as
@@ -89,10 +94,31 @@ select r.id, r.kind, r.status, r.triggered_by, r.run_date, r.user_id, r.started_
        coalesce((r.stats ->> 'credits_saved')::integer, 0) as credits_saved,
        r.error
 from public.runs r;
-
 comment on view public.run_history is 'Runs, newest first when ordered by id, with headline numbers.';
 
+-- Each user's paid combinations and the credits their first fetches cost, today and this month
+-- (local days of the settings' time zone).
+create or replace view public.user_credit_usage with (security_invoker = true) as
+select t.first_requested_by as user_id,
+       count(*) filter (where t.first_claimed_at >= b.day_start)::integer as combinations_today,
+       coalesce(sum(t.credits_used) filter (where t.first_claimed_at >= b.day_start), 0)::integer
+         as credits_today,
+       count(*)::integer as combinations_month,
+       coalesce(sum(t.credits_used), 0)::integer as credits_month
+from public.backfill_tracking t
+cross join lateral (
+  select date_trunc('day', now() at time zone s.daily_refresh_time_zone)
+           at time zone s.daily_refresh_time_zone as day_start,
+         date_trunc('month', now() at time zone s.daily_refresh_time_zone)
+           at time zone s.daily_refresh_time_zone as month_start
+  from public.settings s
+) b
+where t.first_requested_by is not null and t.first_claimed_at >= b.month_start
+group by t.first_requested_by;
+comment on view public.user_credit_usage is
+  'Per user: new paid combinations caused and their credits, today and this month.';
+
 revoke all on public.combination_popularity, public.backfill_overlap, public.backfill_savings,
-  public.quota_by_month, public.run_history from anon, authenticated;
+  public.quota_by_month, public.run_history, public.user_credit_usage from anon, authenticated;
 grant select on public.combination_popularity, public.backfill_overlap, public.backfill_savings,
-  public.quota_by_month, public.run_history to service_role;
+  public.quota_by_month, public.run_history, public.user_credit_usage to service_role;

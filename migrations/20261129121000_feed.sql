@@ -1,20 +1,91 @@
 -- ---------------------------------------------------------------------------
--- The feed, kept as rows: public.feed_items holds, per user and job their active searches
--- found, the job's score against the user's CV (all of it but recency, which moves with the
--- clock) and whether the job is current. Triggers on every table the feed depends on keep it
--- right within the writing transaction, whoever writes (the backfill, the refresh, a user's
--- edit, a bulk insert in the SQL editor):
+-- The user's feed: the jobs their active searches found, one row per job, ranked against their
+-- CV profile and explained, without expired jobs and without what they hid, with "new since my
+-- last visit".
+--
+-- public.feed_items holds, per user and job their active searches found, the job's score
+-- against the user's CV (all of it but recency, which moves with the clock) and whether the job
+-- is current. Triggers on every table the feed depends on keep it right within the writing
+-- transaction, whoever writes (the backfill, the refresh, a user's edit, a bulk insert in the
+-- SQL editor):
 --   combination_jobs      a combination found a job (or lost it): its users' items
 --   user_search_queries   a search added, edited, switched off or removed: its jobs' items
 --   cv_documents          a newer parsed CV: the user's items are scored again
 --   jobs                  a changed title, place, level, ... : the job's items are scored again;
 --                         a changed validity or expiry, a sighting after a gap: only currency
 --   settings              feed_stale_after_days changed: when every item stops being current
+-- A job stops being current when its validity ends (jobs.valid_through), a provider reports it
+-- expired (jobs.expired_at), or no provider has listed it for settings.feed_stale_after_days
+-- (jobs.last_seen_at); it leaves every feed and stays in the store for the analytics.
 -- public.job_feed reads the first page as an index scan of the user's best items: its cost
--- follows the page, not the history (measured in docs/ARCHITECTURE.md, "The feed after a year").
--- A sweep (every 10 minutes) moves items past their recency step or out of currency; job_feed
--- reads both from the clock and the job, so the sweep only keeps the scan short.
+-- follows the page, not the history (measured in docs/PERFORMANCE.md, "Feed latency").
+-- A sweep (private.schedules: every 10 minutes) moves items past their recency step or out of
+-- currency; job_feed reads both from the clock and the job, so the sweep only keeps the scan
+-- short. public.job_feed is SECURITY INVOKER: it reads the caller's own items, CV and hidden
+-- rows.
 -- ---------------------------------------------------------------------------
+
+create table public.hidden_jobs (
+  user_id uuid not null default auth.uid() references auth.users (id) on delete cascade,
+  job_id bigint not null references public.jobs (id) on delete cascade,
+  hidden_at timestamptz not null default now(),
+  primary key (user_id, job_id)
+);
+
+create table public.hidden_companies (
+  user_id uuid not null default auth.uid() references auth.users (id) on delete cascade,
+  company text not null check (btrim(company) <> ''),
+  company_key text not null generated always as (lower(btrim(company))) stored,
+  hidden_at timestamptz not null default now(),
+  primary key (user_id, company_key)
+);
+
+create table public.feed_visits (
+  user_id uuid primary key default auth.uid() references auth.users (id) on delete cascade,
+  last_visit_at timestamptz not null default now(),
+  -- the visit before the last one: jobs first seen after it are "new" during this visit
+  previous_visit_at timestamptz
+);
+
+comment on table public.hidden_jobs is 'Jobs a user hid from their feed; they do not come back.';
+comment on table public.hidden_companies is 'Companies a user hid from their feed.';
+comment on table public.feed_visits is 'When each user last opened their feed ("new since").';
+
+alter table public.hidden_jobs enable row level security;
+alter table public.hidden_companies enable row level security;
+alter table public.feed_visits enable row level security;
+revoke all on public.hidden_jobs, public.hidden_companies, public.feed_visits
+  from anon, authenticated;
+grant select, delete on public.hidden_jobs, public.hidden_companies to authenticated;
+
+-- user_id may be sent (supabase-js clients often do); the policies hold it to auth.uid()
+grant insert (user_id, job_id) on public.hidden_jobs to authenticated;
+grant insert (user_id, company) on public.hidden_companies to authenticated;
+grant select on public.feed_visits to authenticated;
+grant all on public.hidden_jobs, public.hidden_companies, public.feed_visits to service_role;
+
+create policy "Users see their hidden jobs" on public.hidden_jobs
+  for select to authenticated using (user_id = (select auth.uid()));
+
+create policy "Users hide jobs for themselves" on public.hidden_jobs
+  for insert to authenticated with check (user_id = (select auth.uid()));
+
+create policy "Users unhide their jobs" on public.hidden_jobs
+  for delete to authenticated using (user_id = (select auth.uid()));
+
+create policy "Users see their hidden companies" on public.hidden_companies
+  for select to authenticated using (user_id = (select auth.uid()));
+
+create policy "Users hide companies for themselves" on public.hidden_companies
+  for insert to authenticated with check (user_id = (select auth.uid()));
+
+create policy "Users unhide their companies" on public.hidden_companies
+  for delete to authenticated using (user_id = (select auth.uid()));
+
+create policy "Users see their visits" on public.feed_visits
+  for select to authenticated using (user_id = (select auth.uid()));
+
+-- ---- the items -------------------------------------------------------------------------------
 
 create table public.feed_items (
   user_id uuid not null references auth.users (id) on delete cascade,
@@ -64,8 +135,14 @@ comment on column public.feed_items.listed_at is
 create index feed_items_rank_idx on public.feed_items
   (user_id, rank desc, posted_at desc nulls last, job_id) where live;
 create index feed_items_job_idx on public.feed_items (job_id);
+
 -- what the sweep moves: items past a recency step or past their currency
 create index feed_items_sweep_idx on public.feed_items (least(recency_until, live_until))
+  where live;
+
+-- Items whose recency step passed since the sweep: job_feed reads that many more rows, then
+-- orders by the exact score (a stored rank is never below the exact one).
+create index feed_items_user_recency_due_idx on public.feed_items (user_id, recency_until)
   where live;
 
 alter table public.feed_items enable row level security;
@@ -77,20 +154,29 @@ create policy "Users read their feed items" on public.feed_items
   for select to authenticated using (user_id = (select auth.uid()));
 
 -- A job is readable by the users whose active searches found it.
-drop policy "Users read the jobs in their feed" on public.jobs;
-drop function private.feed_job_ids();
-drop function private.feed_matches();
-
 create policy "Users read the jobs in their feed" on public.jobs
   for select to authenticated
   using (exists (select 1 from public.feed_items e
                  where e.user_id = (select auth.uid()) and e.job_id = jobs.id and e.covered));
 
--- ---------------------------------------------------------------------------
--- The rules, one home each. SQL-standard bodies (RETURN) are bound when created and need no
--- search_path; without a SET clause and without subqueries the planner inlines them into the
--- statements that score thousands of items at once (feed_recency: 2 us a row inlined).
--- ---------------------------------------------------------------------------
+-- "posted today", "posted yesterday", "posted 3 days ago", ...
+create or replace function private.age_phrase(p_at timestamptz) returns text
+language sql stable set search_path = ''
+as $$
+  select case
+    when p_at is null then null
+    when p_at > now() - interval '1 day' then 'posted today'
+    when p_at > now() - interval '2 days' then 'posted yesterday'
+    else 'posted ' || extract(day from now() - p_at)::int || ' days ago'
+  end
+$$;
+
+grant execute on function private.age_phrase(timestamptz) to authenticated;
+
+-- ---- the rules, one home each --------------------------------------------------------------
+-- SQL-standard bodies (RETURN) are bound when created and need no search_path; without a SET
+-- clause and without subqueries the planner inlines them into the statements that score
+-- thousands of items at once (feed_recency: 2 us a row inlined).
 
 create type private.feed_score_parts as (
   s_title smallint,
@@ -102,6 +188,12 @@ create type private.feed_score_parts as (
 );
 
 create type private.feed_recency_step as (points smallint, until timestamptz);
+
+create type private.feed_job_currency as (
+  live_until timestamptz,
+  recency smallint,
+  recency_until timestamptz
+);
 
 -- 30 x the share of a search title's words found in a job title ("data platform engineer" in
 -- "Senior Data Engineer": 2 of 3, 20); asked only when the whole search title is not in the job
@@ -204,6 +296,18 @@ create function private.feed_live_until(
 language sql immutable
 return least(p_valid_through, p_expired_at, p_last_seen_at + make_interval(days => p_stale_days));
 
+-- A job's currency for its feed items now: when it stops being current (private.feed_live_until
+-- with settings.feed_stale_after_days) and its recency points and until when they hold
+-- (private.feed_recency). The one home of what relisting, restating and the sweep write.
+create function private.feed_currency(p_job public.jobs, p_stale_days integer)
+returns private.feed_job_currency
+language sql stable
+return row(
+  private.feed_live_until(p_job.valid_through, p_job.expired_at, p_job.last_seen_at, p_stale_days),
+  (private.feed_recency(p_job.posted_at, now())).points,
+  (private.feed_recency(p_job.posted_at, now())).until
+)::private.feed_job_currency;
+
 -- "matches Data Engineer · Berlin · your level · Hybrid · posted today · salary listed"
 create function private.feed_reason(
   p_matched_title text,
@@ -251,20 +355,22 @@ revoke execute on function
                      public.seniority_level, numeric, numeric, text, text, text[], text[], text[]),
   private.feed_recency(timestamptz, timestamptz),
   private.feed_live_until(timestamptz, timestamptz, timestamptz, integer),
+  private.feed_currency(public.jobs, integer),
   private.feed_reason(text, text, integer, integer, integer, integer, integer, text, timestamptz),
   private.feed_wants(uuid)
   from public;
 -- job_feed runs as its caller
 grant execute on function private.feed_recency(timestamptz, timestamptz),
+  private.feed_live_until(timestamptz, timestamptz, timestamptz, integer),
   private.feed_reason(text, text, integer, integer, integer, integer, integer, text, timestamptz)
   to authenticated;
 
--- ---------------------------------------------------------------------------
--- Writing items. One statement decides each given (user, job): the best of the user's active
--- searches that found the job, scored, is upserted (listed_at kept); a pair no active search
--- covers any more is marked so (kept, for listed_at). Rows are taken in (user, job) order, so
--- two writers wait for each other rather than deadlock.
--- ---------------------------------------------------------------------------
+-- ---- writing items -------------------------------------------------------------------------
+-- One statement decides each given (user, job): the best of the user's active searches that
+-- found the job, scored, is upserted (listed_at kept); a pair no active search covers any more
+-- is marked so (kept, for listed_at). Rows are taken in (user, job) order, so two writers wait
+-- for each other rather than deadlock.
+
 -- PL/pgSQL for its plan cache: as a SQL function the statement was planned on every call, about
 -- 200 us, which the per-job triggers paid for every changed job.
 create function private.relist_feed_items(p_user_ids uuid[], p_job_ids bigint[])
@@ -295,9 +401,7 @@ begin
   ),
   matched as (
     select distinct on (p.user_id, p.job_id)
-      p.user_id, p.job_id, q.title_keyword, q.location, j.posted_at, sc.*,
-      private.feed_live_until(j.valid_through, j.expired_at, j.last_seen_at,
-                              st.feed_stale_after_days) as live_until
+      p.user_id, p.job_id, q.title_keyword, q.location, j.posted_at, sc.*, c.*
     from found p
     cross join public.settings st
     join public.user_search_queries q
@@ -308,6 +412,7 @@ begin
       j.title, j.location_city, j.location_raw, j.work_arrangement, j.employment_type,
       j.seniority, j.salary_min, j.salary_max, q.title_keyword, q.location,
       w.levels, w.arrangements, w.employment) sc
+    cross join lateral private.feed_currency(j, st.feed_stale_after_days) c
     order by p.user_id, p.job_id, sc.s_title + sc.s_location desc, q.id
   ),
   upserted as (
@@ -315,10 +420,9 @@ begin
       s_title, s_location, s_seniority, s_arrangement, s_employment, s_salary, posted_at,
       recency, recency_until, covered, live_until, live)
     select m.user_id, m.job_id, m.title_keyword, m.location, m.s_title, m.s_location,
-      m.s_seniority, m.s_arrangement, m.s_employment, m.s_salary, m.posted_at, r.points,
-      r.until, true, m.live_until, m.live_until > now()
+      m.s_seniority, m.s_arrangement, m.s_employment, m.s_salary, m.posted_at, m.recency,
+      m.recency_until, true, m.live_until, m.live_until > now()
     from matched m
-    cross join lateral private.feed_recency(m.posted_at, now()) r
     order by m.user_id, m.job_id
     on conflict (user_id, job_id) do update set
       matched_title = excluded.matched_title, matched_location = excluded.matched_location,
@@ -352,8 +456,8 @@ begin
 end
 $$;
 
--- The jobs' items when only when they stop being current moved (a provider listed them
--- again, their validity changed, a provider reported them expired): no scoring.
+-- The jobs' items when only their currency moved (a provider listed them again, their validity
+-- changed, a provider reported them expired): no scoring.
 create function private.restate_feed_items(p_job_ids bigint[]) returns integer
 language plpgsql volatile security definer set search_path = ''
 as $$
@@ -362,20 +466,17 @@ declare
 begin
   with restated as (
     update public.feed_items e set
-      live_until = l.live_until,
-      live = e.covered and l.live_until > now(),
-      recency = r.points,
-      recency_until = r.until,
+      live_until = c.live_until,
+      live = e.covered and c.live_until > now(),
+      recency = c.recency,
+      recency_until = c.recency_until,
       updated_at = now()
     from public.jobs j
     cross join public.settings st
-    cross join lateral (
-      select private.feed_live_until(j.valid_through, j.expired_at, j.last_seen_at,
-                                     st.feed_stale_after_days) as live_until) l
-    cross join lateral private.feed_recency(j.posted_at, now()) r
+    cross join lateral private.feed_currency(j, st.feed_stale_after_days) c
     where j.id = any(p_job_ids) and e.job_id = j.id
-      and (e.live_until is distinct from l.live_until
-           or e.live is distinct from (e.covered and l.live_until > now()))
+      and (e.live_until is distinct from c.live_until
+           or e.live is distinct from (e.covered and c.live_until > now()))
     returning 1
   )
   select count(*)::integer from restated into restated_count;
@@ -383,12 +484,10 @@ begin
 end
 $$;
 
-revoke execute on function private.relist_feed_items(uuid[], bigint[]),
-  private.restate_feed_items(bigint[]) from public, anon, authenticated;
-
--- ---------------------------------------------------------------------------
--- The triggers: statement-level, so a bulk write costs one set-based statement.
--- ---------------------------------------------------------------------------
+-- ---- the triggers -----------------------------------------------------------------------------
+-- Statement-level on combination_jobs, user_search_queries and cv_documents, so a bulk write
+-- costs one set-based statement; one function per table, for its inserts, updates and deletes.
+-- Row-level with WHEN clauses on jobs (see feed_after_job_change).
 
 -- A combination's lock between the two sides that meet in a feed: a page store linking jobs to
 -- it (exclusive) and users adding, editing or switching searches of it (shared). Each side reads
@@ -399,86 +498,80 @@ create function private.feed_combination_lock(p_combination_key text) returns bi
 language sql immutable
 return hashtextextended('feed-combination:' || p_combination_key, 0);
 
--- A combination found jobs: the items of its users' active searches.
-create function private.feed_after_links_insert() returns trigger
+-- combination_jobs changed (a statement's rows at once):
+--   inserted   a combination found jobs: the items of its users' active searches, under the
+--              combination's lock;
+--   updated    only a link re-pointed to another combination or job changes a feed (the store's
+--              updates move last_found_at only);
+--   deleted    the items of those jobs are decided again.
+create function private.feed_after_links_change() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 declare
   key text;
 begin
-  for key in
-    select distinct bt.combination_key
-    from new_links n join public.backfill_tracking bt on bt.id = n.combination_id
-    order by 1
-  loop
-    perform pg_advisory_xact_lock(private.feed_combination_lock(key));
-  end loop;
-  perform private.relist_feed_items(array_agg(q.user_id), array_agg(n.job_id))
-  from new_links n
-  join public.backfill_tracking bt on bt.id = n.combination_id
-  join public.user_search_queries q on q.combination_key = bt.combination_key and q.is_active;
-  return null;
-end
-$$;
-
--- Links removed: the items of those jobs are decided again.
-create function private.feed_after_links_delete() returns trigger
-language plpgsql security definer set search_path = ''
-as $$
-begin
-  perform private.relist_feed_items(array_agg(e.user_id), array_agg(e.job_id))
-  from public.feed_items e
-  where e.covered and e.job_id in (select o.job_id from old_links o);
-  return null;
-end
-$$;
-
--- Links updated: only a link re-pointed to another combination or job changes a feed (the
--- store's updates move last_found_at only).
-create function private.feed_after_links_update() returns trigger
-language plpgsql security definer set search_path = ''
-as $$
-begin
-  perform private.relist_feed_items(array_agg(k.user_id), array_agg(k.job_id))
-  from (
-    select e.user_id, e.job_id
+  if tg_op = 'INSERT' then
+    for key in
+      select distinct bt.combination_key
+      from new_links n join public.backfill_tracking bt on bt.id = n.combination_id
+      order by 1
+    loop
+      perform pg_advisory_xact_lock(private.feed_combination_lock(key));
+    end loop;
+    perform private.relist_feed_items(array_agg(q.user_id), array_agg(n.job_id))
+    from new_links n
+    join public.backfill_tracking bt on bt.id = n.combination_id
+    join public.user_search_queries q on q.combination_key = bt.combination_key and q.is_active;
+  elsif tg_op = 'UPDATE' then
+    perform private.relist_feed_items(array_agg(k.user_id), array_agg(k.job_id))
+    from (
+      select e.user_id, e.job_id
+      from public.feed_items e
+      where e.covered
+        and e.job_id in (select r.job_id
+                         from (select o.combination_id, o.job_id from old_links o
+                               except
+                               select n.combination_id, n.job_id from new_links n) r)
+      union
+      select q.user_id, a.job_id
+      from (select n.combination_id, n.job_id from new_links n
+            except
+            select o.combination_id, o.job_id from old_links o) a
+      join public.backfill_tracking bt on bt.id = a.combination_id
+      join public.user_search_queries q on q.combination_key = bt.combination_key and q.is_active
+    ) k;
+  else
+    perform private.relist_feed_items(array_agg(e.user_id), array_agg(e.job_id))
     from public.feed_items e
-    where e.covered
-      and e.job_id in (select r.job_id from (select o.combination_id, o.job_id from old_links o
-                                             except
-                                             select n.combination_id, n.job_id from new_links n) r)
-    union
-    select q.user_id, a.job_id
-    from (select n.combination_id, n.job_id from new_links n
-          except
-          select o.combination_id, o.job_id from old_links o) a
-    join public.backfill_tracking bt on bt.id = a.combination_id
-    join public.user_search_queries q on q.combination_key = bt.combination_key and q.is_active
-  ) k;
+    where e.covered and e.job_id in (select o.job_id from old_links o);
+  end if;
   return null;
 end
 $$;
 
 create trigger combination_jobs_feed_insert after insert on public.combination_jobs
   referencing new table as new_links
-  for each statement execute function private.feed_after_links_insert();
+  for each statement execute function private.feed_after_links_change();
+
 create trigger combination_jobs_feed_update after update on public.combination_jobs
   referencing old table as old_links new table as new_links
-  for each statement execute function private.feed_after_links_update();
+  for each statement execute function private.feed_after_links_change();
+
 create trigger combination_jobs_feed_delete after delete on public.combination_jobs
   referencing old table as old_links
-  for each statement execute function private.feed_after_links_delete();
+  for each statement execute function private.feed_after_links_change();
 
 -- Jobs changed. Row triggers whose WHEN clause the server checks without a call, because the
 -- store updates thousands of jobs a page: a statement trigger with transition tables made every
 -- page store 3x slower (5,500 instead of 17,000 jobs a second) though it found nothing to do.
---   a changed title, place, level, arrangement, employment type, salary or posting date: the
---     job's items are scored again;
---   a changed validity or provider expiry, or a sighting after 20 hours or more: when the items
---     stop being current is written again. A job that went stale was last seen a day ago at
---     least (feed_stale_after_days >= 1), so its next sighting always counts; sightings closer
---     together only move last_seen_at, which job_feed and the sweep read from the job itself.
-create function private.feed_after_job_rescored() returns trigger
+--   'rescore' (jobs_feed_rescored): a changed title, place, level, arrangement, employment type,
+--     salary or posting date: the job's items are scored again;
+--   'restate' (jobs_feed_restated): a changed validity or provider expiry, or a sighting after
+--     20 hours or more: when the items stop being current is written again. A job that went
+--     stale was last seen a day ago at least (feed_stale_after_days >= 1), so its next sighting
+--     always counts; sightings closer together only move last_seen_at, which job_feed and the
+--     sweep read from the job itself.
+create function private.feed_after_job_change() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 begin
@@ -486,21 +579,13 @@ begin
   if not exists (select 1 from public.feed_items e where e.job_id = new.id) then
     return null;
   end if;
-  perform private.relist_feed_items(array_agg(e.user_id), array_agg(e.job_id))
-  from public.feed_items e
-  where e.job_id = new.id and e.covered;
-  return null;
-end
-$$;
-
-create function private.feed_after_job_restated() returns trigger
-language plpgsql security definer set search_path = ''
-as $$
-begin
-  if not exists (select 1 from public.feed_items e where e.job_id = new.id) then
-    return null;
+  if tg_argv[0] = 'rescore' then
+    perform private.relist_feed_items(array_agg(e.user_id), array_agg(e.job_id))
+    from public.feed_items e
+    where e.job_id = new.id and e.covered;
+  else
+    perform private.restate_feed_items(array[new.id]);
   end if;
-  perform private.restate_feed_items(array[new.id]);
   return null;
 end
 $$;
@@ -514,7 +599,7 @@ create trigger jobs_feed_rescored
         is distinct from
         (new.title, new.location_city, new.location_raw, new.work_arrangement,
          new.employment_type, new.seniority, new.salary_min, new.salary_max, new.posted_at))
-  execute function private.feed_after_job_rescored();
+  execute function private.feed_after_job_change('rescore');
 
 create trigger jobs_feed_restated
   after update of last_seen_at, valid_through, expired_at on public.jobs
@@ -522,7 +607,7 @@ create trigger jobs_feed_restated
   when (old.valid_through is distinct from new.valid_through
         or old.expired_at is distinct from new.expired_at
         or new.last_seen_at >= old.last_seen_at + interval '20 hours')
-  execute function private.feed_after_job_restated();
+  execute function private.feed_after_job_change('restate');
 
 -- Searches added, changed or removed: the items of every job their combinations found.
 create function private.relist_feed_for_searches(p_user_ids uuid[], p_keys text[])
@@ -545,52 +630,44 @@ begin
 end
 $$;
 
-create function private.feed_after_searches_insert() returns trigger
+-- user_search_queries changed: the items of every job the combinations of the searches added,
+-- switched on or off, re-pointed or removed found (for both sides of an edit).
+create function private.feed_after_searches_change() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 begin
-  perform private.relist_feed_for_searches(array_agg(n.user_id), array_agg(n.combination_key))
-  from new_searches n
-  where n.is_active;
-  return null;
-end
-$$;
-
-create function private.feed_after_searches_update() returns trigger
-language plpgsql security definer set search_path = ''
-as $$
-begin
-  perform private.relist_feed_for_searches(array_agg(k.user_id), array_agg(k.combination_key))
-  from new_searches n
-  join old_searches o on o.id = n.id
-  cross join lateral (values (n.user_id, n.combination_key), (o.user_id, o.combination_key))
-    as k(user_id, combination_key)
-  where (n.user_id, n.combination_key, n.is_active)
-        is distinct from (o.user_id, o.combination_key, o.is_active);
-  return null;
-end
-$$;
-
-create function private.feed_after_searches_delete() returns trigger
-language plpgsql security definer set search_path = ''
-as $$
-begin
-  perform private.relist_feed_for_searches(array_agg(o.user_id), array_agg(o.combination_key))
-  from old_searches o
-  where o.is_active;
+  if tg_op = 'INSERT' then
+    perform private.relist_feed_for_searches(array_agg(n.user_id), array_agg(n.combination_key))
+    from new_searches n
+    where n.is_active;
+  elsif tg_op = 'UPDATE' then
+    perform private.relist_feed_for_searches(array_agg(k.user_id), array_agg(k.combination_key))
+    from new_searches n
+    join old_searches o on o.id = n.id
+    cross join lateral (values (n.user_id, n.combination_key), (o.user_id, o.combination_key))
+      as k(user_id, combination_key)
+    where (n.user_id, n.combination_key, n.is_active)
+          is distinct from (o.user_id, o.combination_key, o.is_active);
+  else
+    perform private.relist_feed_for_searches(array_agg(o.user_id), array_agg(o.combination_key))
+    from old_searches o
+    where o.is_active;
+  end if;
   return null;
 end
 $$;
 
 create trigger user_search_queries_feed_insert after insert on public.user_search_queries
   referencing new table as new_searches
-  for each statement execute function private.feed_after_searches_insert();
+  for each statement execute function private.feed_after_searches_change();
+
 create trigger user_search_queries_feed_update after update on public.user_search_queries
   referencing old table as old_searches new table as new_searches
-  for each statement execute function private.feed_after_searches_update();
+  for each statement execute function private.feed_after_searches_change();
+
 create trigger user_search_queries_feed_delete after delete on public.user_search_queries
   referencing old table as old_searches
-  for each statement execute function private.feed_after_searches_delete();
+  for each statement execute function private.feed_after_searches_change();
 
 -- A user's newest parsed CV may have changed: all their covered items are scored again.
 create function private.relist_feed_for_users(p_user_ids uuid[]) returns integer
@@ -601,53 +678,45 @@ as $$
   where e.covered and e.user_id = any(p_user_ids)
 $$;
 
-create function private.feed_after_cvs_insert() returns trigger
+-- cv_documents changed: a user's newest parsed CV may have changed (one parsed, re-read,
+-- re-dated or removed), so all their covered items are scored again.
+create function private.feed_after_cvs_change() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 begin
-  perform private.relist_feed_for_users(array_agg(distinct n.user_id))
-  from new_cvs n
-  where n.status = 'parsed'
-  having count(*) > 0;
-  return null;
-end
-$$;
-
-create function private.feed_after_cvs_update() returns trigger
-language plpgsql security definer set search_path = ''
-as $$
-begin
-  perform private.relist_feed_for_users(array_agg(distinct n.user_id))
-  from new_cvs n
-  join old_cvs o on o.id = n.id
-  where (n.status, n.profile, n.created_at) is distinct from (o.status, o.profile, o.created_at)
-    and 'parsed' in (n.status, o.status)
-  having count(*) > 0;
-  return null;
-end
-$$;
-
-create function private.feed_after_cvs_delete() returns trigger
-language plpgsql security definer set search_path = ''
-as $$
-begin
-  perform private.relist_feed_for_users(array_agg(distinct o.user_id))
-  from old_cvs o
-  where o.status = 'parsed'
-  having count(*) > 0;
+  if tg_op = 'INSERT' then
+    perform private.relist_feed_for_users(array_agg(distinct n.user_id))
+    from new_cvs n
+    where n.status = 'parsed'
+    having count(*) > 0;
+  elsif tg_op = 'UPDATE' then
+    perform private.relist_feed_for_users(array_agg(distinct n.user_id))
+    from new_cvs n
+    join old_cvs o on o.id = n.id
+    where (n.status, n.profile, n.created_at) is distinct from (o.status, o.profile, o.created_at)
+      and 'parsed' in (n.status, o.status)
+    having count(*) > 0;
+  else
+    perform private.relist_feed_for_users(array_agg(distinct o.user_id))
+    from old_cvs o
+    where o.status = 'parsed'
+    having count(*) > 0;
+  end if;
   return null;
 end
 $$;
 
 create trigger cv_documents_feed_insert after insert on public.cv_documents
   referencing new table as new_cvs
-  for each statement execute function private.feed_after_cvs_insert();
+  for each statement execute function private.feed_after_cvs_change();
+
 create trigger cv_documents_feed_update after update on public.cv_documents
   referencing old table as old_cvs new table as new_cvs
-  for each statement execute function private.feed_after_cvs_update();
+  for each statement execute function private.feed_after_cvs_change();
+
 create trigger cv_documents_feed_delete after delete on public.cv_documents
   referencing old table as old_cvs
-  for each statement execute function private.feed_after_cvs_delete();
+  for each statement execute function private.feed_after_cvs_change();
 
 -- feed_stale_after_days changed: when every item stops being current.
 create function private.feed_after_settings_update() returns trigger
@@ -663,34 +732,39 @@ create trigger settings_feed_update after update of feed_stale_after_days on pub
   for each row when (old.feed_stale_after_days is distinct from new.feed_stale_after_days)
   execute function private.feed_after_settings_update();
 
-revoke execute on function private.relist_feed_for_searches(uuid[], text[]),
-  private.relist_feed_for_users(uuid[]), private.feed_combination_lock(text)
+revoke execute on function private.relist_feed_items(uuid[], bigint[]),
+  private.restate_feed_items(bigint[]),
+  private.relist_feed_for_searches(uuid[], text[]),
+  private.relist_feed_for_users(uuid[]),
+  private.feed_combination_lock(text),
+  private.feed_after_links_change(),
+  private.feed_after_job_change(),
+  private.feed_after_searches_change(),
+  private.feed_after_cvs_change(),
+  private.feed_after_settings_update()
   from public, anon, authenticated;
 
--- ---------------------------------------------------------------------------
--- The sweep (pg_cron, every 10 minutes): items whose job stopped being current leave the
--- index job_feed scans; items past a recency step take the next. job_feed is exact without it.
--- ---------------------------------------------------------------------------
+-- ---- the sweep (private.schedules: every 10 minutes) -----------------------------------------
+-- Items whose job stopped being current leave the index job_feed scans; items past a recency
+-- step take the next. job_feed is exact without it.
+
 create function private.sweep_feed_items(out ended integer, out restepped integer)
 language sql volatile security definer set search_path = ''
 as $$
   with due as (
-    select e.user_id, e.job_id, e.updated_at,
-      private.feed_live_until(j.valid_through, j.expired_at, j.last_seen_at,
-                              st.feed_stale_after_days) as live_until,
-      r.points, r.until
+    select e.user_id, e.job_id, e.updated_at, c.live_until, c.recency, c.recency_until
     from public.feed_items e
     join public.jobs j on j.id = e.job_id
     cross join public.settings st
-    cross join lateral private.feed_recency(e.posted_at, now()) r
+    cross join lateral private.feed_currency(j, st.feed_stale_after_days) c
     where e.live and least(e.recency_until, e.live_until) <= now()
   ),
   swept as (
     update public.feed_items e set
       live_until = d.live_until,
       live = d.live_until > now(),
-      recency = d.points,
-      recency_until = d.until,
+      recency = d.recency,
+      recency_until = d.recency_until,
       updated_at = now()
     from due d
     -- an item written since (a sighting brought it back, a rescore moved it) is left as it is:
@@ -705,11 +779,11 @@ $$;
 revoke execute on function private.sweep_feed_items() from public, anon, authenticated;
 grant execute on function private.sweep_feed_items() to service_role;
 
--- ---------------------------------------------------------------------------
--- Reading. "New since my last visit": a visit is a stretch of feed reads less than 30 minutes
--- apart; what entered the feed after the previous visit ended is new. On the first visit the
--- user's first results are new; once that visit has ended, only what came after it.
--- ---------------------------------------------------------------------------
+-- ---- reading ---------------------------------------------------------------------------------
+
+-- Records a visit and returns the "new since" mark. A visit is a stretch of feed reads less than
+-- 30 minutes apart; what entered the feed after the previous visit ended is new. On the first
+-- visit the user's first results are new; once that visit has ended, only what came after it.
 create or replace function public.mark_feed_visited() returns timestamptz
 language sql volatile security definer set search_path = ''
 as $$
@@ -722,19 +796,16 @@ as $$
   returning previous_visit_at
 $$;
 
+revoke execute on function public.mark_feed_visited() from public, anon;
+grant execute on function public.mark_feed_visited() to authenticated;
+
 -- The setting, for job_feed, which runs as its caller (settings is the service's table).
 create function private.feed_stale_after_days() returns integer
 language sql stable security definer set search_path = ''
 as $$ select s.feed_stale_after_days from public.settings s $$;
 
 revoke execute on function private.feed_stale_after_days() from public, anon;
-grant execute on function private.feed_stale_after_days(),
-  private.feed_live_until(timestamptz, timestamptz, timestamptz, integer) to authenticated;
-
--- Items whose recency step passed since the sweep: job_feed reads that many more rows, then
--- orders by the exact score (a stored rank is never below the exact one).
-create index feed_items_user_recency_due_idx on public.feed_items (user_id, recency_until)
-  where live;
+grant execute on function private.feed_stale_after_days() to authenticated;
 
 -- The calling user's ranked feed: the first page is an index scan of their current items,
 -- best first (private.feed_score + private.feed_recency), explained (private.feed_reason).
@@ -837,39 +908,10 @@ begin
     $q$, me, filters, lim::bigint + skip + due, lim, skip, new_since, stale_days);
 end
 $fn$;
+comment on function public.job_feed(integer, integer, boolean, text, text) is
+  'The calling user''s feed: one row per job, ranked against their CV profile, explained.';
 
--- ---------------------------------------------------------------------------
--- Schedule and first fill.
--- ---------------------------------------------------------------------------
-do $$
-begin
-  if not exists (select 1 from pg_available_extensions where name = 'pg_cron') then
-    raise notice 'pg_cron is not available; the local runner schedules the feed sweep';
-    return;
-  end if;
-  begin
-    create extension if not exists pg_cron with schema pg_catalog;
-    perform cron.schedule('feed-sweep', '*/10 * * * *', 'select private.sweep_feed_items()');
-  exception when others then
-    raise warning 'pg_cron could not schedule the feed sweep (%: %); schedule '
-      'select private.sweep_feed_items() every 10 minutes by hand', sqlstate, sqlerrm;
-  end;
-end
-$$;
-
-select private.relist_feed_items(array_agg(q.user_id), array_agg(cj.job_id))
-from public.user_search_queries q
-join public.backfill_tracking bt on bt.combination_key = q.combination_key
-join public.combination_jobs cj on cj.combination_id = bt.id
-where q.is_active;
-
--- what is in the feeds already entered them when its search first found it, not now
-update public.feed_items e set listed_at = f.listed_at
-from (
-  select q.user_id, cj.job_id, min(greatest(cj.first_found_at, q.created_at)) as listed_at
-  from public.user_search_queries q
-  join public.backfill_tracking bt on bt.combination_key = q.combination_key
-  join public.combination_jobs cj on cj.combination_id = bt.id
-  group by q.user_id, cj.job_id
-) f
-where e.user_id = f.user_id and e.job_id = f.job_id and f.listed_at < e.listed_at;
+revoke execute on function public.job_feed(integer, integer, boolean, text, text)
+  from public, anon;
+grant execute on function public.job_feed(integer, integer, boolean, text, text)
+  to authenticated, service_role;
