@@ -28,11 +28,9 @@ export function storageDir(dataDir: string | undefined): string {
   return `${dataDir ?? ".data/pglite"}/../storage`;
 }
 
-/** Runs the command; returns the exit code. */
-export async function cvUploadCommand(context: CommandContext): Promise<number> {
-  const { config, database, json } = context;
-  const user = context.flags.user as string;
-  const path = context.positionals[0];
+/** The CV's bytes, once this database and the keys can take it; else a UsageError says why. */
+async function readyToUpload(context: CommandContext, path: string): Promise<Uint8Array> {
+  const { config, database } = context;
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);
@@ -45,7 +43,7 @@ export async function cvUploadCommand(context: CommandContext): Promise<number> 
         "supabase-js or the dashboard (the trigger and the functions do the rest).",
     );
   }
-  await requireUser(context, user);
+  await requireUser(context, context.flags.user as string);
   if (context.flags["no-wait"] !== true) {
     const missing = [
       config.ANTHROPIC_API_KEY ? null : "ANTHROPIC_API_KEY (Claude reads the CV)",
@@ -58,7 +56,49 @@ export async function cvUploadCommand(context: CommandContext): Promise<number> 
       );
     }
   }
-  const fileName = path.split("/").at(-1)!;
+  return bytes;
+}
+
+/** Prints where the uploaded CV (`name` in bucket cvs) stands; returns the exit code. */
+async function reportUpload(context: CommandContext, name: string): Promise<number> {
+  const { database, json } = context;
+  const [cv] = await database.sql`
+    select id, status, error, model, input_tokens, output_tokens from public.cv_documents
+    where storage_path = ${name} order by created_at desc limit 1`;
+  const queries = await database.sql`
+    select title_keyword, location, ai_work_arrangement, ai_employment_type
+    from public.user_search_queries where cv_document_id = ${cv.id} and is_active
+    order by title_keyword, location`;
+  const [request] = await database.sql`
+    select r.state, r.last_error, u.stats from public.backfill_requests r
+    left join public.runs u on u.id = r.run_id where r.cv_document_id = ${cv.id}`;
+  if (json) {
+    console.log(JSON.stringify({
+      cv_document_id: cv.id,
+      path: `cvs/${name}`,
+      status: cv.status,
+      error: cv.error,
+      queries,
+      backfill: request ? { state: request.state, stats: request.stats } : null,
+    }));
+  } else {
+    console.log(`cvs/${name}: ${cv.status}${cv.error ? ` — ${cv.error}` : ""}`);
+    for (const q of queries) console.log(`  query: ${q.title_keyword} in ${q.location}`);
+    if (request) {
+      console.log(
+        `  backfill: ${request.state}${request.last_error ? ` — ${request.last_error}` : ""}`,
+      );
+    }
+  }
+  if (context.flags["no-wait"] === true) return 0;
+  return cv.status === "parsed" && request?.state === "done" ? 0 : 1;
+}
+
+/** Runs the command; returns the exit code. */
+export async function cvUploadCommand(context: CommandContext): Promise<number> {
+  const { config, database, json } = context;
+  const path = context.positionals[0];
+  const bytes = await readyToUpload(context, path);
   const stack = await startLocalStack({
     sql: database.sql,
     config,
@@ -66,38 +106,9 @@ export async function cvUploadCommand(context: CommandContext): Promise<number> 
     log: json ? undefined : (line) => console.error(line),
   });
   try {
-    const name = await stack.uploadCv(user, fileName, bytes);
+    const name = await stack.uploadCv(context.flags.user as string, path.split("/").at(-1)!, bytes);
     if (context.flags["no-wait"] !== true) await stack.settle();
-    const [cv] = await database.sql`
-      select id, status, error, model, input_tokens, output_tokens from public.cv_documents
-      where storage_path = ${name} order by created_at desc limit 1`;
-    const queries = await database.sql`
-      select title_keyword, location, ai_work_arrangement, ai_employment_type
-      from public.user_search_queries where cv_document_id = ${cv.id} and is_active
-      order by title_keyword, location`;
-    const [request] = await database.sql`
-      select r.state, r.last_error, u.stats from public.backfill_requests r
-      left join public.runs u on u.id = r.run_id where r.cv_document_id = ${cv.id}`;
-    if (json) {
-      console.log(JSON.stringify({
-        cv_document_id: cv.id,
-        path: `cvs/${name}`,
-        status: cv.status,
-        error: cv.error,
-        queries,
-        backfill: request ? { state: request.state, stats: request.stats } : null,
-      }));
-    } else {
-      console.log(`cvs/${name}: ${cv.status}${cv.error ? ` — ${cv.error}` : ""}`);
-      for (const q of queries) console.log(`  query: ${q.title_keyword} in ${q.location}`);
-      if (request) {
-        console.log(
-          `  backfill: ${request.state}${request.last_error ? ` — ${request.last_error}` : ""}`,
-        );
-      }
-    }
-    if (context.flags["no-wait"] === true) return 0;
-    return cv.status === "parsed" && request?.state === "done" ? 0 : 1;
+    return await reportUpload(context, name);
   } finally {
     await stack.close();
   }

@@ -97,30 +97,43 @@ const commands: Record<string, Command> = {
   },
 };
 
-/** Runs the CLI; returns the exit code. */
-export async function main(args: string[]): Promise<number> {
+/** A command line read: the command with its flags, or the exit code after saying what is wrong. */
+type Invocation =
+  | {
+    kind: "run";
+    name: string;
+    command: Command;
+    flags: Record<string, string | true>;
+    positionals: string[];
+  }
+  | { kind: "exit"; code: number };
+
+/** Reads the command and its flags; help and mistakes are printed here. */
+function readCommandLine(args: string[]): Invocation {
+  const exit = (code: number, text: string, out = console.error): Invocation => {
+    out(text);
+    return { kind: "exit", code };
+  };
   if (!args[0] || args[0] === "--help" || args[0] === "help") {
-    console.log(usage);
-    return args[0] ? 0 : 2;
+    return exit(args[0] ? 0 : 2, usage, console.log);
   }
   const twoWords = `${args[0]} ${args[1] ?? ""}`;
   const name = twoWords in commands ? twoWords : args[0];
-  const rest = args.slice(name.split(" ").length);
   const command = commands[name];
-  if (!command) {
-    console.error(`Unknown command "${args.slice(0, 2).join(" ")}".\n\n${usage}`);
-    return 2;
-  }
+  if (!command) return exit(2, `Unknown command "${args.slice(0, 2).join(" ")}".\n\n${usage}`);
+  const rest = args.slice(name.split(" ").length);
   const parsed = parseFlags(rest, command.flags, command.positionals ?? 0);
-  if ("error" in parsed) {
-    console.error(`${parsed.error} for ${name}.\n\n${usage}`);
-    return 2;
-  }
+  if ("error" in parsed) return exit(2, `${parsed.error} for ${name}.\n\n${usage}`);
   const problem = command.check?.(parsed.flags, parsed.positionals);
-  if (problem) {
-    console.error(problem);
-    return 2;
-  }
+  if (problem) return exit(2, problem);
+  return { kind: "run", name, command, ...parsed };
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const invocation = readCommandLine(args);
+  if (invocation.kind === "exit") return invocation.code;
+  const { name, command, ...parsed } = invocation;
 
   if (command.runOffline) {
     return await command.runOffline({ flags: parsed.flags, json: parsed.flags.json === true });

@@ -10,8 +10,8 @@
  * @module
  */
 import type { Queryable } from "../db/postgres.ts";
-import { PROVIDERS } from "../jobs/canonical_job.ts";
-import { type FetchAndStore, fetchAndStore, usageDelta } from "../pipeline/fetch_and_store.ts";
+import { PROVIDERS } from "../vocabulary.ts";
+import { type FetchAndStore, fetchAndStore, usageDelta } from "../providers/fetch_and_store.ts";
 import type { ProviderSessions } from "../providers/mod.ts";
 import type { BackfillRequest, ClaimedCombination, CombinationResult } from "./claims.ts";
 

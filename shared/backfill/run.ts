@@ -8,8 +8,8 @@
  * @module
  */
 import type { Queryable } from "../db/postgres.ts";
-import { type Provider, PROVIDERS } from "../jobs/canonical_job.ts";
-import { applyPauses } from "../pipeline/cursors.ts";
+import { type Provider, PROVIDERS } from "../vocabulary.ts";
+import { applyPauses } from "../providers/pauses.ts";
 import type { ProviderSessions } from "../providers/mod.ts";
 import {
   type BackfillRequest,
@@ -32,8 +32,6 @@ export interface BackfillDeps {
   maxCombinations: number;
   /** Wall-clock time in which new combinations are started, in ms. */
   timeBudgetMs: number;
-  /** Attempts after which a failing combination fails its request. */
-  maxAttempts: number;
   /** No provider call runs past this many ms after the invocation starts (none if absent). */
   deadlineMs?: number;
   /** Queue the next invocation through pg_net when a request has more to do. */
@@ -91,6 +89,30 @@ export function pausedProviders(sessions: ProviderSessions): ProviderPause[] {
   });
 }
 
+/** Settles a request after this invocation's part in it, and reads its run. */
+async function settle(
+  deps: BackfillDeps,
+  request: BackfillRequest,
+  worker: string,
+  attempted: number,
+): Promise<RequestOutcome> {
+  const settlement = await settleRequest(deps.sql, request, worker, { chain: deps.chain });
+  const [run] = await deps.sql`select status, stats from public.runs where id = ${request.runId}`;
+  deps.log?.(
+    `backfill request ${request.id} (run ${request.runId}): ${settlement} after ${attempted} ` +
+      `combination(s) in this invocation; ${JSON.stringify(run?.stats ?? {})}`,
+  );
+  return {
+    requestId: request.id,
+    runId: request.runId,
+    userId: request.userId,
+    settlement,
+    attempted,
+    runStatus: run?.status,
+    stats: run?.stats ?? {},
+  };
+}
+
 /**
  * Runs one invocation. Returns what it did; throws only when the database fails (claims then
  * expire and are taken again).
@@ -139,24 +161,7 @@ export async function runBackfill(
       log(`backfill request ${request.id}: ${message}`);
       throw error;
     }
-    const settlement = await settleRequest(deps.sql, request, worker, {
-      maxAttempts: deps.maxAttempts,
-      chain: deps.chain,
-    });
-    const [run] = await deps.sql`select status, stats from public.runs where id = ${request.runId}`;
-    invocation.requests.push({
-      requestId: request.id,
-      runId: request.runId,
-      userId: request.userId,
-      settlement,
-      attempted,
-      runStatus: run?.status,
-      stats: run?.stats ?? {},
-    });
-    log(
-      `backfill request ${request.id} (run ${request.runId}): ${settlement} after ${attempted} ` +
-        `combination(s) in this invocation; ${JSON.stringify(run?.stats ?? {})}`,
-    );
+    invocation.requests.push(await settle(deps, request, worker, attempted));
     if (options.requestId != null) break;
   }
   invocation.stoppedBy = limit();
@@ -185,9 +190,7 @@ async function backfillRequest(
   while (!limit()) {
     // pauses written by other invocations since the last claim stop those providers here too
     await applyPauses(deps.sql, sessions);
-    const [combination] = await claimCombinations(deps.sql, request, worker, {
-      maxAttempts: deps.maxAttempts,
-    });
+    const [combination] = await claimCombinations(deps.sql, request, worker);
     if (!combination) break;
     attempted++;
     loop.count();

@@ -53,18 +53,20 @@ From the attached document, extract the candidate profile:
 - work_arrangements, employment_types, industries: only values the person's CV supports.
 If the document is not a CV or résumé, set is_cv to false and say what it is instead.`;
 
-/** Asks Claude for the profile of a checked PDF. Throws {@link CvParseError}. */
-export async function extractProfile(
+/** The structured output Claude is asked for. */
+type ProfileFormat = ReturnType<typeof zodOutputFormat<typeof cvProfileSchema>>;
+
+/** Sends the PDF to Claude; the SDK's failures become {@link CvParseError}s. */
+async function askClaude(
   pdf: Uint8Array,
   fileName: string,
   options: ExtractOptions,
-): Promise<ExtractedProfile> {
-  const format = zodOutputFormat(cvProfileSchema);
-  let message;
+  format: ProfileFormat,
+): Promise<Anthropic.Message> {
   try {
     // create, not parse: parse would throw on a refusal or a cut-off answer before we could
     // tell them apart, and lose the token usage
-    message = await options.client.messages.create({
+    return await options.client.messages.create({
       model: options.model,
       max_tokens: options.maxTokens ?? 4096,
       system: INSTRUCTIONS,
@@ -84,47 +86,51 @@ export async function extractProfile(
   } catch (error) {
     throw describeFailure(error, fileName);
   }
+}
+
+/** Reads Claude's answer into a profile with job titles and a location, or throws why not. */
+function readProfile(
+  message: Anthropic.Message,
+  fileName: string,
+  format: ProfileFormat,
+): ExtractedProfile {
   const usage = { input: message.usage.input_tokens, output: message.usage.output_tokens };
-  if (message.stop_reason === "refusal") {
-    throw new CvParseError(`Claude declined to read ${fileName}.`, false, usage);
-  }
+  const fail = (why: string, retryable: boolean) => new CvParseError(why, retryable, usage);
+  if (message.stop_reason === "refusal") throw fail(`Claude declined to read ${fileName}.`, false);
   if (message.stop_reason === "max_tokens") {
-    throw new CvParseError(
-      `Claude's reading of ${fileName} was cut off before it was complete.`,
-      true,
-      usage,
-    );
+    throw fail(`Claude's reading of ${fileName} was cut off before it was complete.`, true);
   }
   const text = message.content.find((block) => block.type === "text");
   let profile: CvProfile;
   try {
     profile = format.parse(text && "text" in text ? text.text : "");
   } catch {
-    throw new CvParseError(
-      `Claude's answer for ${fileName} did not have the expected shape.`,
-      true,
-      usage,
-    );
+    throw fail(`Claude's answer for ${fileName} did not have the expected shape.`, true);
   }
   if (!profile.is_cv) {
-    throw new CvParseError(
-      `${fileName} does not look like a CV${
-        profile.not_cv_reason ? `: ${profile.not_cv_reason}` : ""
-      }. Upload your CV as a PDF.`,
-      false,
-      usage,
-    );
+    const what = profile.not_cv_reason ? `: ${profile.not_cv_reason}` : "";
+    throw fail(`${fileName} does not look like a CV${what}. Upload your CV as a PDF.`, false);
   }
   if (profile.job_titles.length === 0 || profile.locations.length === 0) {
-    const missing = profile.job_titles.length === 0 ? "job titles" : "a location";
-    throw new CvParseError(
+    const missing = profile.job_titles.length === 0 ? "job titles" : "location";
+    throw fail(
       `No ${missing} could be read from ${fileName}. If it is a scan or a picture, upload a PDF ` +
         "with selectable text; otherwise add your role and city to the CV.",
       false,
-      usage,
     );
   }
   return { profile, model: message.model, usage };
+}
+
+/** Asks Claude for the profile of a checked PDF. Throws {@link CvParseError}. */
+export async function extractProfile(
+  pdf: Uint8Array,
+  fileName: string,
+  options: ExtractOptions,
+): Promise<ExtractedProfile> {
+  const format = zodOutputFormat(cvProfileSchema);
+  const message = await askClaude(pdf, fileName, options, format);
+  return readProfile(message, fileName, format);
 }
 
 /** The API's own error text, without the JSON around it. */

@@ -86,45 +86,43 @@ export async function ingestCv(deps: IngestDeps, cvDocumentId: string): Promise<
   }
 }
 
-async function parseClaimed(deps: IngestDeps, cv: ClaimedCv): Promise<IngestOutcome> {
+/** The claimed CV's bytes, checked as a PDF; or the outcome of failing it. */
+async function readClaimedPdf(
+  deps: IngestDeps,
+  cv: ClaimedCv,
+): Promise<{ pdf: Uint8Array } | { failed: IngestOutcome }> {
   // the path may hold a newer upload by now: never read v2's bytes for v1's row
   const [current] = await deps.sql<{ version: string | null }[]>`
     select version from storage.objects
     where bucket_id = ${cv.storage_bucket} and name = ${cv.storage_path}`;
   if (!current || current.version !== cv.object_version) {
-    return await fail(
-      deps,
-      cv,
-      `${cv.file_name} was replaced or deleted before it was read; the newer upload is read ` +
-        "instead.",
-      false,
-    );
+    const error = `${cv.file_name} was replaced or deleted before it was read; the newer ` +
+      "upload is read instead.";
+    return { failed: await fail(deps, cv, error, false) };
   }
   let bytes: Uint8Array;
   try {
     bytes = await deps.storage.download(cv.storage_bucket, cv.storage_path);
   } catch (error) {
-    return await fail(
-      deps,
-      cv,
-      `${cv.file_name} could not be downloaded (${(error as Error).message}). It will be tried ` +
-        "again.",
-      true,
-    );
+    const why = `${cv.file_name} could not be downloaded (${(error as Error).message}). It ` +
+      "will be tried again.";
+    return { failed: await fail(deps, cv, why, true) };
   }
-  let pdf: Uint8Array;
   try {
-    pdf = (await checkCvPdf(bytes, cv.file_name, {
-      maxBytes: deps.maxBytes,
-      maxPages: deps.maxPages,
-    })).bytes;
+    const limits = { maxBytes: deps.maxBytes, maxPages: deps.maxPages };
+    return { pdf: (await checkCvPdf(bytes, cv.file_name, limits)).bytes };
   } catch (error) {
-    if (error instanceof CvFileError) return await fail(deps, cv, error.message, false);
+    if (error instanceof CvFileError) return { failed: await fail(deps, cv, error.message, false) };
     throw error;
   }
+}
+
+async function parseClaimed(deps: IngestDeps, cv: ClaimedCv): Promise<IngestOutcome> {
+  const read = await readClaimedPdf(deps, cv);
+  if ("failed" in read) return read.failed;
   let extracted;
   try {
-    extracted = await extractProfile(pdf, cv.file_name, {
+    extracted = await extractProfile(read.pdf, cv.file_name, {
       client: deps.claude,
       model: deps.model,
     });

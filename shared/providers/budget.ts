@@ -7,7 +7,7 @@
  */
 import type { Queryable } from "../db/postgres.ts";
 import { isolated } from "../db/postgres.ts";
-import type { Provider } from "../jobs/canonical_job.ts";
+import type { Provider } from "../vocabulary.ts";
 
 /** Where budgets are kept. */
 export interface BudgetLedger {

@@ -17,6 +17,8 @@ export interface LimiterOptions {
 /** Runs functions under the limits. */
 export interface Limiter {
   run<T>(fn: () => Promise<T>): Promise<T>;
+  /** Waits for a slot and a start; the slot is held until the returned function is called. */
+  acquire(): Promise<() => void>;
 }
 
 /** Waits `ms` milliseconds. */
@@ -77,14 +79,24 @@ export function createLimiter(options: LimiterOptions): Limiter {
     else active--;
   }
 
-  return {
-    async run<T>(fn: () => Promise<T>): Promise<T> {
-      await acquire();
-      try {
-        return await fn();
-      } finally {
-        release();
-      }
-    },
-  };
+  async function hold(): Promise<() => void> {
+    await acquire();
+    let held = true;
+    return () => {
+      if (held) release();
+      held = false;
+    };
+  }
+
+  return { acquire: hold, run: (fn) => holding(hold, fn) };
+}
+
+/** Runs `fn` while holding a slot. */
+async function holding<T>(hold: () => Promise<() => void>, fn: () => Promise<T>): Promise<T> {
+  const done = await hold();
+  try {
+    return await fn();
+  } finally {
+    done();
+  }
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Config } from "../config.ts";
-import type { Provider } from "../jobs/canonical_job.ts";
+import { type Provider, PROVIDERS } from "../vocabulary.ts";
 import { ACTIVE_JOBS_HOST, fetchActiveJobsDb } from "./active_jobs_db/client.ts";
 import { fetchJSearch, JSEARCH_HOST } from "./jsearch/client.ts";
 import type { UsageLedger } from "./ledger.ts";
@@ -92,9 +92,7 @@ export async function fetchAllProviders(
   context: CallContext = {},
 ): Promise<ProviderFetch[]> {
   return await Promise.all(
-    (["jsearch", "active_jobs_db"] as const).map((provider) =>
-      fetchFrom(provider, sessions, search, window, context)
-    ),
+    PROVIDERS.map((provider) => fetchFrom(provider, sessions, search, window, context)),
   );
 }
 

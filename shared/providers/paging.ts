@@ -1,14 +1,21 @@
 /**
  * Paging, the same for both providers: a fetch is a fixed plan (endpoint, parameters, window)
  * and a cursor (the next page, the first id of the last page). Each answered page is handed to
- * a sink before the next is asked for — the pipeline stores it with the cursor's step past it
- * and its ledger row in one transaction — so a fetch that stops anywhere resumes at the first
- * page nobody stored, with the same parameters.
+ * a sink before the next is asked for — `fetch_and_store.ts` stores it with the cursor's step
+ * past it and its ledger row in one transaction — so a fetch that stops anywhere resumes at the
+ * first page nobody stored, with the same parameters.
  *
  * @module
  */
-import type { CanonicalJob, Provider } from "../jobs/canonical_job.ts";
-import { type AnsweredUsage, type CallFailure, callProvider, completeUsage } from "./call.ts";
+import type { CanonicalJob } from "../jobs/canonical_job.ts";
+import type { Provider } from "../vocabulary.ts";
+import {
+  type AnsweredUsage,
+  type CallFailure,
+  callProvider,
+  type CallSuccess,
+  completeUsage,
+} from "./call.ts";
 import { mergeRejected, type ParsedPage } from "./page_parser.ts";
 import type { ProviderSession } from "./session.ts";
 import { type CallContext, type FetchWindow, type ProviderFetch, startFetch } from "./types.ts";
@@ -87,6 +94,54 @@ function failedStatus(call: CallFailure, pagesBefore: number): ProviderFetch["st
   return call.skipped ? "skipped" : "failed";
 }
 
+/** Asks for the page at `cursor`. */
+async function askPage(
+  session: ProviderSession,
+  pager: Pager,
+  plan: FetchPlan,
+  cursor: PageCursor,
+  context: CallContext,
+) {
+  const asked = pager.request(cursor.nextPage, session, plan);
+  const call = await callProvider(session, {
+    endpoint: plan.endpoint,
+    params: { ...plan.params, ...asked.params },
+    credits: asked.credits,
+    records: asked.records,
+    parse: pager.parse,
+    context,
+  });
+  return { span: asked.span, call };
+}
+
+/** The answered page at `cursor`, and where the cursor goes next. */
+function answeredPage(
+  session: ProviderSession,
+  pager: Pager,
+  cursor: PageCursor,
+  span: number,
+  call: CallSuccess<ParsedPage>,
+): AnsweredPage {
+  const { value } = call;
+  const page = cursor.nextPage;
+  const repeated = value.firstId !== null && value.firstId === cursor.previousFirstId;
+  const next = pager.after(page, span);
+  const more = !repeated && pager.isFull(value.records, span);
+  const truncated = more && pager.beyondLimit(next, session);
+  return {
+    provider: session.provider,
+    page,
+    next: { nextPage: next, previousFirstId: value.firstId },
+    done: !more || truncated,
+    truncated,
+    jobs: repeated ? [] : value.jobs,
+    rejected: repeated ? {} : value.rejected,
+    records: value.records,
+    credits: call.credits,
+    usage: call.usage,
+  };
+}
+
 /**
  * Fetches the pages of `plan` from `cursor` on, handing each to `onPage` before asking for the
  * next. Never throws for provider or storage trouble: the fetch says how it ended.
@@ -100,64 +155,38 @@ export async function fetchPages(
 ): Promise<ProviderFetch> {
   const result = startFetch(plan.provider, plan.label);
   const sink: PageSink = options.onPage ?? ((page) => completeUsage(session, page.usage));
-  let { nextPage: page, previousFirstId } = cursor;
-  const resumed = page !== pager.firstPage;
-  let stored = 0;
-  while (!pager.beyondLimit(page, session)) {
-    const asked = pager.request(page, session, plan);
-    const call = await callProvider(session, {
-      endpoint: plan.endpoint,
-      params: { ...plan.params, ...asked.params },
-      credits: asked.credits,
-      records: asked.records,
-      parse: pager.parse,
-      context: options.context ?? {},
-    });
+  // a resumed fetch stored pages before this one
+  let pagesBefore = cursor.nextPage !== pager.firstPage ? 1 : 0;
+  while (!pager.beyondLimit(cursor.nextPage, session)) {
+    const { span, call } = await askPage(session, pager, plan, cursor, options.context ?? {});
     result.calls += call.attempts;
     result.credits += call.credits;
     if (!call.ok) {
-      result.status = failedStatus(call, stored + (resumed ? 1 : 0));
+      result.status = failedStatus(call, pagesBefore);
       result.error = call.error;
       result.retryAt = call.retryAt;
       return result;
     }
-    const { value } = call;
-    result.jobsReturned += value.records;
-    const repeated = value.firstId !== null && value.firstId === previousFirstId;
-    const next = pager.after(page, asked.span);
-    const more = !repeated && pager.isFull(value.records, asked.span);
-    const truncated = more && pager.beyondLimit(next, session);
-    const answered: AnsweredPage = {
-      provider: plan.provider,
-      page,
-      next: { nextPage: next, previousFirstId: value.firstId },
-      done: !more || truncated,
-      truncated,
-      jobs: repeated ? [] : value.jobs,
-      rejected: repeated ? {} : value.rejected,
-      records: value.records,
-      credits: call.credits,
-      usage: call.usage,
-    };
+    result.jobsReturned += call.value.records;
+    const answered = answeredPage(session, pager, cursor, span, call);
     try {
       await sink(answered);
     } catch (error) {
-      result.status = stored + (resumed ? 1 : 0) > 0 ? "partial" : "failed";
-      result.error = `${plan.provider} page ${page} was answered but could not be stored: ` +
-        (error as Error).message;
+      result.status = pagesBefore > 0 ? "partial" : "failed";
+      result.error = `${plan.provider} page ${answered.page} was answered but could not be ` +
+        `stored: ${(error as Error).message}`;
       result.storeFailed = true;
       return result;
     }
-    stored++;
+    pagesBefore++;
     result.jobs.push(...answered.jobs);
     mergeRejected(result.rejected, answered.rejected);
-    if (truncated) {
+    if (answered.truncated) {
       result.truncated = true;
       result.error = `stopped at the page limit (${pager.limitName}); more results exist`;
     }
     if (answered.done) break;
-    page = next;
-    previousFirstId = value.firstId;
+    cursor = answered.next;
   }
   return result;
 }

@@ -1,7 +1,9 @@
 /**
  * RapidAPI's gateway, which fronts both job APIs: its quota headers and how to read its errors.
  * The per-second limit and the monthly (or daily) quota both answer 429; the body text and the
- * `x-ratelimit-*-remaining` headers tell them apart. A 403 right after 429s is throttling.
+ * `x-ratelimit-*-remaining` headers tell them apart. A 403 right after 429s is throttling. The
+ * gateway's message is the only place a refused plan or a spent quota is named, so these
+ * readers are where its text is matched; everything past them works on typed values.
  *
  * @module
  */
@@ -67,6 +69,24 @@ export function classifyTooManyRequests(message: string, quota: QuotaSnapshot): 
   if (spentQuota(quota)) return "quota";
   if (/\b(MONTHLY|DAILY)\s+quota\b/i.test(message)) return "quota";
   return "rate_limit";
+}
+
+/**
+ * Why a provider refused a request it will refuse again: the key (401), the account's
+ * subscription to the API (403), the plan, which lacks the endpoint (a 401 or 403 saying so),
+ * the endpoint itself (404), or the request (400, 422 and any other status).
+ */
+export type Refusal = "key" | "subscription" | "plan" | "endpoint" | "request";
+
+/** RapidAPI's words for an endpoint the plan does not include (with a 401 or a 403). */
+const PLAN_REFUSAL = /disabled for your subscription|requires an? (ultra|mega)/i;
+
+/** Reads a refusal from its status and the gateway's message. */
+export function classifyRefusal(status: number, message: string): Refusal {
+  if ((status === 401 || status === 403) && PLAN_REFUSAL.test(message)) return "plan";
+  if (status === 401) return "key";
+  if (status === 403) return "subscription";
+  return status === 404 ? "endpoint" : "request";
 }
 
 /**

@@ -6,7 +6,7 @@
  * @module
  */
 import type { BudgetLedger } from "./budget.ts";
-import type { Provider } from "../jobs/canonical_job.ts";
+import type { Provider } from "../vocabulary.ts";
 import { createLimiter, type Limiter, sleep } from "./limiter.ts";
 import type { CallOutcome, UsageLedger } from "./ledger.ts";
 import type { QuotaSnapshot } from "./rapidapi.ts";

@@ -4,13 +4,8 @@
  *
  * @module
  */
-import type {
-  CanonicalJob,
-  EmploymentType,
-  Provider,
-  Seniority,
-  WorkArrangement,
-} from "../jobs/canonical_job.ts";
+import type { CanonicalJob } from "../jobs/canonical_job.ts";
+import type { EmploymentType, Provider, Seniority, WorkArrangement } from "../vocabulary.ts";
 
 /** One search combination, as stored in `backfill_tracking` (normalised labels, NULL = any). */
 export interface JobSearch {

@@ -14,8 +14,8 @@
  *   (backoff, Retry-After). If the call still fails, an invocation of the same run may take the
  *   check once more, 5 minutes later at the earliest (or after the provider's Retry-After): the
  *   list stays the same all day (it updates at 01:30 UTC), so waiting loses nothing, and an outage
- *   that outlived the in-process retries is rarely over within seconds. A second failure is final
- *   for the day; a run that settles before the retry time keeps the failure and its reason.
+ *   that outlived the in-process retries is rarely over within seconds. A failure is final once
+ *   `settings.expired_check_max_attempts` calls are spent; a run that settles before the retry time keeps the failure and its reason.
  * - **A final failure is recorded with its fix**: the plan (401/403: upgrade to Ultra or Mega, or
  *   turn the setting off), the key, a spent quota or budget, another 4xx.
  * - **It never stops the combinations.** It runs beside them on its own copy of the session, so a
@@ -24,20 +24,20 @@
  *
  * @module
  */
-import { isConnectionError, isTransaction, type Queryable } from "../db/postgres.ts";
-import { applyPauses } from "../pipeline/cursors.ts";
+import type { Queryable } from "../db/postgres.ts";
+import { storeAnswer } from "../providers/answer_store.ts";
 import { type CallFailure, completeUsage } from "../providers/call.ts";
 import {
   ACTIVE_JOBS_EXPIRED_ENDPOINT,
   ACTIVE_JOBS_LISTING,
   fetchExpiredIds,
 } from "../providers/active_jobs_db/expired.ts";
-import { sleep } from "../providers/limiter.ts";
 import type { ProviderSessions } from "../providers/mod.ts";
+import { applyPauses } from "../providers/pauses.ts";
 import type { ProviderSession } from "../providers/session.ts";
 import {
   claimExpiredCheck,
-  EXPIRED_MAX_ATTEMPTS,
+  expiredCheckMaxAttempts,
   type ExpiredFailure,
   failExpiredCheck,
   finishExpiredCheck,
@@ -76,9 +76,6 @@ const TRANSIENT: ReadonlySet<ExpiredFailure> = new Set<ExpiredFailure>([
   "store_failed",
 ]);
 
-/** RapidAPI's words for an endpoint the plan does not include (with a 401 or a 403). */
-const PLAN_REFUSAL = /disabled for your subscription|requires an? (ultra|mega)/i;
-
 /** What a failed call means for the check. */
 export function classifyExpiredFailure(call: CallFailure): ExpiredFailure {
   switch (call.outcome) {
@@ -91,11 +88,15 @@ export function classifyExpiredFailure(call: CallFailure): ExpiredFailure {
     case "not_sent":
       return call.outcome;
   }
+  switch (call.refusal) {
+    case "plan":
+    case "subscription":
+      return "plan_required";
+    case "key":
+      return "key_refused";
+  }
   const { status } = call;
-  if (status === 403 || (status === 401 && PLAN_REFUSAL.test(call.error))) return "plan_required";
-  if (status === 401) return "key_refused";
-  if (status !== null && status >= 500) return "server_error";
-  return "refused";
+  return status !== null && status >= 500 ? "server_error" : "refused";
 }
 
 /** The reason written on the run: what happened, and what to do. */
@@ -129,7 +130,7 @@ async function recordFailure(
   failed: { failure: ExpiredFailure; detail: string; status: number | null; retryAt?: Date },
 ): Promise<ExpiredCheckResult> {
   const { failure } = failed;
-  const retryAt = TRANSIENT.has(failure) && attempt < EXPIRED_MAX_ATTEMPTS
+  const retryAt = TRANSIENT.has(failure) && attempt < await expiredCheckMaxAttempts(sql)
     ? new Date(Math.max(Date.now() + RETRY_GAP_MS, failed.retryAt?.getTime() ?? 0))
     : null;
   const error = describeExpiredFailure(failure, failed.detail, failed.status, retryAt);
@@ -137,35 +138,25 @@ async function recordFailure(
   return { kind: "failed", attempt, failure, retryAt, error };
 }
 
-/** Waits between attempts to store the marks while the database deadlocks or is away, in ms. */
-const STORE_RETRY_MS = [250, 1000, 4000];
-
-/** Marks the ids and records the counts; a deadlock or a lost connection is tried again. */
+/** Marks the ids and records the counts, retried as a page store is. */
 async function recordMarks(
   sql: Queryable,
   runId: number,
   attempt: number,
   ids: readonly string[],
 ): Promise<ExpiredCheckResult> {
-  for (let retry = 0;; retry++) {
-    try {
-      const marked = await finishExpiredCheck(sql, runId, "active_jobs_db", ids);
-      return { kind: "done", attempt, ...marked };
-    } catch (error) {
-      const code = String((error as { code?: unknown }).code ?? "");
-      const again = !isTransaction(sql) && STORE_RETRY_MS[retry] !== undefined &&
-        (code === "40P01" || code === "40001" || isConnectionError(error));
-      if (again) {
-        await sleep(STORE_RETRY_MS[retry]);
-        continue;
-      }
-      const message = (error as Error).message;
-      return await recordFailure(sql, runId, attempt, {
-        failure: "store_failed",
-        detail: `the ${ids.length} id(s) reported could not be marked (${message})`,
-        status: null,
-      });
-    }
+  try {
+    const marked = await storeAnswer(
+      sql,
+      (tx) => finishExpiredCheck(tx, runId, "active_jobs_db", ids),
+    );
+    return { kind: "done", attempt, ...marked };
+  } catch (error) {
+    return await recordFailure(sql, runId, attempt, {
+      failure: "store_failed",
+      detail: `the ${ids.length} id(s) reported could not be marked (${(error as Error).message})`,
+      status: null,
+    });
   }
 }
 

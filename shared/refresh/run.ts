@@ -8,9 +8,9 @@
  * @module
  */
 import type { Queryable } from "../db/postgres.ts";
-import { type Provider, PROVIDER_NAMES, PROVIDERS } from "../jobs/canonical_job.ts";
-import { applyPauses } from "../pipeline/cursors.ts";
-import { type FetchAndStore, fetchAndStore, usageDelta } from "../pipeline/fetch_and_store.ts";
+import { type Provider, PROVIDER_NAMES, PROVIDERS } from "../vocabulary.ts";
+import { applyPauses } from "../providers/pauses.ts";
+import { type FetchAndStore, fetchAndStore, usageDelta } from "../providers/fetch_and_store.ts";
 import type { ProviderSessions } from "../providers/mod.ts";
 import {
   claimItems,

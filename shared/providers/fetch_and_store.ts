@@ -8,19 +8,15 @@
  * @module
  */
 import type { Queryable } from "../db/postgres.ts";
-import { type Provider, PROVIDER_NAMES } from "../jobs/canonical_job.ts";
 import { addStoreStats, emptyStoreStats, type StoreStats } from "../jobs/store.ts";
-import { activeJobsPager, planActiveJobsDb } from "../providers/active_jobs_db/client.ts";
-import { jsearchPager, planJSearch } from "../providers/jsearch/client.ts";
-import type { ProviderSessions } from "../providers/mod.ts";
-import { fetchPages, type FetchPlan, type Pager } from "../providers/paging.ts";
-import {
-  type FetchWindow,
-  type JobSearch,
-  type ProviderFetch,
-  startFetch,
-} from "../providers/types.ts";
-import { type CursorKey, holdCursor, openCursor, persistPauses, storePage } from "./cursors.ts";
+import { type Provider, PROVIDER_NAMES } from "../vocabulary.ts";
+import { activeJobsPager, planActiveJobsDb } from "./active_jobs_db/client.ts";
+import { type CursorKey, holdCursor, openCursor, storePage } from "./fetch_cursors.ts";
+import { jsearchPager, planJSearch } from "./jsearch/client.ts";
+import type { ProviderSessions } from "./mod.ts";
+import { fetchPages, type FetchPlan, type Pager } from "./paging.ts";
+import { persistPauses } from "./pauses.ts";
+import { type FetchWindow, type JobSearch, type ProviderFetch, startFetch } from "./types.ts";
 
 /** How one provider's part of a combination ended. */
 export type ProviderOutcome =
