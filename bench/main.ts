@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { loadConfig } from "../shared/config.ts";
+import { loadConfig, loadLocalToolsConfig } from "../shared/config.ts";
 import { connectPostgres } from "../shared/db/postgres.ts";
 import { openLocalDatabase, prepareLocalDatabase } from "../local/database.ts";
 import { startPgCluster } from "../local/pg_cluster.ts";
@@ -26,7 +26,7 @@ const benchmarks: ((target: BenchTarget) => Promise<BenchResult[]>)[] = [
 ];
 
 async function pgBinariesInstalled(): Promise<boolean> {
-  const binDir = Deno.env.get("PG_BIN_DIR") ?? "/usr/lib/postgresql/15/bin";
+  const binDir = loadLocalToolsConfig().PG_BIN_DIR;
   return await Deno.stat(`${binDir}/initdb`).then(() => true, () => false);
 }
 

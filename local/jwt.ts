@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { SignJWT } from "jose";
 import { verifyAccessToken } from "../shared/auth/verify_jwt.ts";
 
 /** The Supabase CLI's default local JWT secret. */
@@ -21,39 +22,10 @@ export interface JwtClaims {
   [claim: string]: unknown;
 }
 
-const encoder = new TextEncoder();
-
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
-    .replace(/=+$/, "");
-}
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    [
-      "sign",
-      "verify",
-    ],
-  );
-}
-
 /** Signs `claims` (HS256). */
-export async function signJwt(
-  claims: JwtClaims,
-  secret = DEFAULT_LOCAL_JWT_SECRET,
-): Promise<string> {
-  const header = base64url(encoder.encode(JSON.stringify({ alg: "HS256", typ: "JWT" })));
-  const payload = base64url(encoder.encode(JSON.stringify(claims)));
-  const signature = await crypto.subtle.sign(
-    "HMAC",
-    await hmacKey(secret),
-    encoder.encode(`${header}.${payload}`),
-  );
-  return `${header}.${payload}.${base64url(new Uint8Array(signature))}`;
+export function signJwt(claims: JwtClaims, secret = DEFAULT_LOCAL_JWT_SECRET): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .sign(new TextEncoder().encode(secret));
 }
 
 /** The claims of a valid, unexpired HS256 token; throws with the reason otherwise. */

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { loadLocalToolsConfig } from "../shared/config.ts";
 import { freePort } from "./free_port.ts";
 
 /** A running cluster. */
@@ -29,7 +30,7 @@ export interface PgClusterOptions {
 
 /** Starts a fresh cluster. Throws with the server log when it cannot start. */
 export async function startPgCluster(options: PgClusterOptions = {}): Promise<PgCluster> {
-  const binDir = options.binDir ?? Deno.env.get("PG_BIN_DIR") ?? "/usr/lib/postgresql/15/bin";
+  const binDir = options.binDir ?? loadLocalToolsConfig().PG_BIN_DIR;
   const preload = options.preload ?? ["pg_cron"];
   const log = options.log ?? (() => {});
   const asRoot = Deno.uid() === 0;

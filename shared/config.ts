@@ -24,6 +24,30 @@ const httpUrl = z.string().trim().refine(
   { message: "must be an http(s) URL such as https://jsearch.p.rapidapi.com" },
 );
 
+/** One public key of a JSON Web Key Set; jose checks the rest of its members when it is used. */
+const jsonWebKey = z.looseObject({ kty: z.string() });
+
+/**
+ * A JSON Web Key Set read from text: `{"keys": [...]}` or the bare list, each key with a `kty`.
+ * The result is always `{keys: [...]}`.
+ */
+const jsonWebKeySet = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({
+      code: "custom",
+      message: 'is not JSON; it must be {"keys": [...]}, the project\'s public signing keys',
+    });
+    return z.NEVER;
+  }
+}).pipe(
+  z.union([
+    z.object({ keys: z.array(jsonWebKey) }),
+    z.array(jsonWebKey).transform((keys) => ({ keys })),
+  ], { message: 'must be {"keys": [...]} with a "kty" in every key' }),
+);
+
 /** A positive number read from text, with a default. */
 function positive(defaultValue: number, example: string) {
   return z.preprocess(
@@ -107,6 +131,18 @@ export const envSchema = z.object({
   SUPABASE_SERVICE_ROLE_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** Set by Supabase: JSON object of secret keys by name, e.g. {"default": "sb_secret_..."}. */
   SUPABASE_SECRET_KEYS: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /**
+   * Set by Supabase inside Edge Functions: the project's public JWT signing keys (ES256, RS256).
+   * Unset: the user-facing functions fetch them from SUPABASE_URL's JWKS endpoint.
+   */
+  SUPABASE_JWKS: z.preprocess(emptyAsUndefined, jsonWebKeySet.optional()),
+  /**
+   * The project's legacy HS256 JWT secret, for tokens a project still signs with it (set it with
+   * `supabase secrets set`: names starting with SUPABASE_ are reserved). Unset: HS256 is refused.
+   */
+  LEGACY_JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** The legacy HS256 JWT secret under the platform's name; LEGACY_JWT_SECRET wins. */
+  SUPABASE_JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** Anthropic API key. Unset: CVs cannot be read (tests and the demo use the local fake). */
   ANTHROPIC_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** Anthropic base URL, without /v1 (a local fake in tests and the demo). */
@@ -136,8 +172,6 @@ export const envSchema = z.object({
   FUNCTION_DEADLINE_MS: positive(140_000, "140000"),
   /** Most combinations one invocation backfills (Edge CPU: 2 s per invocation). */
   BACKFILL_MAX_COMBINATIONS: wholeInRange(1, 1000, 10),
-  /** Attempts after which a failing combination fails its request (it stays retryable). */
-  BACKFILL_MAX_ATTEMPTS: wholeInRange(1, 100, 5),
   /** Most daily-refresh items (combinations) one invocation takes. */
   REFRESH_MAX_ITEMS: wholeInRange(1, 10_000, 40),
   /** Daily-refresh items in flight at once in one invocation (the rate limits pace the calls). */
@@ -167,13 +201,57 @@ export class ConfigError extends Error {
  * and what it must look like.
  */
 export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
-  const parsed = envSchema.safeParse(env);
+  return parseEnvironment(envSchema, env);
+}
+
+function parseEnvironment<T extends z.ZodType>(
+  schema: T,
+  env: Record<string, unknown>,
+): z.infer<T> {
+  const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const name = issue.path.join(".") || "environment";
     return `${name} ${issue.message}`;
   });
   throw new ConfigError(`Invalid environment: ${problems.join("; ")}`);
+}
+
+/**
+ * The knobs of the local tools only (`deno task start`, `test:pg`, `bench`): never read by a
+ * deployed function.
+ */
+export const localToolsEnvSchema = z.object({
+  /** The port `deno task start` serves on (0: any free port). */
+  LOCAL_PORT: wholeInRange(0, 65_535, 54_321, "a TCP port; 0 takes any free one"),
+  /** The local stand-in's HS256 secret. Unset: the Supabase CLI's default local secret. */
+  LOCAL_JWT_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(32, { message: "must be at least 32 characters long, as HS256 wants" })
+      .optional(),
+  ),
+  /** How the local web page signs in: the development sign-in, or Auth's password sign-in. */
+  WEB_SIGN_IN: z.preprocess(
+    emptyAsUndefined,
+    z.enum(["local", "supabase"], { message: "must be local or supabase" }).default("local"),
+  ),
+  /** Milliseconds the Claude fake takes per answer, to see a CV being read at a real pace. */
+  FAKE_CLAUDE_LATENCY_MS: count(0, "3000"),
+  /** Where initdb and pg_ctl are, for the throwaway PostgreSQL of `test:pg` and `bench`. */
+  PG_BIN_DIR: z.preprocess(
+    emptyAsUndefined,
+    z.string().trim().default("/usr/lib/postgresql/15/bin"),
+  ),
+});
+
+/** The parsed knobs of the local tools. */
+export type LocalToolsConfig = z.infer<typeof localToolsEnvSchema>;
+
+/** Parses the local tools' knobs; throws a {@link ConfigError} naming each invalid one. */
+export function loadLocalToolsConfig(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): LocalToolsConfig {
+  return parseEnvironment(localToolsEnvSchema, env);
 }
 
 /** The Postgres URL to use, if any: DATABASE_URL first, then Supabase's SUPABASE_DB_URL. */

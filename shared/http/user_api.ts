@@ -11,7 +11,7 @@ import { UnknownUserError, type UserClaims } from "../auth/as_user.ts";
 import { isUuid } from "../identifiers.ts";
 
 export { noControlCharacters } from "../identifiers.ts";
-import type { AccessClaims } from "../auth/verify_jwt.ts";
+import { type AccessClaims, SigningKeysUnavailableError } from "../auth/verify_jwt.ts";
 import { describePayloadIssues } from "./payload_errors.ts";
 
 /** CORS headers of the user-facing functions. */
@@ -123,7 +123,8 @@ export type UserHandler = (req: Request, user: UserClaims) => Promise<Response>;
 
 /**
  * Wraps `handle`: answers CORS preflights, refuses methods not in `methods`, and calls it with
- * the caller's claims, or answers 401 when the token is missing, invalid or not a user's. An
+ * the caller's claims, or answers 401 when the token is missing, invalid or not a user's (503
+ * when the project's key set cannot be fetched). An
  * unexpected failure is a 500 with CORS and a message, not a bare crash.
  */
 export function forSignedInUser(
@@ -144,6 +145,9 @@ export function forSignedInUser(
     try {
       claims = await verify(token);
     } catch (error) {
+      if (error instanceof SigningKeysUnavailableError) {
+        return answer({ error: `Cannot check sign-ins right now: ${error.message}.` }, 503);
+      }
       return answer({ error: `Sign in first: ${(error as Error).message}.` }, 401);
     }
     if (claims.role !== "authenticated" || typeof claims.sub !== "string") {
