@@ -1,6 +1,6 @@
 /**
  * Job upsert throughput. Realistic postings: the local fakes' records for 48 searches (30 days
- * of JSearch, 7 days of Active Jobs DB), fetched and mapped by the real clients (about 4.4 kB of
+ * of JSearch, 7 days of Active Jobs DB), fetched and mapped by the real clients (about 2.2 kB of
  * description and raw record each). Compact postings: as many synthetic ones of about 0.6 kB. Half of them are
  * stored first; the measured batch is all of them — half already known, half new, some of the
  * new ones the other provider's copy of a known job — through `storeJobs` (`see_known_postings`
@@ -94,7 +94,7 @@ const bareColumns = `g int, fingerprint text, loose_fingerprint text,
 
 /**
  * The bare table's columns read from a positional JSON row, as the store's SQL reads its rows
- * (`..._positional_job_rows.sql`), so that both sides parse the same JSON the same way.
+ * (`..._jobs.sql`), so that both sides parse the same JSON the same way.
  */
 const selectFromRow = bareColumns.split(",").map((column, i) => {
   const type = column.trim().split(/\s+/).slice(1).join(" ");

@@ -3,13 +3,17 @@
  *
  * - (a) every repo-relative path written in docs/**\/*.md or README.md exists: `shared/jobs/store.ts`,
  *   `local/platform/*.sql`, `functions/<name>/index.ts` (a `<placeholder>` or `*` is a glob),
- *   `migrations/…_feed_items.sql` or a bare `…_feed_items.sql` (a leading `…` or `...` means any
+ *   `migrations/…_feed.sql` or a bare `…_feed.sql` (a leading `…` or `...` means any
  *   timestamp), link targets relative to the document, and bare file names in backticks
  *   (`handler.ts`: somewhere in the tree);
  * - (b) no text file (markdown, .ts, .sql, .js, .html; tracked or new) names the original Python
  *   backfill system by its old nickname, a providers document or a reference folder that are not
  *   here, or a `../`-path into a shared/ directory other than this repository's own;
- * - (c) no markdown heading is named after an issue number.
+ * - (c) no markdown heading is named after an issue number;
+ * - (d) code comments are held too: in every .ts, .sql and .js file (tracked or new), a migration
+ *   named as `…_feed.sql` or `..._feed.sql` (any timestamp) or as `migrations/<timestamp>_feed.sql`
+ *   is one of migrations/, and a `docs/….md` path exists, with the heading quoted after it
+ *   (`docs/PERFORMANCE.md, "Feed latency"`) or its `#anchor`.
  *
  * Each failure lists every offending file:line, so one run shows everything to fix.
  *
@@ -106,7 +110,7 @@ function segmentPattern(segment: string): string {
   return out;
 }
 
-/** `…_x.sql` and `..._x.sql` (any timestamp) as a glob. */
+/** `…_feed.sql` and `..._feed.sql` (any timestamp) as a glob. */
 function anyPrefix(segment: string): string {
   return segment === "…" || segment === "..."
     ? "*"
@@ -296,6 +300,95 @@ Deno.test("no file names what is not in the repository", () => {
     });
   }
   assert.equal(offences.length, 0, report("Files that name what is not here", offences));
+});
+
+/** Code files whose comments are held to (d). */
+const CODE_FILES = /\.(?:ts|sql|js)$/;
+
+/** The migrations, by the name after their timestamp: `feed` for `20261129121000_feed.sql`. */
+const MIGRATIONS = new Map(
+  files.flatMap((f) => {
+    const m = /^migrations\/(\d{14})_([\w-]+)\.sql$/.exec(f);
+    return m ? [[m[2], f] as const] : [];
+  }),
+);
+
+/**
+ * A migration named with any timestamp: `…_feed.sql` or `..._feed.sql`. Built from pieces, so
+ * that this file does not name a migration of its own.
+ */
+const ANY_TIMESTAMP_MIGRATION = new RegExp("(?:\\.\\.\\.|\u2026)_([\\w-]+)\\.sql\\b", "g");
+/** A migration named in full: `migrations/<14 digits>_name.sql` (not another project's path). */
+const FULL_MIGRATION = /(?<![\w./-])migrations\/(\d{14}_[\w-]+\.sql)\b/g;
+/** A path into docs/, with an `#anchor` or a quoted heading after it. */
+const DOCS_MENTION = /(?<![\w./-])(docs\/[\w./-]*?\.md)\b(?:#([\w-]+))?(?:,?\s*\(?"([^"\n]+)")?/g;
+
+/** The migrations whose names share a word with `name`, to suggest instead; else all of them. */
+function migrationsLike(name: string): string[] {
+  const words = new Set(name.split(/[_-]/));
+  const like = [...MIGRATIONS.keys()].filter((m) => m.split(/[_-]/).some((w) => words.has(w)));
+  return (like.length ? like : [...MIGRATIONS.keys()]).map((m) => `…_${m}.sql`);
+}
+
+/** A document's headings (without their `#`s), outside code fences. */
+function headings(path: string): string[] {
+  let fenced = false;
+  const found: string[] = [];
+  for (const line of readText(path).split("\n")) {
+    if (/^\s{0,3}(?:```|~~~)/.test(line)) fenced = !fenced;
+    const m = fenced ? null : /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    if (m) found.push(m[1]);
+  }
+  return found;
+}
+
+/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as dashes. */
+function anchorOf(heading: string): string {
+  return heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-");
+}
+
+Deno.test("code comments name only migrations and docs that exist", () => {
+  const offences: Offence[] = [];
+  for (const file of files.filter((f) => CODE_FILES.test(f))) {
+    readText(file).split("\n").forEach((text, index) => {
+      const offend = (what: string) => offences.push({ file, line: index + 1, what });
+      for (const m of text.matchAll(ANY_TIMESTAMP_MIGRATION)) {
+        if (!MIGRATIONS.has(m[1])) {
+          offend(`${m[0]} is no migration; meant: ${migrationsLike(m[1]).join(" or ")}`);
+        }
+      }
+      for (const m of text.matchAll(FULL_MIGRATION)) {
+        if (!fileSet.has(`migrations/${m[1]}`)) {
+          const name = m[1].replace(/^\d{14}_|\.sql$/g, "");
+          offend(`${m[0]} does not exist; meant: ${migrationsLike(name).join(" or ")}`);
+        }
+      }
+      for (const m of text.matchAll(DOCS_MENTION)) {
+        const [, path, anchor, heading] = m;
+        if (!fileSet.has(path)) {
+          offend(`${path} does not exist`);
+          continue;
+        }
+        if (anchor === undefined && heading === undefined) continue;
+        const titles = headings(path);
+        if (anchor !== undefined && !titles.some((t) => anchorOf(t) === anchor)) {
+          offend(`${path} has no heading with the anchor #${anchor}`);
+        }
+        if (heading !== undefined && !titles.includes(heading)) {
+          offend(
+            `${path} has no heading "${heading}" (its sections: ${
+              titles.slice(1).map((t) => `"${t}"`).join(", ")
+            })`,
+          );
+        }
+      }
+    });
+  }
+  assert.equal(
+    offences.length,
+    0,
+    report("Code that names a migration or a document that is not here", offences),
+  );
 });
 
 Deno.test("no markdown heading is named after an issue number", () => {

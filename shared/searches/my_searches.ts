@@ -4,7 +4,7 @@
  * user types is normalised the way a CV's titles and places are ("Sr. Data Engineer (m/w/d)" →
  * "data engineer", "München" → "munich"), so that it meets everybody else's searches in one
  * combination. Writing a search the user has no jobs for yet asks for a backfill, and a user
- * has at most 20 active searches (triggers, `..._search_edits.sql`). Removing deactivates: the
+ * has at most 20 active searches (triggers, `..._searches.sql`). Removing deactivates: the
  * row is kept.
  *
  * @module
