@@ -21,9 +21,9 @@ import { refreshDepsFromConfig } from "../shared/refresh/from_config.ts";
 import { drainRun } from "../shared/refresh/run.ts";
 import type { Sql } from "../shared/db/postgres.ts";
 import { openLocalDatabase, prepareLocalDatabase } from "./database.ts";
-import { startFakesUnlessKeys } from "./fakes_unless_keys.ts";
+import { type LocalApis, startFakesUnlessKeys } from "./fakes_unless_keys.ts";
 import { createAuthUser } from "./roles.ts";
-import { startLocalStack } from "./stack.ts";
+import { type LocalStack, startLocalStack } from "./stack.ts";
 import { diskObjectFiles } from "./storage/files.ts";
 
 const DEMO_KEY = "demo-key";
@@ -89,8 +89,14 @@ function table(rows: string[][]): string {
   ).join("\n");
 }
 
-async function main(): Promise<number> {
-  const dataDir = await Deno.makeTempDir({ prefix: "job-feed-demo-" });
+/** The demo's settings: the fakes (or real APIs) started, and the config pointing at them. */
+interface DemoSetup {
+  config: Config;
+  fakes: LocalApis;
+}
+
+/** Starts the fakes and loads the config with them and an embedded Postgres under `dataDir`. */
+async function demoSetup(dataDir: string): Promise<DemoSetup> {
   const base = loadConfig({ ...Deno.env.toObject(), DATABASE_URL: "", SUPABASE_DB_URL: "" });
   const fakes = await startFakes(base);
   const config = loadConfig({
@@ -100,116 +106,154 @@ async function main(): Promise<number> {
     PGLITE_DATA_DIR: `${dataDir}/pglite`,
     ...fakes.env,
   });
-  const database = await openLocalDatabase(config, { applicationName: "demo" });
+  return { config, fakes };
+}
+
+/** Each user's sample CV uploaded and settled; what came of it, and what failed. */
+async function uploadSamples(
+  sql: Sql,
+  stack: LocalStack,
+): Promise<{ outcomes: UserOutcome[]; failures: string[] }> {
+  const outcomes: UserOutcome[] = [];
   const failures: string[] = [];
+  for (const user of USERS) {
+    const id = await createAuthUser(sql, user.email);
+    const bytes = await Deno.readFile(new URL(`./samples/${user.sample}`, import.meta.url));
+    await stack.uploadCv(id, user.sample, bytes);
+    say(`${user.name} uploads ${user.sample} (Storage → trigger → pg_net → cv-ingest)`);
+    await stack.settle();
+    const outcome = await userOutcome(sql, user.name, id);
+    outcomes.push(outcome);
+    const s = outcome.stats;
+    say(
+      `${user.name}: CV ${outcome.cvStatus}, ${outcome.queries} queries; backfill ` +
+        `${outcome.request}: ${s.combinations_backfilled ?? 0} combinations fetched, ` +
+        `${s.combinations_skipped ?? 0} already backfilled, ${s.new_jobs ?? 0} new jobs, ` +
+        `${s.credits_used ?? 0} credits`,
+    );
+    if (outcome.cvStatus !== "parsed") {
+      failures.push(`${user.name}'s CV: ${outcome.cvStatus} ${outcome.cvError ?? ""}`);
+    }
+    if (outcome.request !== "done") {
+      failures.push(`${user.name}'s backfill: ${outcome.request}`);
+    }
+  }
+  return { outcomes, failures };
+}
+
+/** The daily refresh once; its failure, if any. */
+async function dailyRefresh(config: Config, sql: Sql): Promise<string[]> {
+  const runId = await startRun(sql, { force: true, triggeredBy: "cli" });
+  const refresh = await drainRun(
+    refreshDepsFromConfig(config, sql, { log: (line) => say(`  ${line}`) }),
+    runId!,
+  );
+  const r = refresh.stats as Record<string, number & Record<string, number>>;
+  say(
+    `daily refresh: ${refresh.status}, ${r.combinations_done ?? 0} of ` +
+      `${r.combinations_total ?? 0} combinations, ${r.new_jobs ?? 0} new jobs, ` +
+      `${r.credits_used ?? 0} credits`,
+  );
+  return refresh.status === "succeeded"
+    ? []
+    : [`daily refresh ${refresh.status}: ${JSON.stringify(refresh.stats)}`];
+}
+
+/** Stages 3 and 4 on the local stack: the uploads, then the daily refresh. */
+async function runStages(
+  sql: Sql,
+  config: Config,
+  dataDir: string,
+): Promise<{ outcomes: UserOutcome[]; failures: string[] }> {
+  const functionLog: string[] = [];
+  const stack = await startLocalStack({
+    sql,
+    config,
+    files: diskObjectFiles(`${dataDir}/storage`),
+    log: (line) => functionLog.push(line),
+  });
+  say(`functions served at ${stack.url}/functions/v1/{cv-ingest,backfill,daily-refresh}`);
+  try {
+    const { outcomes, failures } = await uploadSamples(sql, stack);
+    failures.push(...await dailyRefresh(config, sql));
+    if (failures.length > 0) {
+      console.error("\nWhat the functions logged:\n" + functionLog.slice(-20).join("\n"));
+    }
+    return { outcomes, failures };
+  } finally {
+    await stack.close();
+  }
+}
+
+/** Stage 5: the report, from the users' outcomes and the jobs stored. */
+async function printReport(sql: Sql, outcomes: UserOutcome[]): Promise<void> {
+  const [store] = await sql`
+    select (select count(*)::int from public.jobs) as jobs,
+           (select count(*)::int from public.job_sources) as postings,
+           (select count(*)::int from (select job_id from public.job_sources group by job_id
+                                       having count(distinct provider) > 1) x) as both`;
+  console.log("\nReport");
+  console.log(table([
+    ["user", "queries", "backfilled", "skipped", "new jobs", "merged across", "credits", "saved"],
+    ...outcomes.map((o) => [
+      o.name,
+      String(o.queries),
+      String(o.stats.combinations_backfilled ?? 0),
+      String(o.stats.combinations_skipped ?? 0),
+      String(o.stats.new_jobs ?? 0),
+      String(o.stats.merged_across_providers ?? 0),
+      String(o.stats.credits_used ?? 0),
+      String(o.stats.credits_saved ?? 0),
+    ]),
+  ]));
+  console.log(
+    `\nJobs stored: ${store.jobs} from ${store.postings} provider postings; ${store.both} found ` +
+      "by both providers and stored once.",
+  );
+  for (const o of outcomes) await printNewestJobs(sql, o);
+  const [first, second] = outcomes;
+  if (first && second) {
+    console.log(
+      `\nCross-user dedup: ${second.name} cost ${second.stats.credits_used ?? 0} credits, ` +
+        `${first.name} ${first.stats.credits_used ?? 0}; ${
+          second.stats.combinations_skipped ?? 0
+        } ` +
+        `of ${second.name}'s combinations were already backfilled (saved ` +
+        `${second.stats.credits_saved ?? 0} credits).`,
+    );
+  }
+}
+
+/** The five newest jobs of a user's active searches. */
+async function printNewestJobs(sql: Sql, o: UserOutcome): Promise<void> {
+  const top = await sql`
+    select j.title, j.company, j.location_city, j.posted_at
+    from public.jobs j
+    where j.id in (select cj.job_id from public.user_search_queries q
+                   join public.backfill_tracking bt on bt.combination_key = q.combination_key
+                   join public.combination_jobs cj on cj.combination_id = bt.id
+                   where q.user_id = ${o.id} and q.is_active)
+    order by j.posted_at desc nulls last limit 5`;
+  console.log(`\nNewest jobs for ${o.name}:`);
+  for (const job of top) {
+    console.log(
+      `  ${job.title} — ${job.company ?? "?"}, ${job.location_city ?? "?"} ` +
+        `(${job.posted_at ? (job.posted_at as Date).toISOString().slice(0, 10) : "?"})`,
+    );
+  }
+}
+
+async function main(): Promise<number> {
+  const dataDir = await Deno.makeTempDir({ prefix: "job-feed-demo-" });
+  const { config, fakes } = await demoSetup(dataDir);
+  const database = await openLocalDatabase(config, { applicationName: "demo" });
+  let failures: string[] = [];
   try {
     const migrations = await prepareLocalDatabase(database.sql);
     say(`embedded Postgres ready in ${dataDir}: ${migrations.applied.length} migrations applied`);
-    const functionLog: string[] = [];
-    const stack = await startLocalStack({
-      sql: database.sql,
-      config,
-      files: diskObjectFiles(`${dataDir}/storage`),
-      log: (line) => functionLog.push(line),
-    });
-    say(`functions served at ${stack.url}/functions/v1/{cv-ingest,backfill,daily-refresh}`);
-    const outcomes: UserOutcome[] = [];
-    try {
-      for (const user of USERS) {
-        const id = await createAuthUser(database.sql, user.email);
-        const bytes = await Deno.readFile(new URL(`./samples/${user.sample}`, import.meta.url));
-        await stack.uploadCv(id, user.sample, bytes);
-        say(`${user.name} uploads ${user.sample} (Storage → trigger → pg_net → cv-ingest)`);
-        await stack.settle();
-        const outcome = await userOutcome(database.sql, user.name, id);
-        outcomes.push(outcome);
-        const s = outcome.stats;
-        say(
-          `${user.name}: CV ${outcome.cvStatus}, ${outcome.queries} queries; backfill ` +
-            `${outcome.request}: ${s.combinations_backfilled ?? 0} combinations fetched, ` +
-            `${s.combinations_skipped ?? 0} already backfilled, ${s.new_jobs ?? 0} new jobs, ` +
-            `${s.credits_used ?? 0} credits`,
-        );
-        if (outcome.cvStatus !== "parsed") {
-          failures.push(`${user.name}'s CV: ${outcome.cvStatus} ${outcome.cvError ?? ""}`);
-        }
-        if (outcome.request !== "done") {
-          failures.push(`${user.name}'s backfill: ${outcome.request}`);
-        }
-      }
-
-      const runId = await startRun(database.sql, { force: true, triggeredBy: "cli" });
-      const refresh = await drainRun(
-        refreshDepsFromConfig(config, database.sql, { log: (line) => say(`  ${line}`) }),
-        runId!,
-      );
-      const r = refresh.stats as Record<string, number & Record<string, number>>;
-      say(
-        `daily refresh: ${refresh.status}, ${r.combinations_done ?? 0} of ` +
-          `${r.combinations_total ?? 0} combinations, ${r.new_jobs ?? 0} new jobs, ` +
-          `${r.credits_used ?? 0} credits`,
-      );
-      if (refresh.status !== "succeeded") {
-        failures.push(`daily refresh ${refresh.status}: ${JSON.stringify(refresh.stats)}`);
-      }
-      if (failures.length > 0) {
-        console.error("\nWhat the functions logged:\n" + functionLog.slice(-20).join("\n"));
-      }
-    } finally {
-      await stack.close();
-    }
-
-    const [store] = await database.sql`
-      select (select count(*)::int from public.jobs) as jobs,
-             (select count(*)::int from public.job_sources) as postings,
-             (select count(*)::int from (select job_id from public.job_sources group by job_id
-                                         having count(distinct provider) > 1) x) as both`;
-    console.log("\nReport");
-    console.log(table([
-      ["user", "queries", "backfilled", "skipped", "new jobs", "merged across", "credits", "saved"],
-      ...outcomes.map((o) => [
-        o.name,
-        String(o.queries),
-        String(o.stats.combinations_backfilled ?? 0),
-        String(o.stats.combinations_skipped ?? 0),
-        String(o.stats.new_jobs ?? 0),
-        String(o.stats.merged_across_providers ?? 0),
-        String(o.stats.credits_used ?? 0),
-        String(o.stats.credits_saved ?? 0),
-      ]),
-    ]));
-    console.log(
-      `\nJobs stored: ${store.jobs} from ${store.postings} provider postings; ${store.both} found ` +
-        "by both providers and stored once.",
-    );
-    for (const o of outcomes) {
-      const top = await database.sql`
-        select j.title, j.company, j.location_city, j.posted_at
-        from public.jobs j
-        where j.id in (select cj.job_id from public.user_search_queries q
-                       join public.backfill_tracking bt on bt.combination_key = q.combination_key
-                       join public.combination_jobs cj on cj.combination_id = bt.id
-                       where q.user_id = ${o.id} and q.is_active)
-        order by j.posted_at desc nulls last limit 5`;
-      console.log(`\nNewest jobs for ${o.name}:`);
-      for (const job of top) {
-        console.log(
-          `  ${job.title} — ${job.company ?? "?"}, ${job.location_city ?? "?"} ` +
-            `(${job.posted_at ? (job.posted_at as Date).toISOString().slice(0, 10) : "?"})`,
-        );
-      }
-    }
-    const [first, second] = outcomes;
-    if (first && second) {
-      console.log(
-        `\nCross-user dedup: ${second.name} cost ${second.stats.credits_used ?? 0} credits, ` +
-          `${first.name} ${first.stats.credits_used ?? 0}; ${
-            second.stats.combinations_skipped ?? 0
-          } ` +
-          `of ${second.name}'s combinations were already backfilled (saved ` +
-          `${second.stats.credits_saved ?? 0} credits).`,
-      );
-    }
+    const stages = await runStages(database.sql, config, dataDir);
+    failures = stages.failures;
+    await printReport(database.sql, stages.outcomes);
   } finally {
     await database.close();
     await fakes.close();

@@ -34,7 +34,7 @@ import type { Sql } from "../shared/db/postgres.ts";
 import { runOfDate, startRun } from "../shared/refresh/claims.ts";
 import { refreshDepsFromConfig } from "../shared/refresh/from_config.ts";
 import { runRefresh } from "../shared/refresh/run.ts";
-import { serveFunctions } from "./functions_server.ts";
+import { type FunctionHandler, type FunctionsServer, serveFunctions } from "./functions_server.ts";
 import { deliverQueuedRequests } from "./net_worker.ts";
 import type { ObjectFiles } from "./storage/files.ts";
 import { setFunctionSecrets, uploadLikeStorage } from "./storage/objects.ts";
@@ -86,17 +86,37 @@ function isLocalUrl(url: string): boolean {
   }
 }
 
-/** Starts the functions and sets the Vault secrets the database calls them with. */
-export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  const { sql, config, files } = options;
-  const log = options.log ?? (() => {});
-  const secret = options.secret ?? crypto.randomUUID();
+/** Work the functions hand to `waitUntil`, tracked until it settles. */
+interface BackgroundWork {
+  inFlight: Set<Promise<unknown>>;
+  waitUntil: (work: Promise<unknown>) => void;
+}
+
+/** A `waitUntil` as the Edge runtime has it: the work runs on; failures go to `log`. */
+function backgroundWork(log: (line: string) => void): BackgroundWork {
   const inFlight = new Set<Promise<unknown>>();
   const waitUntil = (work: Promise<unknown>) => {
     const tracked = work.catch((error) => log(`background work failed: ${error}`))
       .finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
+  return { inFlight, waitUntil };
+}
+
+/** What the function handlers are built from. */
+interface HandlerContext {
+  sql: Sql;
+  config: Config;
+  files: ObjectFiles;
+  secret: string;
+  jwtSecret: string;
+  waitUntil: (work: Promise<unknown>) => void;
+  log: (line: string) => void;
+}
+
+/** Each function's handler by name, wired to `sql`, the files and Claude as in a project. */
+function functionHandlers(context: HandlerContext): Record<string, FunctionHandler> {
+  const { sql, config, files, secret, waitUntil, log } = context;
   const claude = new Anthropic({
     apiKey: config.ANTHROPIC_API_KEY,
     baseURL: config.ANTHROPIC_BASE_URL,
@@ -105,9 +125,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const backfillDeps = backfillDepsFromConfig(config, sql, { chain: true, log });
   const refreshDeps = refreshDepsFromConfig(config, sql, { chain: true, log });
-  const jwtSecret = options.jwtSecret ?? DEFAULT_LOCAL_JWT_SECRET;
-  const verify = (token: string) => verifyAccessToken(token, { secret: jwtSecret });
-  const server = serveFunctions({
+  const verify = (token: string) => verifyAccessToken(token, { secret: context.jwtSecret });
+  return {
     "cv-ingest": createCvIngestHandler({
       secret,
       waitUntil,
@@ -151,10 +170,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       runOf: (at) => runOfDate(sql, at ?? new Date()),
       refresh: (runId) => runRefresh(refreshDeps, { runId }),
     }),
-  }, { port: options.port ?? 0, other: options.other });
+  };
+}
+
+/** Vault's `project_url` and `functions_secret` (either may be missing). */
+interface VaultSecrets {
+  url: string | null;
+  secret: string | null;
+}
+
+/**
+ * Points Vault at `server` and returns the values it held. Refuses (closing `server`) a database
+ * whose `project_url` is not on this machine.
+ */
+async function takeOverVault(
+  sql: Sql,
+  server: FunctionsServer,
+  secret: string,
+): Promise<VaultSecrets | undefined> {
   // the database calls these functions through Vault's project_url: never take over a database
   // that calls a real project's functions, and give the previous values back on close
-  const [previous] = await sql`
+  const [previous] = await sql<VaultSecrets[]>`
     select (select decrypted_secret from vault.decrypted_secrets where name = 'project_url'
             order by created_at desc limit 1) as url,
            (select decrypted_secret from vault.decrypted_secrets where name = 'functions_secret'
@@ -168,6 +204,39 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     );
   }
   await setFunctionSecrets(sql, server.url, secret);
+  return previous;
+}
+
+/** Delivers queued HTTP calls and waits for the work they start until nothing is left. */
+async function settleStack(
+  sql: Sql,
+  inFlight: Set<Promise<unknown>>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const delivered = await deliverQueuedRequests(sql);
+    if (inFlight.size > 0) await Promise.all([...inFlight]);
+    if (delivered.length === 0 && inFlight.size === 0) {
+      const [{ queued }] = await sql`select count(*)::int as queued from net.http_request_queue`;
+      if (queued === 0) return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`The local stack did not settle in ${timeoutMs} ms.`);
+    }
+  }
+}
+
+/** Starts the functions and sets the Vault secrets the database calls them with. */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const { sql, config, files } = options;
+  const log = options.log ?? (() => {});
+  const secret = options.secret ?? crypto.randomUUID();
+  const { inFlight, waitUntil } = backgroundWork(log);
+  const jwtSecret = options.jwtSecret ?? DEFAULT_LOCAL_JWT_SECRET;
+  const handlers = functionHandlers({ sql, config, files, secret, jwtSecret, waitUntil, log });
+  const server = serveFunctions(handlers, { port: options.port ?? 0, other: options.other });
+  const previous = await takeOverVault(sql, server, secret);
 
   return {
     url: server.url,
@@ -179,19 +248,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       return name;
     },
     async settle({ timeoutMs = 120_000 } = {}) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const delivered = await deliverQueuedRequests(sql);
-        if (inFlight.size > 0) await Promise.all([...inFlight]);
-        if (delivered.length === 0 && inFlight.size === 0) {
-          const [{ queued }] =
-            await sql`select count(*)::int as queued from net.http_request_queue`;
-          if (queued === 0) return;
-        }
-        if (Date.now() > deadline) {
-          throw new Error(`The local stack did not settle in ${timeoutMs} ms.`);
-        }
-      }
+      await settleStack(sql, inFlight, timeoutMs);
     },
     async close() {
       await Promise.allSettled([...inFlight]);

@@ -23,14 +23,20 @@
  *
  * @module
  */
-import { loadConfig, loadLocalToolsConfig } from "../shared/config.ts";
-import type { Queryable } from "../shared/db/postgres.ts";
+import {
+  type Config,
+  loadConfig,
+  loadLocalToolsConfig,
+  type LocalToolsConfig,
+} from "../shared/config.ts";
+import type { MigrationResult } from "../shared/db/migrations.ts";
+import type { Queryable, Sql } from "../shared/db/postgres.ts";
 import { abortableSleep, runScheduler } from "../shared/refresh/scheduler.ts";
 import { openLocalDatabase, prepareLocalDatabase } from "./database.ts";
-import { startFakesUnlessKeys } from "./fakes_unless_keys.ts";
+import { type LocalApis, startFakesUnlessKeys } from "./fakes_unless_keys.ts";
 import { DEFAULT_LOCAL_JWT_SECRET, localKeys } from "./jwt.ts";
 import { deliverQueuedRequests } from "./net_worker.ts";
-import { startLocalStack } from "./stack.ts";
+import { type LocalStack, startLocalStack } from "./stack.ts";
 import { diskObjectFiles } from "./storage/files.ts";
 import { createStorageHandler } from "./storage/server.ts";
 import { createAuthHandler } from "./auth/server.ts";
@@ -150,115 +156,175 @@ function describeSchedule(schedule: LocalSchedule, dailyAt: string): string {
   return `${schedule.name} (${schedule.kind === "cron" ? schedule.schedule : dailyAt})`;
 }
 
-async function main(): Promise<number> {
-  const env = Deno.env.toObject();
+/** The settings of a start: the environment's, pointed at the APIs started (or the real ones). */
+interface StartSetup {
+  local: LocalToolsConfig;
+  apis: LocalApis;
+  config: Config;
+}
+
+/** Starts the fakes whose keys are missing and loads the config that points at them. */
+async function startSetup(env: Record<string, string>): Promise<StartSetup> {
   const base = loadConfig(env);
   const local = loadLocalToolsConfig(env);
-  const closers: (() => Promise<unknown>)[] = [];
   const apis = await startFakesUnlessKeys(base, {
     key: FAKE_KEY,
     claudeLatencyMs: local.FAKE_CLAUDE_LATENCY_MS,
   });
-  closers.push(() => apis.close());
-  const fakeEnv = apis.env;
-  const config = loadConfig({ ...env, ...fakeEnv });
+  const config = loadConfig({ ...env, ...apis.env });
   config.PGLITE_DATA_DIR ??= ".data/pglite";
-  const database = await openLocalDatabase(config, { max: 4, applicationName: "local-start" });
+  return { local, apis, config };
+}
+
+/** The database made ready: the migrations applied, the schedules, and who runs them. */
+interface PreparedDatabase {
+  migrations: MigrationResult;
+  schedules: LocalSchedule[];
+  /** Whether the database has pg_cron (then it runs the schedules itself). */
+  cron: boolean;
+  /** The daily refresh's local time and zone, as `HH24:MI zone`. */
+  dailyAt: string;
+}
+
+/** Applies the platform stand-in and migrations, and reads the schedules. */
+async function prepareDatabase(sql: Sql): Promise<PreparedDatabase> {
+  const migrations = await prepareLocalDatabase(sql);
+  const schedules = await localSchedules(sql);
+  const [{ cron, daily_at }] = await sql`
+    select exists (select from pg_catalog.pg_extension where extname = 'pg_cron') as cron,
+           to_char(s.daily_refresh_local_time, 'HH24:MI') || ' ' || s.daily_refresh_time_zone
+             as daily_at
+    from public.settings s`;
+  return { migrations, schedules, cron, dailyAt: daily_at };
+}
+
+/** The running stack and the keys and secret its callers use. */
+interface Serving {
+  stack: LocalStack;
+  keys: { anonKey: string; serviceRoleKey: string };
+  jwtSecret: string;
+}
+
+/** Serves the functions, Storage, Auth and the web page on LOCAL_PORT. */
+async function startServing(
+  sql: Sql,
+  { config, local }: StartSetup,
+): Promise<Serving> {
+  const jwtSecret = local.LOCAL_JWT_SECRET ?? DEFAULT_LOCAL_JWT_SECRET;
+  const files = diskObjectFiles(`${config.PGLITE_DATA_DIR}/../storage`);
+  const storage = createStorageHandler({ sql, files, jwtSecret });
+  const auth = createAuthHandler({ sql, jwtSecret });
+  // Storage and Auth answer CORS as the project's gateway does (the deployed page is elsewhere)
+  const platform = withGatewayCors((req) => storage(req) ?? auth(req));
+  const keys = await localKeys(jwtSecret);
+  const web = createWebHandler({
+    sql,
+    jwtSecret,
+    anonKey: keys.anonKey,
+    signIn: local.WEB_SIGN_IN,
+  });
+  const stack = await startLocalStack({
+    sql,
+    config,
+    files,
+    port: local.LOCAL_PORT,
+    secret: config.FUNCTIONS_SECRET,
+    jwtSecret,
+    other: (req) => platform(req) ?? web(req),
+    log: (line) => console.log(line),
+  });
+  return { stack, keys, jwtSecret };
+}
+
+/** The start-up banner: where each part is served, the keys, and who runs the schedules. */
+function banner(
+  { config, apis }: StartSetup,
+  embedded: boolean,
+  prepared: PreparedDatabase,
+  { stack, keys, jwtSecret }: Serving,
+): string {
+  return [
+    `Local stand-in running (${prepared.migrations.applied.length} new migrations applied).`,
+    `  Web page:         ${stack.url}/  (development sign-in: any email)`,
+    `  API URL:          ${stack.url}`,
+    `  Functions:        ${stack.url}/functions/v1/{cv-ingest,backfill,daily-refresh,feed,cvs,` +
+    "searches}",
+    `  Storage:          ${stack.url}/storage/v1/object/cvs/<user id>/<file>.pdf`,
+    `  Auth:             ${stack.url}/auth/v1/{signup,token?grant_type=password,user}`,
+    `  Database:         ${
+      embedded ? `embedded PGlite in ${config.PGLITE_DATA_DIR}` : "DATABASE_URL"
+    }`,
+    `  Providers:        ${apis.providers === "fakes" ? "local fakes" : "real (RAPIDAPI_KEY)"}; ` +
+    `Claude: ${apis.claude === "fake" ? "local fake" : "real (ANTHROPIC_API_KEY)"}`,
+    `  Schedules:        ${
+      prepared.schedules.map((schedule) => describeSchedule(schedule, prepared.dailyAt)).join(", ")
+    } (private.schedules; ${prepared.cron ? "pg_cron runs them" : "run here"})`,
+    `  anon key:         ${keys.anonKey}`,
+    `  service_role key: ${keys.serviceRoleKey}`,
+    `  JWT secret:       ${
+      jwtSecret === DEFAULT_LOCAL_JWT_SECRET ? "the Supabase CLI's default" : "LOCAL_JWT_SECRET"
+    }`,
+    "Ready.",
+  ].join("\n");
+}
+
+/**
+ * Aborts `stop` on the first Ctrl-C (or SIGTERM): the loops stop and work in flight gets at most
+ * 10 s; the second one exits at once.
+ */
+function stopOnSignal(stop: AbortController): void {
+  const onSignal = () => {
+    if (stop.signal.aborted) Deno.exit(130);
+    console.log("Stopping (Ctrl-C again to quit at once)...");
+    stop.abort();
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+}
+
+/** pg_net's worker, and pg_cron's jobs where the database has no pg_cron, until `signal` aborts. */
+function runLoops(sql: Sql, prepared: PreparedDatabase, signal: AbortSignal): Promise<unknown>[] {
+  return [
+    // pg_net's worker
+    (async () => {
+      while (!signal.aborted) {
+        const delivered = await deliverQueuedRequests(sql).catch((error) => {
+          console.error(`net worker: ${error}`);
+          return [];
+        });
+        if (delivered.length === 0) await abortableSleep(250, signal);
+      }
+    })(),
+    // pg_cron's jobs, where the database has no pg_cron: the sweeps at their cron
+    // expressions, the daily refresh at its local time (the scheduler asks Postgres when)
+    ...(prepared.cron ? [] : prepared.schedules).map((schedule) =>
+      schedule.kind === "cron" ? runCronSchedule(sql, schedule, signal) : runScheduler({
+        sql,
+        log: (line) => console.log(line),
+        fire: async () => {
+          await sql.unsafe(schedule.command);
+        },
+      }, { signal })
+    ),
+  ];
+}
+
+async function main(): Promise<number> {
+  const setup = await startSetup(Deno.env.toObject());
+  const closers: (() => Promise<unknown>)[] = [() => setup.apis.close()];
+  const database = await openLocalDatabase(setup.config, {
+    max: 4,
+    applicationName: "local-start",
+  });
   closers.unshift(() => database.close());
   const stop = new AbortController();
   try {
-    const migrations = await prepareLocalDatabase(database.sql);
-    const schedules = await localSchedules(database.sql);
-    const [{ cron, daily_at }] = await database.sql`
-      select exists (select from pg_catalog.pg_extension where extname = 'pg_cron') as cron,
-             to_char(s.daily_refresh_local_time, 'HH24:MI') || ' ' || s.daily_refresh_time_zone
-               as daily_at
-      from public.settings s`;
-    const jwtSecret = local.LOCAL_JWT_SECRET ?? DEFAULT_LOCAL_JWT_SECRET;
-    const files = diskObjectFiles(`${config.PGLITE_DATA_DIR}/../storage`);
-    const storage = createStorageHandler({ sql: database.sql, files, jwtSecret });
-    const auth = createAuthHandler({ sql: database.sql, jwtSecret });
-    // Storage and Auth answer CORS as the project's gateway does (the deployed page is elsewhere)
-    const platform = withGatewayCors((req) => storage(req) ?? auth(req));
-    const keys = await localKeys(jwtSecret);
-    const web = createWebHandler({
-      sql: database.sql,
-      jwtSecret,
-      anonKey: keys.anonKey,
-      signIn: local.WEB_SIGN_IN,
-    });
-    const stack = await startLocalStack({
-      sql: database.sql,
-      config,
-      files,
-      port: local.LOCAL_PORT,
-      secret: config.FUNCTIONS_SECRET,
-      jwtSecret,
-      other: (req) => platform(req) ?? web(req),
-      log: (line) => console.log(line),
-    });
-    closers.unshift(() => stack.close());
-    console.log([
-      `Local stand-in running (${migrations.applied.length} new migrations applied).`,
-      `  Web page:         ${stack.url}/  (development sign-in: any email)`,
-      `  API URL:          ${stack.url}`,
-      `  Functions:        ${stack.url}/functions/v1/{cv-ingest,backfill,daily-refresh,feed,cvs,` +
-      "searches}",
-      `  Storage:          ${stack.url}/storage/v1/object/cvs/<user id>/<file>.pdf`,
-      `  Auth:             ${stack.url}/auth/v1/{signup,token?grant_type=password,user}`,
-      `  Database:         ${
-        database.embedded ? `embedded PGlite in ${config.PGLITE_DATA_DIR}` : "DATABASE_URL"
-      }`,
-      `  Providers:        ${
-        apis.providers === "fakes" ? "local fakes" : "real (RAPIDAPI_KEY)"
-      }; ` +
-      `Claude: ${apis.claude === "fake" ? "local fake" : "real (ANTHROPIC_API_KEY)"}`,
-      `  Schedules:        ${
-        schedules.map((schedule) => describeSchedule(schedule, daily_at)).join(", ")
-      } (private.schedules; ${cron ? "pg_cron runs them" : "run here"})`,
-      `  anon key:         ${keys.anonKey}`,
-      `  service_role key: ${keys.serviceRoleKey}`,
-      `  JWT secret:       ${
-        jwtSecret === DEFAULT_LOCAL_JWT_SECRET ? "the Supabase CLI's default" : "LOCAL_JWT_SECRET"
-      }`,
-      "Ready.",
-    ].join("\n"));
-
-    // the first Ctrl-C stops the loops and waits (at most 10 s) for work in flight; the second
-    // one exits at once
-    const onSignal = () => {
-      if (stop.signal.aborted) Deno.exit(130);
-      console.log("Stopping (Ctrl-C again to quit at once)...");
-      stop.abort();
-    };
-    Deno.addSignalListener("SIGINT", onSignal);
-    Deno.addSignalListener("SIGTERM", onSignal);
-    const loops = [
-      // pg_net's worker
-      (async () => {
-        while (!stop.signal.aborted) {
-          const delivered = await deliverQueuedRequests(database.sql).catch((error) => {
-            console.error(`net worker: ${error}`);
-            return [];
-          });
-          if (delivered.length === 0) await abortableSleep(250, stop.signal);
-        }
-      })(),
-      // pg_cron's jobs, where the database has no pg_cron: the sweeps at their cron
-      // expressions, the daily refresh at its local time (the scheduler asks Postgres when)
-      ...(cron ? [] : schedules).map((schedule) =>
-        schedule.kind === "cron"
-          ? runCronSchedule(database.sql, schedule, stop.signal)
-          : runScheduler({
-            sql: database.sql,
-            log: (line) => console.log(line),
-            fire: async () => {
-              await database.sql.unsafe(schedule.command);
-            },
-          }, { signal: stop.signal })
-      ),
-    ];
-    await Promise.all(loops);
+    const prepared = await prepareDatabase(database.sql);
+    const serving = await startServing(database.sql, setup);
+    closers.unshift(() => serving.stack.close());
+    console.log(banner(setup, database.embedded, prepared, serving));
+    stopOnSignal(stop);
+    await Promise.all(runLoops(database.sql, prepared, stop.signal));
     return 0;
   } finally {
     const closing = (async () => {

@@ -145,137 +145,195 @@ export function keyRefusal(name: string): string | null {
   return null;
 }
 
+/** What the handler serves from: the database, the files, and the secret tokens are signed with. */
+interface StorageOptions {
+  sql: Sql;
+  files: ObjectFiles;
+  jwtSecret: string;
+}
+
+/** A row of `storage.buckets`: its limits on an upload. */
+interface BucketRow {
+  id: string;
+  file_size_limit: number | string | null;
+  allowed_mime_types: string[] | null;
+}
+
+/** An object's address: its bucket and its name (path) in it. */
+interface ObjectKey {
+  bucketId: string;
+  name: string;
+}
+
+/** The object a `/storage/v1/...` path names, or the error answer for a path not served. */
+function objectKeyOf(req: Request, url: URL): ObjectKey | Response {
+  const match = url.pathname.match(/^\/storage\/v1\/object\/(?:authenticated\/)?([^/]+)\/(.+)$/);
+  // list, info, sign, move, copy, remove, buckets: not in the local stand-in
+  if (!match || ["list", "info", "sign", "move", "copy", "public"].includes(match[1])) {
+    return storageError(
+      404,
+      "NotSupported",
+      "Not supported",
+      `${req.method} ${url.pathname} is not served by the local Storage stand-in (it serves ` +
+        "object upload, update and download)",
+    );
+  }
+  let bucketId: string;
+  let name: string;
+  try {
+    bucketId = decodeURIComponent(match[1]);
+    name = match[2].split("/").map(decodeURIComponent).join("/");
+  } catch {
+    return storageError(400, "InvalidKey", "Invalid key", "Invalid key");
+  }
+  const refusal = keyRefusal(name);
+  if (refusal) return storageError(400, "InvalidKey", "Invalid key", refusal);
+  return { bucketId, name };
+}
+
 /** The request handler for `/storage/v1/...`; undefined for other paths. */
 export function createStorageHandler(
-  options: { sql: Sql; files: ObjectFiles; jwtSecret: string },
+  options: StorageOptions,
 ): (req: Request) => Promise<Response> | undefined {
-  const { sql, files } = options;
   return (req) => {
     const url = new URL(req.url);
     if (!url.pathname.startsWith("/storage/v1/")) return undefined;
-    const match = url.pathname.match(/^\/storage\/v1\/object\/(?:authenticated\/)?([^/]+)\/(.+)$/);
-    // list, info, sign, move, copy, remove, buckets: not in the local stand-in
-    if (!match || ["list", "info", "sign", "move", "copy", "public"].includes(match[1])) {
-      return Promise.resolve(storageError(
-        404,
-        "NotSupported",
-        "Not supported",
-        `${req.method} ${url.pathname} is not served by the local Storage stand-in (it serves ` +
-          "object upload, update and download)",
-      ));
-    }
-    let bucketId: string;
-    let name: string;
-    try {
-      bucketId = decodeURIComponent(match[1]);
-      name = match[2].split("/").map(decodeURIComponent).join("/");
-    } catch {
-      return Promise.resolve(storageError(400, "InvalidKey", "Invalid key", "Invalid key"));
-    }
-    const refusal = keyRefusal(name);
-    if (refusal) {
-      return Promise.resolve(storageError(400, "InvalidKey", "Invalid key", refusal));
-    }
-    return handle(req, bucketId, name);
+    const key = objectKeyOf(req, url);
+    if (key instanceof Response) return Promise.resolve(key);
+    return handle(options, req, key);
   };
+}
 
-  async function handle(req: Request, bucketId: string, name: string): Promise<Response> {
-    const caller = await callerOf(req, options.jwtSecret);
-    if (caller instanceof Response) return caller;
-    const [bucket] = await sql`
-      select id, file_size_limit, allowed_mime_types from storage.buckets where id = ${bucketId}`;
-    if (!bucket) return storageError(404, "NoSuchBucket", "Bucket not found", "Bucket not found");
-
-    if (req.method === "GET") {
-      const visible = await sql.begin(async (tx) => {
-        await actAs(tx, caller);
-        return await tx`select metadata ->> 'mimetype' as mimetype from storage.objects
-                         where bucket_id = ${bucketId} and name = ${name}`;
-      });
-      if (visible.length === 0) {
-        return storageError(404, "NoSuchKey", "not_found", "Object not found");
-      }
-      try {
-        const bytes = await files.download(bucketId, name);
-        return new Response(bytes as Uint8Array<ArrayBuffer>, {
-          headers: { "content-type": "application/pdf" },
-        });
-      } catch {
-        return storageError(404, "NoSuchKey", "not_found", "Object not found");
-      }
-    }
-    if (req.method !== "POST" && req.method !== "PUT") {
-      return storageError(
-        405,
-        "MethodNotAllowed",
-        "Method not allowed",
-        `${req.method} is not supported by the local Storage`,
-      );
-    }
-    const limit = bucket.file_size_limit === null
-      ? DEFAULT_FILE_SIZE_LIMIT
-      : Number(bucket.file_size_limit);
-    const body = await bodyOf(req, limit);
-    if (body === null || body.bytes.length > limit) {
-      return storageError(
-        413,
-        "EntityTooLarge",
-        "Payload too large",
-        "The object exceeded the maximum allowed size",
-      );
-    }
-    const { bytes, type } = body;
-    if (bucket.allowed_mime_types && !(bucket.allowed_mime_types as string[]).includes(type)) {
-      return storageError(
-        415,
-        "InvalidMimeType",
-        "invalid_mime_type",
-        `mime type ${type} is not supported`,
-      );
-    }
-    const owner = caller.kind === "user" ? caller.id : null;
-    try {
-      const row = await sql.begin(async (tx) => {
-        // the permission test (rolled back) decides; the file is written before the real insert
-        const uploaded = await uploadLikeStorage(tx, {
-          userId: owner,
-          name,
-          bucket: bucketId,
-          size: bytes.length,
-          mimetype: type,
-          actor: caller,
-          upsert: req.method === "PUT" || req.headers.get("x-upsert") === "true",
-          beforeCommit: () => files.put(bucketId, name, bytes),
-        });
-        return uploaded;
-      });
-      return Response.json({ Id: row.id, Key: `${bucketId}/${name}` });
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === "42501") {
-        return storageError(
-          403,
-          "AccessDenied",
-          "Unauthorized",
-          "new row violates row-level security policy",
-        );
-      }
-      if (code === "23505") {
-        return storageError(409, "KeyAlreadyExists", "Duplicate", "The resource already exists");
-      }
-      // a name whose folder is a file, or a file name that is a folder, on the file backend
-      if (
-        error instanceof Deno.errors.NotADirectory || error instanceof Deno.errors.IsADirectory ||
-        error instanceof Deno.errors.AlreadyExists
-      ) {
-        return storageError(
-          400,
-          "InvalidKey",
-          "Invalid key",
-          `Invalid key: ${name} would put an object inside another object (or replace a folder)`,
-        );
-      }
-      throw error;
-    }
+/** Serves an object request: the caller and the bucket first, then a download or an upload. */
+async function handle(options: StorageOptions, req: Request, key: ObjectKey): Promise<Response> {
+  const caller = await callerOf(req, options.jwtSecret);
+  if (caller instanceof Response) return caller;
+  const [bucket] = await options.sql<BucketRow[]>`
+    select id, file_size_limit, allowed_mime_types from storage.buckets where id = ${key.bucketId}`;
+  if (!bucket) return storageError(404, "NoSuchBucket", "Bucket not found", "Bucket not found");
+  if (req.method === "GET") return await download(options, caller, key);
+  if (req.method !== "POST" && req.method !== "PUT") {
+    return storageError(
+      405,
+      "MethodNotAllowed",
+      "Method not allowed",
+      `${req.method} is not supported by the local Storage`,
+    );
   }
+  const body = await uploadedBody(req, bucket);
+  if (body instanceof Response) return body;
+  return await upload(options, req, caller, key, body);
+}
+
+/** GET: the object's bytes when the caller may see its row (RLS decides). */
+async function download(
+  { sql, files }: StorageOptions,
+  caller: Actor,
+  { bucketId, name }: ObjectKey,
+): Promise<Response> {
+  const visible = await sql.begin(async (tx) => {
+    await actAs(tx, caller);
+    return await tx`select metadata ->> 'mimetype' as mimetype from storage.objects
+                     where bucket_id = ${bucketId} and name = ${name}`;
+  });
+  if (visible.length === 0) {
+    return storageError(404, "NoSuchKey", "not_found", "Object not found");
+  }
+  try {
+    const bytes = await files.download(bucketId, name);
+    return new Response(bytes as Uint8Array<ArrayBuffer>, {
+      headers: { "content-type": "application/pdf" },
+    });
+  } catch {
+    return storageError(404, "NoSuchKey", "not_found", "Object not found");
+  }
+}
+
+/** The uploaded file within the bucket's size and type limits, or the error answer. */
+async function uploadedBody(
+  req: Request,
+  bucket: BucketRow,
+): Promise<{ bytes: Uint8Array; type: string } | Response> {
+  const limit = bucket.file_size_limit === null
+    ? DEFAULT_FILE_SIZE_LIMIT
+    : Number(bucket.file_size_limit);
+  const body = await bodyOf(req, limit);
+  if (body === null || body.bytes.length > limit) {
+    return storageError(
+      413,
+      "EntityTooLarge",
+      "Payload too large",
+      "The object exceeded the maximum allowed size",
+    );
+  }
+  if (bucket.allowed_mime_types && !bucket.allowed_mime_types.includes(body.type)) {
+    return storageError(
+      415,
+      "InvalidMimeType",
+      "invalid_mime_type",
+      `mime type ${body.type} is not supported`,
+    );
+  }
+  return body;
+}
+
+/** POST / PUT: the permission test, the file, then the real insert; Storage's answer to each. */
+async function upload(
+  { sql, files }: StorageOptions,
+  req: Request,
+  caller: Actor,
+  { bucketId, name }: ObjectKey,
+  { bytes, type }: { bytes: Uint8Array; type: string },
+): Promise<Response> {
+  const owner = caller.kind === "user" ? caller.id : null;
+  try {
+    const row = await sql.begin(async (tx) => {
+      // the permission test (rolled back) decides; the file is written before the real insert
+      const uploaded = await uploadLikeStorage(tx, {
+        userId: owner,
+        name,
+        bucket: bucketId,
+        size: bytes.length,
+        mimetype: type,
+        actor: caller,
+        upsert: req.method === "PUT" || req.headers.get("x-upsert") === "true",
+        beforeCommit: () => files.put(bucketId, name, bytes),
+      });
+      return uploaded;
+    });
+    return Response.json({ Id: row.id, Key: `${bucketId}/${name}` });
+  } catch (error) {
+    const refused = uploadRefusal(error, name);
+    if (refused) return refused;
+    throw error;
+  }
+}
+
+/** Storage's answer to an upload that failed for the caller's reasons; null for any other error. */
+function uploadRefusal(error: unknown, name: string): Response | null {
+  const code = (error as { code?: string }).code;
+  if (code === "42501") {
+    return storageError(
+      403,
+      "AccessDenied",
+      "Unauthorized",
+      "new row violates row-level security policy",
+    );
+  }
+  if (code === "23505") {
+    return storageError(409, "KeyAlreadyExists", "Duplicate", "The resource already exists");
+  }
+  // a name whose folder is a file, or a file name that is a folder, on the file backend
+  if (
+    error instanceof Deno.errors.NotADirectory || error instanceof Deno.errors.IsADirectory ||
+    error instanceof Deno.errors.AlreadyExists
+  ) {
+    return storageError(
+      400,
+      "InvalidKey",
+      "Invalid key",
+      `Invalid key: ${name} would put an object inside another object (or replace a folder)`,
+    );
+  }
+  return null;
 }
