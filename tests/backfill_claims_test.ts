@@ -507,3 +507,21 @@ Deno.test(
     });
   },
 );
+
+Deno.test(
+  "settings: the one row that every lease and attempt limit is read from cannot be removed",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      for (const statement of ["delete from public.settings", "truncate public.settings"]) {
+        await assert.rejects(
+          tx.savepoint((sp) => sp.unsafe(statement)),
+          /public\.settings holds exactly one row.*update public\.settings set/,
+          statement,
+        );
+      }
+      const [{ lease }] = await tx`select backfill_lease_seconds as lease from public.settings`;
+      assert.equal(lease, 300);
+    });
+  },
+);

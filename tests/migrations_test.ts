@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { appliedVersions, applyMigrations, readMigrations } from "../shared/db/migrations.ts";
+import {
+  appliedVersions,
+  applyMigrations,
+  checkHistory,
+  readMigrations,
+} from "../shared/db/migrations.ts";
 import { applyLocalPlatform } from "../local/platform.ts";
 import { dbTest, testDatabase, withRollback } from "./support/database.ts";
 
@@ -66,6 +71,13 @@ Deno.test(
         /Two migrations share version 20990101000000: a and b/,
       );
       await Deno.remove(`${dir}/20990101000000_b.sql`);
+      // the tree's own migrations come first, as the database's history has them
+      for (const migration of await readMigrations()) {
+        await Deno.writeTextFile(
+          `${dir}/${migration.version}_${migration.name}.sql`,
+          migration.sql,
+        );
+      }
       await Deno.writeTextFile(
         `${dir}/20990101000001_broken.sql`,
         "create table public.never_created (id int);\nselect nope;",
@@ -91,3 +103,21 @@ Deno.test(
     }
   },
 );
+
+Deno.test("migrations: a database migrated from another history is refused with the fix", () => {
+  const files = [
+    { version: "20261129120000", name: "private_schema", sql: "" },
+    { version: "20261129120100", name: "settings", sql: "" },
+  ];
+  checkHistory([{ version: "20261129120000", name: "private_schema" }], files);
+  checkHistory([{ version: "20261129120000", name: null }], files);
+  assert.throws(
+    () =>
+      checkHistory([
+        { version: "20261129120000", name: "private_schema" },
+        { version: "20261129120100", name: "cv_documents" },
+        { version: "20261207110000", name: "feed_items" },
+      ], files),
+    /20261129120100_cv_documents, 20261207110000_feed_items are recorded but not in this tree.*rm -rf \.data\/pglite/,
+  );
+});

@@ -140,7 +140,7 @@ const tables: Record<string, TableOps> = {
       `insert into public.settings (id) values (true)
        on conflict (id) do update set jsearch_monthly_credits = 10 returning 1`,
     update: () => `update public.settings set jsearch_monthly_credits = 20 returning 1`,
-    // the one row: delete it, and the savepoint puts it back
+    // the one row: only the service role gets past RLS, to the trigger that keeps the row
     delete: () => `delete from public.settings returning 1`,
   },
   provider_budget_usage: {
@@ -332,6 +332,8 @@ async function attempt(
   } catch (error) {
     if (error instanceof Done) return error.outcome;
     if ((error as { code?: string }).code === "42501") return "denied";
+    // past privileges and RLS, a row rule refused: settings_keep_row keeps public.settings' row
+    if ((error as { code?: string }).code === "55000") return "allowed";
     throw new Error(`${actor.kind} ran «${statement}» and got: ${(error as Error).message}`);
   }
   throw new Error("unreachable");

@@ -154,3 +154,30 @@ Deno.test("tokens: a key set that cannot be fetched is a 503 with what to do, no
     await server.shutdown();
   }
 });
+
+Deno.test("tokens: the user functions refuse a user token without an expiry or for another audience", async () => {
+  const handler = forSignedInUser(
+    accessTokenVerifier({ secret: SECRET }),
+    ["GET"],
+    () => Promise.resolve(new Response("ok")),
+  );
+  const call = async (claims: Record<string, unknown>) => {
+    const token = await new SignJWT(claims).setProtectedHeader({ alg: "HS256" })
+      .sign(new TextEncoder().encode(SECRET));
+    const res = await handler(
+      new Request("http://x/feed", { headers: { authorization: `Bearer ${token}` } }),
+    );
+    return { status: res.status, body: await res.text() };
+  };
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  const user = { sub: USER, role: "authenticated" };
+  assert.deepEqual(await call({ ...user, aud: "authenticated", exp }), { status: 200, body: "ok" });
+  const noExpiry = await call({ ...user, aud: "authenticated" });
+  assert.equal(noExpiry.status, 401);
+  assert.match(noExpiry.body, /no expiry \(exp\); sign in again/);
+  const elsewhere = await call({ ...user, aud: "someone-else", exp });
+  assert.equal(elsewhere.status, 401);
+  assert.match(elsewhere.body, /aud is not authenticated/);
+  assert.equal((await call({ ...user, exp })).status, 401);
+  assert.equal((await call({ ...user, aud: ["x", "authenticated"], exp })).status, 200);
+});

@@ -46,6 +46,34 @@ export async function readMigrations(
   return migrations;
 }
 
+/**
+ * Throws when the database's history is not a prefix of `migrations/`: a recorded version with
+ * no file, or with a file of another name, means the database was migrated from another
+ * history, and applying the rest would build on tables it does not expect. The Supabase CLI's
+ * `db push` refuses such a database too ("Remote migration versions not found in local
+ * migrations directory").
+ */
+export function checkHistory(
+  recorded: { version: string; name: string | null }[],
+  migrations: Migration[],
+): void {
+  const names = new Map(migrations.map((m) => [m.version, m.name]));
+  const foreign = recorded
+    .filter((row) => {
+      const file = names.get(row.version);
+      return file === undefined || (row.name !== null && row.name !== file);
+    })
+    .map((row) => `${row.version}_${row.name ?? "?"}`)
+    .sort();
+  if (foreign.length === 0) return;
+  throw new Error(
+    `The database's migration history does not match migrations/: ${foreign.join(", ")} ` +
+      `${foreign.length === 1 ? "is" : "are"} recorded but not in this tree. It was migrated ` +
+      "from another history: recreate it (the embedded database: delete PGLITE_DATA_DIR, e.g. " +
+      "`rm -rf .data/pglite`), or restore the tree it was migrated with.",
+  );
+}
+
 /** What {@link applyMigrations} did. */
 export interface MigrationResult {
   applied: string[];
@@ -62,8 +90,9 @@ export async function applyMigrations(
 ): Promise<MigrationResult> {
   const migrations = await readMigrations(options.dir);
   await ensureHistoryTable(sql);
-  const rows = await sql<{ version: string }[]>`
-    select version from supabase_migrations.schema_migrations`;
+  const rows = await sql<{ version: string; name: string | null }[]>`
+    select version, name from supabase_migrations.schema_migrations`;
+  checkHistory(rows, migrations);
   const done = new Set(rows.map((row) => row.version));
   const result: MigrationResult = { applied: [], skipped: [] };
   for (const migration of migrations) {

@@ -118,6 +118,20 @@ export function subpath(req: Request, name: string): string[] {
   return at < 0 ? [] : parts.slice(at + 1);
 }
 
+/**
+ * What makes a verified user token unfit for the user functions, or null: Auth's access tokens
+ * always carry an expiry and the audience `authenticated`; a token without an expiry would be
+ * good forever, and one for another audience was issued for someone else.
+ */
+function userTokenFault(claims: AccessClaims): string | null {
+  if (typeof claims.exp !== "number") return "The access token has no expiry (exp)";
+  const audience = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (!audience.includes("authenticated")) {
+    return "The access token is not for signed-in users (aud is not authenticated)";
+  }
+  return null;
+}
+
 /** A handler that only runs for a verified signed-in user. */
 export type UserHandler = (req: Request, user: UserClaims) => Promise<Response>;
 
@@ -162,6 +176,8 @@ export function forSignedInUser(
         401,
       );
     }
+    const unfit = userTokenFault(claims);
+    if (unfit) return answer({ error: `${unfit}; sign in again.` }, 401);
     try {
       return await handle(req, { sub: claims.sub, role: "authenticated" });
     } catch (error) {

@@ -61,6 +61,9 @@ const ABBREVIATIONS: Readonly<Record<string, string>> = {
 const ABBREVIATION =
   /(?<![\p{L}\p{N}.])(?:(?:sr|snr|jr|mgr|eng|dev)(?:\.|(?![\p{L}\p{N}-]))|sen\.)(?![\p{L}\p{N}])/gu;
 
+/** A level abbreviation hyphenated to the next word: "Sr-Data Engineer", "Jr-Developer". */
+const HYPHENATED_LEVEL = /(?<![\p{L}\p{N}.])(sr|snr|jr)-(?=\p{L})/gu;
+
 /** A dotted abbreviation glued to the next word: "sr.data engineer". */
 const GLUED_ABBREVIATION = /(?<![\p{L}\p{N}.])(sr|snr|sen|jr|mgr|eng|dev)\.(?=\p{L})/gu;
 
@@ -80,5 +83,6 @@ export function roleTitle(title: string): string {
     .replace(GENDER_SUFFIX, "$1$3");
   return normalLabel(untagged)
     .replace(GLUED_ABBREVIATION, "$1. ")
+    .replace(HYPHENATED_LEVEL, "$1 ")
     .replace(ABBREVIATION, (word) => ABBREVIATIONS[word]);
 }
