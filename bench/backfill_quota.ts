@@ -57,6 +57,8 @@ import {
   createProviderSessions,
   fetchAllProviders,
   memoryUsageLedger,
+  type PagingSettings,
+  readPagingSettings,
   sqlUsageLedger,
 } from "../shared/providers/mod.ts";
 import { sqlBudgetLedger } from "../shared/providers/budget.ts";
@@ -78,7 +80,7 @@ const FAULT_RATE = 0.3;
  * combination is then several calls, and a fault between them is what page-level progress must
  * not pay for twice. With 10 pages per call, every combination here is one JSearch call.
  */
-const PAGED = { JSEARCH_PAGES_PER_CALL: "1" };
+const PAGED = { jsearchPagesPerCall: 1 } satisfies Partial<PagingSettings>;
 /** How long a time-out fault holds: past every scenario's `faultTimeoutMs` (the client leaves). */
 const FAULT_HOLD_MS = 5_000;
 
@@ -263,11 +265,11 @@ interface Cost {
 async function loneFetchCosts(
   fakes: ProviderFakes,
   combos: Combo[],
-  env: Record<string, string> = {},
+  paging: Partial<PagingSettings> = {},
 ): Promise<Map<string, Cost>> {
   const sessions = createProviderSessions(
-    providerEnv(fakes, { JSEARCH_MAX_CONCURRENCY: "8", ACTIVE_JOBS_MAX_CONCURRENCY: "8", ...env }),
-    { ledger: memoryUsageLedger(), sleep: instantSleep },
+    providerEnv(fakes, { JSEARCH_MAX_CONCURRENCY: "8", ACTIVE_JOBS_MAX_CONCURRENCY: "8" }),
+    { ledger: memoryUsageLedger(), sleep: instantSleep, paging },
   );
   const window = { since: new Date(NOW.getTime() - DAYS * DAY_MS), until: NOW };
   const costs = new Map<string, Cost>();
@@ -311,13 +313,13 @@ interface Population {
 async function populationOf(
   fakes: ProviderFakes,
   count: number,
-  env: Record<string, string> = {},
+  paging: Partial<PagingSettings> = {},
 ): Promise<Population> {
   const users = population(count);
   const distinct = new Map<string, Combo>();
   for (const combos of users) for (const c of combos) distinct.set(keyOf(c), c);
   const loneStart = performance.now();
-  const costs = await loneFetchCosts(fakes, [...distinct.values()], env);
+  const costs = await loneFetchCosts(fakes, [...distinct.values()], paging);
   const loneMs = performance.now() - loneStart;
   const sum = (combos: Iterable<Combo>, field: keyof Cost) => {
     let total = 0;
@@ -561,18 +563,20 @@ async function startRun(db: Queryable, fakes: ProviderFakes, users: Combo[][]) {
 }
 
 /**
- * The production wiring (backfillDepsFromConfig: usage ledger, monthly budgets in SQL, the
- * deadline), with retry waits skipped and the fakes' clock for the windows.
+ * The production wiring (backfillDepsFromConfig: usage ledger, monthly budgets in SQL, the paging
+ * settings read from `public.settings`, the deadline), with retry waits skipped and the fakes'
+ * clock for the windows.
  */
 function productionDeps(db: Queryable, fakes: ProviderFakes, env: Record<string, string> = {}) {
   const config = providerEnv(fakes, env);
   const deps: BackfillDeps = {
     ...backfillDepsFromConfig(config, db, { chain: false, log: () => {} }),
-    sessions: () =>
+    sessions: async () =>
       createProviderSessions(config, {
         ledger: sqlUsageLedger(db),
         budget: sqlBudgetLedger(db),
         sleep: instantSleep,
+        paging: await readPagingSettings(db),
       }),
     now: () => NOW,
   };
@@ -760,8 +764,9 @@ async function measureUnderFaults(
 ): Promise<BenchResult[]> {
   const { distinct, minimum, minimumJobs } = people;
   const { tag, userIds } = await startRun(db, faultyFakes, people.users);
+  // a rolled-back transaction or a scratch database: the setting ends with the scenario
+  await db`update public.settings set jsearch_pages_per_call = ${PAGED.jsearchPagesPerCall}`;
   const deps = productionDeps(db, faultyFakes, {
-    ...PAGED,
     PROVIDER_TIMEOUT_MS: String(scenario.faultTimeoutMs),
   });
   const budgetBefore = await budgetUsage(db);

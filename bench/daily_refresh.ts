@@ -11,7 +11,11 @@ import { startProviderFakes } from "../local/fakes/mod.ts";
 import { loadConfig } from "../shared/config.ts";
 import { connectPostgres, type Queryable } from "../shared/db/postgres.ts";
 import { sqlRatePacer } from "../shared/providers/budget.ts";
-import { createProviderSessions, memoryUsageLedger } from "../shared/providers/mod.ts";
+import {
+  createProviderSessions,
+  memoryUsageLedger,
+  readPagingSettings,
+} from "../shared/providers/mod.ts";
 import { startRun } from "../shared/refresh/claims.ts";
 import { runRefresh } from "../shared/refresh/run.ts";
 import { type BenchResult, type BenchTarget, result } from "./report.ts";
@@ -72,10 +76,14 @@ export async function benchDailyRefresh(target: BenchTarget): Promise<BenchResul
       JSEARCH_MAX_CONCURRENCY: "4",
       ACTIVE_JOBS_MAX_CONCURRENCY: "4",
     });
-    // every invocation has its own sessions, as on Edge; the shared rate slots in Postgres keep
-    // them together under the provider's limit
-    const sessions = () =>
-      createProviderSessions(config, { ledger: memoryUsageLedger(), pacer: sqlRatePacer(sql) });
+    // every invocation has its own sessions, as on Edge, paged as public.settings says; the
+    // shared rate slots in Postgres keep them together under the provider's limit
+    const sessions = async () =>
+      createProviderSessions(config, {
+        ledger: memoryUsageLedger(),
+        pacer: sqlRatePacer(sql),
+        paging: await readPagingSettings(sql),
+      });
     const runId = await startRun(sql, { force: true, triggeredBy: "test" });
     const started = performance.now();
     await Promise.all(Array.from({ length: target.embedded ? 1 : INVOCATIONS }, async () => {

@@ -63,9 +63,8 @@ async function realisticPostings(): Promise<CanonicalJob[]> {
         ACTIVE_JOBS_BASE_URL: fakes.activeJobsDb.url,
         JSEARCH_REQUESTS_PER_SECOND: "10000",
         ACTIVE_JOBS_REQUESTS_PER_SECOND: "10000",
-        JSEARCH_MAX_PAGES: "100",
       }),
-      { ledger: memoryUsageLedger() },
+      { ledger: memoryUsageLedger(), paging: { jsearchMaxPages: 100 } },
     );
     const postings: CanonicalJob[] = [];
     for (const titleKeyword of titles) {

@@ -8,8 +8,11 @@
 --   feed                 when an unseen job leaves the feeds; the expired-postings check;
 --   leases               how long a worker holds what it took: past it, another worker takes the
 --                        work over (the first one died or hit the Edge limits);
---   attempt limits       how often a piece of work is tried before it fails for good.
--- The functions read the leases and limits when they run, so a change applies to the next claim.
+--   attempt limits       how often a piece of work is tried before it fails for good;
+--   provider paging      how many pages one combination's fetch may buy from each provider, the
+--                        JSearch pages per call, and JSearch's country for locations naming none.
+-- The functions read the leases and limits when they run, so a change applies to the next claim;
+-- they read the paging columns when an invocation starts, so a change applies to the next one.
 -- ---------------------------------------------------------------------------
 
 create table public.settings (
@@ -47,13 +50,22 @@ create table public.settings (
   expired_check_max_attempts integer not null default 2
     check (expired_check_max_attempts between 1 and 10),
   cv_parse_max_attempts integer not null default 3
-    check (cv_parse_max_attempts between 1 and 100)
+    check (cv_parse_max_attempts between 1 and 100),
+  -- provider paging
+  jsearch_max_pages integer not null default 30
+    check (jsearch_max_pages > 0),
+  active_jobs_db_max_pages integer not null default 10
+    check (active_jobs_db_max_pages > 0),
+  jsearch_pages_per_call integer not null default 10
+    check (jsearch_pages_per_call between 1 and 20),
+  jsearch_default_country text not null default 'de'
+    check (jsearch_default_country ~ '^[A-Za-z]{2}$')
 );
 
 comment on table public.settings is
   'One row of operator settings: daily refresh time and zone, monthly provider credit budgets, '
-  'fair use, the feed, and the leases and attempt limits of the backfill, the daily refresh and '
-  'CV parsing.';
+  'fair use, the feed, the leases and attempt limits of the backfill, the daily refresh and CV '
+  'parsing, and the provider paging.';
 comment on column public.settings.jsearch_monthly_credits is
   'Credits JSearch may spend per calendar month (UTC); NULL = no budget beyond the plan.';
 comment on column public.settings.user_daily_new_combinations is
@@ -90,6 +102,20 @@ comment on column public.settings.expired_check_max_attempts is
   'again, later in the run, until this many.';
 comment on column public.settings.cv_parse_max_attempts is
   'Parses of one CV (crashed, or failed in a way worth retrying) before it fails for good.';
+comment on column public.settings.jsearch_max_pages is
+  'Most JSearch pages (10 results each) one combination buys per fetch (backfill or daily '
+  'refresh); a fetch that reaches it on a full page stops there. At 10 pages per call, 2 credits '
+  'per 10 pages: 30 pages cost at most 6 credits per combination and fetch.';
+comment on column public.settings.active_jobs_db_max_pages is
+  'Most Active Jobs DB pages (100 results each) one combination buys per fetch (backfill or daily '
+  'refresh): 1 request per page plus 1 job credit per posting, so 10 pages cost at most 10 '
+  'requests and 1,000 job credits per combination and fetch.';
+comment on column public.settings.jsearch_pages_per_call is
+  'JSearch num_pages per call, 1 to 20: 1 page costs 1 credit, 2 to 10 pages 2 credits, 11 to 20 '
+  'pages 3 credits. Fewer pages per call cost more per result, and lose less to a failed call.';
+comment on column public.settings.jsearch_default_country is
+  'JSearch country (ISO 3166-1 alpha-2, either case) for a location that names none, and for '
+  '"remote"; it costs nothing, but decides which postings the credits buy.';
 
 insert into public.settings default values;
 
@@ -112,6 +138,24 @@ revoke execute on function private.check_settings() from public, anon, authentic
 
 create trigger settings_check before insert or update on public.settings
   for each row execute function private.check_settings();
+
+-- The leases and attempt limits of every claim are read from the one row: without it a lease
+-- would be now() + NULL and a limit never reached. The row is changed, never removed.
+create or replace function private.keep_settings_row() returns trigger
+language plpgsql set search_path = ''
+as $$
+begin
+  raise exception 'public.settings holds exactly one row, which every claim reads: change it '
+    'with update public.settings set ..., never delete it' using errcode = '55000';
+end
+$$;
+
+revoke execute on function private.keep_settings_row() from public, anon, authenticated;
+
+create trigger settings_keep_row before delete on public.settings
+  for each row execute function private.keep_settings_row();
+create trigger settings_keep_row_truncate before truncate on public.settings
+  for each statement execute function private.keep_settings_row();
 
 alter table public.settings enable row level security;
 revoke all on public.settings from anon, authenticated;

@@ -296,7 +296,7 @@ create table public.fetch_cursors (
   postings integer not null default 0 check (postings >= 0),
   credits integer not null default 0 check (credits >= 0),
   done boolean not null default false,
-  -- the page limit (JSEARCH_MAX_PAGES, ACTIVE_JOBS_MAX_PAGES) ended it on a full page
+  -- the page limit (settings.jsearch_max_pages, active_jobs_db_max_pages) ended it on a full page
   truncated boolean not null default false,
   -- a Retry-After longer than a worker waits: the next page is not asked for before this
   not_before timestamptz,

@@ -1,6 +1,7 @@
 /**
- * The process environment, parsed once with zod. Every setting the code reads lives here, so a
- * missing or malformed value fails early with a message that names the variable and the fix.
+ * The process environment, parsed once with zod. Every environment variable the code reads lives
+ * here, so a missing or malformed value fails early with a message that names the variable and
+ * the fix. What an operator changes while the system runs is in `public.settings` instead.
  *
  * @module
  */
@@ -117,12 +118,6 @@ export const envSchema = z.object({
   /** Active Jobs DB call starts per second, and calls in flight, per process. */
   ACTIVE_JOBS_REQUESTS_PER_SECOND: positive(4, "4"),
   ACTIVE_JOBS_MAX_CONCURRENCY: positive(2, "2"),
-  /** Most JSearch pages (10 results each) per combination and fetch. */
-  JSEARCH_MAX_PAGES: positive(30, "30"),
-  /** JSearch `num_pages` per call, 1–20 (10 costs ×2; 11–20 cost ×3). */
-  JSEARCH_PAGES_PER_CALL: wholeInRange(1, 20, 10),
-  /** Most Active Jobs DB pages (100 results each) per combination and fetch. */
-  ACTIVE_JOBS_MAX_PAGES: positive(10, "10"),
   /** The shared secret the database sends to Edge Functions (Vault `functions_secret`). */
   FUNCTIONS_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** Set by Supabase inside Edge Functions: the project's API URL. */
@@ -178,14 +173,6 @@ export const envSchema = z.object({
   REFRESH_CONCURRENCY: wholeInRange(1, 64, 4),
   /** Wall-clock time one daily-refresh invocation starts new items in, in ms. */
   REFRESH_TIME_BUDGET_MS: positive(100_000, "100000"),
-  /** JSearch `country` for locations that name none (and for "remote"), ISO 3166-1 alpha-2. */
-  JSEARCH_DEFAULT_COUNTRY: z.preprocess(
-    emptyAsUndefined,
-    z.string().trim().regex(/^[A-Za-z]{2}$/, {
-      message: "must be a two-letter country code such as de",
-    })
-      .transform((value) => value.toLowerCase()).default("de"),
-  ),
 });
 
 /** The parsed environment. */

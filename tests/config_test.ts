@@ -41,22 +41,21 @@ Deno.test("config: provider settings have working defaults and named errors", ()
   assert.equal(config.JSEARCH_BASE_URL, "https://jsearch.p.rapidapi.com");
   assert.equal(config.ACTIVE_JOBS_BASE_URL, "https://active-jobs-db.p.rapidapi.com");
   assert.equal(config.RAPIDAPI_KEY, undefined);
-  assert.equal(config.JSEARCH_PAGES_PER_CALL, 10);
-  assert.equal(config.JSEARCH_DEFAULT_COUNTRY, "de");
+  assert.equal(config.PROVIDER_MAX_RETRIES, 4);
   assert.equal(loadConfig({ JSEARCH_REQUESTS_PER_SECOND: "2.5" }).JSEARCH_REQUESTS_PER_SECOND, 2.5);
   assert.throws(
     () =>
       loadConfig({
         JSEARCH_BASE_URL: "jsearch.local",
         PROVIDER_TIMEOUT_MS: "soon",
-        JSEARCH_PAGES_PER_CALL: "25",
+        PROVIDER_MAX_RETRIES: "-1",
         ACTIVE_JOBS_MAX_CONCURRENCY: "0",
       }),
     (error: unknown) => {
       assert.ok(error instanceof ConfigError);
       assert.match(error.message, /JSEARCH_BASE_URL must be an http\(s\) URL/);
       assert.match(error.message, /PROVIDER_TIMEOUT_MS must be a number such as 20000/);
-      assert.match(error.message, /JSEARCH_PAGES_PER_CALL must be a whole number from 1 to 20/);
+      assert.match(error.message, /PROVIDER_MAX_RETRIES must be 0 or more, such as 4/);
       assert.match(error.message, /ACTIVE_JOBS_MAX_CONCURRENCY must be greater than 0/);
       return true;
     },

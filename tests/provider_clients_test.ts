@@ -4,7 +4,9 @@ import { fetchActiveJobsDb } from "../shared/providers/active_jobs_db/client.ts"
 import { fetchJSearch } from "../shared/providers/jsearch/client.ts";
 import { memoryBudgetLedger } from "../shared/providers/budget.ts";
 import { memoryUsageLedger, sqlUsageLedger } from "../shared/providers/ledger.ts";
-import { fetchAllProviders, fetchFrom } from "../shared/providers/mod.ts";
+import { loadConfig } from "../shared/config.ts";
+import { databaseBackedSessions } from "../shared/providers/database_sessions.ts";
+import { DEFAULT_PAGING_SETTINGS, fetchAllProviders, fetchFrom } from "../shared/providers/mod.ts";
 import { createProviderSession } from "../shared/providers/session.ts";
 import { dbTest, withRollback } from "./support/database.ts";
 import { lastDays, startProviderHarness } from "./support/providers.ts";
@@ -50,7 +52,7 @@ Deno.test("JSearch pages to the end, 10 pages per call, billed x2 per call", asy
 Deno.test("JSearch bills x1 for a one-page call and x3 for more than 10 pages", async () => {
   const h = await startProviderHarness({
     jsearch: { plan: PRO },
-    env: { JSEARCH_PAGES_PER_CALL: "15" },
+    paging: { jsearchPagesPerCall: 15 },
   });
   try {
     const today = await fetchJSearch(h.sessions.jsearch, berlin, lastDays(1));
@@ -524,3 +526,44 @@ Deno.test("no call runs past the invocation's deadline", async () => {
     await h.close();
   }
 });
+
+Deno.test(
+  "the paging settings come from public.settings when the sessions start; checks bound them",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const config = loadConfig({ RAPIDAPI_KEY: "test-key" });
+      const defaults = await databaseBackedSessions(config, tx);
+      assert.equal(defaults.jsearch.settings.maxPages, DEFAULT_PAGING_SETTINGS.jsearchMaxPages);
+      assert.equal(
+        defaults.active_jobs_db.settings.maxPages,
+        DEFAULT_PAGING_SETTINGS.activeJobsDbMaxPages,
+      );
+      assert.equal(defaults.jsearchPagesPerCall, DEFAULT_PAGING_SETTINGS.jsearchPagesPerCall);
+      assert.equal(defaults.defaultCountry, DEFAULT_PAGING_SETTINGS.jsearchDefaultCountry);
+
+      await tx`update public.settings set jsearch_max_pages = 5, active_jobs_db_max_pages = 2,
+                 jsearch_pages_per_call = 15, jsearch_default_country = 'AT'`;
+      const changed = await databaseBackedSessions(config, tx);
+      assert.equal(changed.jsearch.settings.maxPages, 5);
+      assert.equal(changed.active_jobs_db.settings.maxPages, 2);
+      assert.equal(changed.jsearchPagesPerCall, 15);
+      assert.equal(changed.defaultCountry, "at");
+
+      for (
+        const assignment of [
+          "jsearch_max_pages = 0",
+          "active_jobs_db_max_pages = 0",
+          "jsearch_pages_per_call = 21",
+          "jsearch_default_country = 'deu'",
+        ]
+      ) {
+        await assert.rejects(
+          tx.savepoint((sp) => sp.unsafe(`update public.settings set ${assignment}`)),
+          /violates check constraint/,
+          assignment,
+        );
+      }
+    });
+  },
+);

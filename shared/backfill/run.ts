@@ -27,7 +27,7 @@ import { backfillCombination, progressDelta } from "./combination.ts";
 export interface BackfillDeps {
   sql: Queryable;
   /** Provider sessions for this invocation (a spent quota stops a provider for it). */
-  sessions: () => ProviderSessions;
+  sessions: () => ProviderSessions | Promise<ProviderSessions>;
   /** Most combinations this invocation attempts. */
   maxCombinations: number;
   /** Wall-clock time in which new combinations are started, in ms. */
@@ -148,7 +148,7 @@ export async function runBackfill(
     if (!request) break;
     let attempted: number;
     try {
-      sessions ??= startSessions(deps);
+      sessions ??= await startSessions(deps);
       attempted = await backfillRequest(deps, sessions, request, worker, {
         limit,
         log,
@@ -170,8 +170,8 @@ export async function runBackfill(
 }
 
 /** Provider sessions for one invocation, with its hard deadline inside the Edge wall clock. */
-function startSessions(deps: BackfillDeps): ProviderSessions {
-  const sessions = deps.sessions();
+async function startSessions(deps: BackfillDeps): Promise<ProviderSessions> {
+  const sessions = await deps.sessions();
   for (const session of [sessions.jsearch, sessions.active_jobs_db]) {
     session.deadline = deps.deadlineMs === undefined ? null : session.clock() + deps.deadlineMs;
   }

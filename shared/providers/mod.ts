@@ -1,7 +1,7 @@
 /**
- * The job providers as one unit: sessions for a run built from the environment, and fetching a
- * combination from both providers at once. A provider that fails, or is stopped for the run,
- * never stops the other.
+ * The job providers as one unit: sessions for a run built from the environment and the paging
+ * settings, and fetching a combination from both providers at once. A provider that fails, or is
+ * stopped for the run, never stops the other.
  *
  * @module
  */
@@ -10,6 +10,7 @@ import { type Provider, PROVIDERS } from "../vocabulary.ts";
 import { ACTIVE_JOBS_HOST, fetchActiveJobsDb } from "./active_jobs_db/client.ts";
 import { fetchJSearch, JSEARCH_HOST } from "./jsearch/client.ts";
 import type { UsageLedger } from "./ledger.ts";
+import { DEFAULT_PAGING_SETTINGS, type PagingSettings } from "./paging_settings.ts";
 import { createProviderSession, type ProviderSession, type SessionOptions } from "./session.ts";
 import type { CallContext, FetchWindow, JobSearch, ProviderFetch } from "./types.ts";
 
@@ -28,10 +29,19 @@ export class MissingApiKeyError extends Error {
   override name = "MissingApiKeyError";
 }
 
-/** Builds both sessions from the environment. */
+/** What {@link createProviderSessions} takes besides the environment. */
+export type ProviderSessionsOptions = { ledger: UsageLedger } & Omit<SessionOptions, "ledger"> & {
+  /** The paging settings; each one missing is the column default of `public.settings`. */
+  paging?: Partial<PagingSettings>;
+};
+
+/**
+ * Builds both sessions from the environment and `options.paging` (for a database:
+ * `databaseBackedSessions`, which reads `public.settings`).
+ */
 export function createProviderSessions(
   config: Config,
-  options: { ledger: UsageLedger } & Omit<SessionOptions, "ledger">,
+  options: ProviderSessionsOptions,
 ): ProviderSessions {
   if (!config.RAPIDAPI_KEY) {
     throw new MissingApiKeyError(
@@ -45,6 +55,8 @@ export function createProviderSessions(
     maxDelayMs: config.PROVIDER_RETRY_MAX_MS,
   };
   const common = { apiKey: config.RAPIDAPI_KEY, timeoutMs: config.PROVIDER_TIMEOUT_MS, retry };
+  const { paging, ...sessionOptions } = options;
+  const settings: PagingSettings = { ...DEFAULT_PAGING_SETTINGS, ...paging };
   return {
     jsearch: createProviderSession("jsearch", {
       ...common,
@@ -52,18 +64,18 @@ export function createProviderSessions(
       host: JSEARCH_HOST,
       requestsPerSecond: config.JSEARCH_REQUESTS_PER_SECOND,
       maxConcurrency: config.JSEARCH_MAX_CONCURRENCY,
-      maxPages: config.JSEARCH_MAX_PAGES,
-    }, options),
+      maxPages: settings.jsearchMaxPages,
+    }, sessionOptions),
     active_jobs_db: createProviderSession("active_jobs_db", {
       ...common,
       baseUrl: config.ACTIVE_JOBS_BASE_URL,
       host: ACTIVE_JOBS_HOST,
       requestsPerSecond: config.ACTIVE_JOBS_REQUESTS_PER_SECOND,
       maxConcurrency: config.ACTIVE_JOBS_MAX_CONCURRENCY,
-      maxPages: config.ACTIVE_JOBS_MAX_PAGES,
-    }, options),
-    defaultCountry: config.JSEARCH_DEFAULT_COUNTRY,
-    jsearchPagesPerCall: config.JSEARCH_PAGES_PER_CALL,
+      maxPages: settings.activeJobsDbMaxPages,
+    }, sessionOptions),
+    defaultCountry: settings.jsearchDefaultCountry.toLowerCase(),
+    jsearchPagesPerCall: settings.jsearchPagesPerCall,
   };
 }
 
@@ -99,3 +111,5 @@ export async function fetchAllProviders(
 export type { CallContext, FetchWindow, JobSearch, ProviderFetch } from "./types.ts";
 export type { UsageLedger } from "./ledger.ts";
 export { memoryUsageLedger, sqlUsageLedger } from "./ledger.ts";
+export type { PagingSettings } from "./paging_settings.ts";
+export { DEFAULT_PAGING_SETTINGS, readPagingSettings } from "./paging_settings.ts";

@@ -64,7 +64,10 @@ export interface ProviderFetch {
   window: string;
   /** Why the fetch failed or stopped early. */
   error?: string;
-  /** The page limit (JSEARCH_MAX_PAGES / ACTIVE_JOBS_MAX_PAGES) ended the fetch on a full page. */
+  /**
+   * The page limit (settings.jsearch_max_pages / active_jobs_db_max_pages) ended the fetch on a
+   * full page.
+   */
   truncated?: boolean;
   /** When the next page may be asked for (status `deferred`). */
   retryAt?: Date;

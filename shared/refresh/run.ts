@@ -32,7 +32,7 @@ import { checkExpiredOnce } from "./expired_check.ts";
 export interface RefreshDeps {
   sql: Queryable;
   /** Provider sessions for this invocation (a stopped provider stays stopped in it). */
-  sessions: () => ProviderSessions;
+  sessions: () => ProviderSessions | Promise<ProviderSessions>;
   /** Most items this invocation takes. */
   maxItems: number;
   /** Items in flight at once (the provider limiters pace the calls). */
@@ -200,7 +200,7 @@ export async function runRefresh(
   const worker = options.worker ?? `refresh-${crypto.randomUUID()}`;
   const clock = deps.clock ?? (() => Date.now());
   const started = clock();
-  const sessions = deps.sessions();
+  const sessions = await deps.sessions();
   for (const session of [sessions.jsearch, sessions.active_jobs_db]) {
     session.deadline = deps.deadlineMs === undefined ? null : session.clock() + deps.deadlineMs;
   }

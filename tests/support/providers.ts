@@ -11,7 +11,11 @@ import {
   startProviderFakes,
 } from "../../local/fakes/mod.ts";
 import { loadConfig } from "../../shared/config.ts";
-import { createProviderSessions, type ProviderSessions } from "../../shared/providers/mod.ts";
+import {
+  createProviderSessions,
+  type PagingSettings,
+  type ProviderSessions,
+} from "../../shared/providers/mod.ts";
 import type { BudgetLedger } from "../../shared/providers/budget.ts";
 import type { UsageEntry, UsageLedger } from "../../shared/providers/ledger.ts";
 
@@ -44,6 +48,8 @@ export interface HarnessOptions extends ProviderFakesOptions {
   clock?: () => number;
   /** Monthly budgets every call reserves against (default: none). */
   budget?: BudgetLedger;
+  /** The paging settings (default: the column defaults of `public.settings`). */
+  paging?: Partial<PagingSettings>;
 }
 
 /** Starts both fakes on a fixed clock and sessions pointed at them. */
@@ -80,6 +86,7 @@ export async function startProviderHarness(options: HarnessOptions = {}): Promis
     },
     clock: options.clock,
     budget: options.budget,
+    paging: options.paging,
   });
   return { fakes, sessions, entries, sleeps, close: () => fakes.close() };
 }

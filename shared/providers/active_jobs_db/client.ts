@@ -52,7 +52,7 @@ export const activeJobsPager: Pager = {
   after: (offset, span) => offset + span,
   beyondLimit: (offset, session) => offset / ACTIVE_JOBS_PAGE_SIZE >= session.settings.maxPages,
   parse: parseActiveJobsPage,
-  limitName: "ACTIVE_JOBS_MAX_PAGES",
+  limitName: "settings.active_jobs_db_max_pages",
 };
 
 /** Fetches every page of one combination over a window. Never throws for provider trouble. */

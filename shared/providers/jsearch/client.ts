@@ -83,7 +83,7 @@ export function jsearchPager(pagesPerCall?: number): Pager {
     after: (page, span) => page + span,
     beyondLimit: (page, session) => page > session.settings.maxPages,
     parse: parseJSearchPage,
-    limitName: "JSEARCH_MAX_PAGES",
+    limitName: "settings.jsearch_max_pages",
   };
 }
 
