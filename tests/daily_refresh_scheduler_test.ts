@@ -61,3 +61,35 @@ Deno.test(
     });
   },
 );
+
+Deno.test(
+  "scheduler: a firing that starts no run (the database's clock behind) waits before the next",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      await tx`delete from public.runs where kind = 'daily_refresh'`;
+      let now = new Date("2026-10-26T05:00:00Z"); // 06:00 CET: due by this clock
+      const fired: string[] = [];
+      const slept: number[] = [];
+      await runScheduler({
+        sql: tx,
+        clock: () => now,
+        sleep: (ms) => {
+          slept.push(ms);
+          now = new Date(now.getTime() + ms);
+          return Promise.resolve();
+        },
+        fire: (at) => {
+          fired.push(at.toISOString()); // the database finds it not yet due: nothing starts
+          return Promise.resolve();
+        },
+      }, { maxFirings: 3 });
+      assert.deepEqual(fired, [
+        "2026-10-26T05:00:00.000Z",
+        "2026-10-26T05:01:00.000Z",
+        "2026-10-26T05:02:00.000Z",
+      ]);
+      assert.deepEqual(slept, [60_000, 60_000, 60_000]);
+    });
+  },
+);

@@ -69,6 +69,9 @@ export async function runScheduler(
         log(`daily refresh at ${now.toISOString()} failed: ${(error as Error).message}`);
       }
       firings++;
+      // a firing that started no run (the database's clock behind this one) waits a step
+      // before asking again, instead of firing in a tight loop
+      if (await isDue(deps.sql, now)) await sleep(STEP_MS, options.signal);
       continue;
     }
     const next = await nextFiring(deps.sql, now);
