@@ -113,9 +113,19 @@ Deno.test(
 
       const invalid = await asAna("POST", "", { title_keyword: "x", ai_seniority: "senior" });
       assert.equal(invalid.status, 400);
-      assert.match(invalid.body.error, /title_keyword must be a job title of 2 to 80 characters/);
-      assert.match(invalid.body.error, /location must be a place/);
-      assert.match(invalid.body.error, /ai_seniority must be one of 0-2, 2-5, 5-10, 10\+/);
+      assert.match(
+        invalid.body.error,
+        /Job title must be 2 to 80 characters, e\.g\. Data Engineer/,
+      );
+      assert.match(invalid.body.error, /Location must be 2 to 80 characters/);
+      assert.match(invalid.body.error, /Experience must be one of 0-2, 2-5, 5-10, 10\+/);
+      // the field's key stays for programs
+      assert.deepEqual(Object.keys(invalid.body.fields).sort(), [
+        "ai_seniority",
+        "location",
+        "title_keyword",
+      ]);
+      assert.match(invalid.body.fields.title_keyword, /^Job title must be/);
       assert.equal(
         (await asAna("POST", "", { title_keyword: "qa", location: "x", user_id: ben })).status,
         400,

@@ -47,9 +47,9 @@ async function devSignIn(page: Page, url: string, email: string) {
   assert.equal(await page.textContent("#who-email"), email);
 }
 
+/** Chooses a sample in the drop zone's file input: choosing uploads, there is no Upload button. */
 async function upload(page: Page, sample: string) {
   await page.setInputFiles("#cv-file", new URL(sample, SAMPLES).pathname);
-  await page.click("#upload-button");
 }
 
 Deno.test({
@@ -87,7 +87,10 @@ Deno.test({
       await t.step("sign in (development sign-in)", async () => {
         await ana.goto(url);
         await ana.waitForSelector("#sign-in:not([hidden])");
-        assert.match(await ana.textContent("#sign-in-note") ?? "", /Development sign-in/);
+        assert.equal(
+          await ana.textContent("#sign-in-note"),
+          "Local sign-in: enter any email address; no password is needed on this development server.",
+        );
         await shot(ana, "01-sign-in");
         await devSignIn(ana, url, "ana@example.com");
         await ana.waitForSelector("#cv-list li.hint");
@@ -96,7 +99,18 @@ Deno.test({
       });
 
       await t.step("upload a CV: progress bar, then uploaded → parsing → parsed", async () => {
-        await upload(ana, "data-engineer-hamburg-berlin.pdf");
+        // a labelled drop zone whose file input uploads as soon as a file is chosen
+        const zone = ana.getByRole("region", { name: "Upload your CV" });
+        assert.equal(await zone.locator("#cv-file").count(), 1);
+        assert.equal(await zone.locator("label[for=cv-file]").textContent(), "Choose a PDF");
+        assert.equal(await ana.locator("#cv-section button[type=submit]").count(), 0);
+        await ana.focus("#cv-file"); // reachable from the keyboard
+        assert.equal(await ana.evaluate("document.activeElement.id"), "cv-file");
+        assert.equal(await ana.getAttribute("#cv-status", "aria-live"), "polite");
+        await ana.setInputFiles(
+          "#cv-file",
+          new URL("data-engineer-hamburg-berlin.pdf", SAMPLES).pathname,
+        );
         await ana.waitForSelector("#upload-progress:not([hidden])");
         await ana.waitForFunction("document.getElementById('upload-bar').value === 100");
         assert.equal(await ana.textContent("#upload-percent"), "100 %");
@@ -113,6 +127,12 @@ Deno.test({
         await ana.waitForSelector("#cv-list li.cv[data-status=parsed]", { timeout: 60_000 });
         anaCvId = await first.getAttribute("data-cv-id") ?? "";
         assert.match(await first.textContent() ?? "", /Read.*2 active searches/s);
+        // its size in bytes, KB or MB with one decimal; its status said aloud
+        assert.match(await first.locator(".meta").textContent() ?? "", /^\d+\.\d KB · /);
+        await ana.waitForFunction(
+          "document.getElementById('cv-status').textContent === " +
+            "'data-engineer-hamburg-berlin.pdf was read: 2 active searches.'",
+        );
         anaUserId = await ana.evaluate(() =>
           JSON.parse(sessionStorage.getItem("job-feed.dev-session")!).user.id
         );
@@ -164,35 +184,199 @@ Deno.test({
       });
 
       await t.step("hide a job, then undo", async () => {
-        const first = ana.locator("#feed-list li.job").first();
+        // where a list item is: its index in the list and its top on the page
+        const place = (selector: string) =>
+          ana.evaluate(`(() => {
+            const li = document.querySelector(${JSON.stringify(selector)});
+            return li && {
+              index: [...li.parentElement.children].indexOf(li),
+              top: Math.round(li.getBoundingClientRect().top + scrollY),
+            };
+          })()`);
+        const focused = () =>
+          ana.evaluate(`(() => {
+            const el = document.activeElement;
+            const li = el?.closest("#feed-list > li");
+            return { text: el?.textContent, row: li?.className, jobId: li?.dataset.jobId };
+          })()`);
+        const first = ana.locator("#feed-list li.job").nth(2);
         const jobId = await first.getAttribute("data-job-id");
+        const title = await first.locator(".job-title").textContent();
+        const card = `#feed-list li.job[data-job-id="${jobId}"]`;
+        const before = await place(card);
         await first.getByRole("button", { name: "Hide job" }).click();
-        await ana.waitForSelector(`#feed-empty:not([hidden]) >> text=Undo`);
-        assert.equal(await ana.locator(`#feed-list li.job[data-job-id="${jobId}"]`).count(), 0);
+        const row = ana.locator(`#feed-list li.job-hidden[data-job-id="${jobId}"]`);
+        await row.waitFor();
+        assert.equal(await ana.locator(card).count(), 0);
+        // the undo row is where the card was, and has the focus on its Undo button
+        assert.deepEqual(await place(`#feed-list li.job-hidden[data-job-id="${jobId}"]`), before);
+        assert.equal(await row.textContent(), `Hidden: ${title} · Undo`);
+        assert.deepEqual(await focused(), { text: "Undo", row: "job-hidden", jobId });
+        assert.equal(await ana.textContent("#feed-status"), `Hid ${title}. Undo is focused.`);
+        assert.equal(await ana.getAttribute("#feed-status", "role"), "status");
+        assert.equal(await ana.isHidden("#feed-empty"), true, "no undo line below the list");
         await shot(ana, "07-job-hidden");
-        await ana.getByRole("button", { name: "Undo" }).click();
-        await ana.waitForSelector(`#feed-list li.job[data-job-id="${jobId}"]`);
+        await ana.keyboard.press("Enter"); // Undo, from where the focus is
+        await ana.waitForSelector(card);
+        assert.equal(await row.count(), 0);
+        assert.deepEqual(await place(card), before);
+        assert.deepEqual(await focused(), { text: "Hide job", row: "job", jobId });
+        assert.equal(await ana.textContent("#feed-status"), `${title} is back in your feed.`);
+      });
+
+      await t.step("a job card: one salary format, the reason shown, 24 px targets", async () => {
+        const cards = ana.locator("#feed-list li.job");
+        const salaries = await cards.locator(".salary").allTextContents();
+        assert.ok(salaries.length > 0, "some jobs list a salary");
+        for (const text of salaries) {
+          // "€82K–99K a year", "PLN 138K–177K a year", "100K–130K a year": one currency at most
+          assert.match(
+            text,
+            /^(from |up to )?(\p{Sc}|[A-Z]{3}\s?)?[\d.,]+[KM]?(–[\d.,]+[KM]?)?( an? (hour|day|week|month|year))?$/u,
+            text,
+          );
+        }
+        const card = cards.filter({ has: ana.locator(".salary") }).first();
+        const score = card.locator(".score");
+        assert.equal(
+          await score.getAttribute("aria-label"),
+          `Match ${await score.textContent()} of 100`,
+        );
+        assert.equal(await card.getByRole("img", { name: /^Match \d+ of 100$/ }).count(), 1);
+        const reason = card.locator(".reason");
+        assert.equal(await reason.isVisible(), true);
+        assert.match(await reason.textContent() ?? "", /\S/);
+        // WCAG 2.5.8 on the phone: every link, button and field in the feed is 24×24 px or more
+        const small = await ana.evaluate(`[...document.querySelectorAll(
+            "#feed-section a, #feed-section button, #feed-section input, #feed-section select"
+          )].filter((el) => el.getClientRects().length > 0)
+            .map((el) => [el.textContent.trim() || el.name, el.getBoundingClientRect()])
+            .filter(([, r]) => r.width < 24 || r.height < 24)
+            .map(([name, r]) => name + " " + Math.round(r.width) + "×" + Math.round(r.height))`);
+        assert.deepEqual(small, []);
+        await card.scrollIntoViewIfNeeded();
+        await shot(ana, "07b-job-card", false);
+      });
+
+      await t.step("hide a company, then undo: its cards go and come back", async () => {
+        const card = ana.locator("#feed-list li.job").nth(1);
+        const jobId = await card.getAttribute("data-job-id");
+        const company = await card.getAttribute("data-company");
+        const ofCompany = ana.locator("#feed-list li.job:not([hidden])").filter({
+          has: ana.locator(".meta > span:first-child", { hasText: company! }),
+        });
+        const before = await ofCompany.count();
+        await card.getByRole("button", { name: "Hide company" }).click();
+        const row = ana.locator(`#feed-list > li.job-hidden[data-job-id="${jobId}"]`);
+        await row.waitFor();
+        assert.equal(await row.textContent(), `Hidden: every job of ${company} · Undo`);
+        assert.equal(await ofCompany.count(), 0);
+        assert.equal(await ana.evaluate("document.activeElement.textContent"), "Undo");
+        assert.match(await ana.textContent("#feed-status") ?? "", /^Hid every job of /);
+        await ana.keyboard.press("Enter");
+        await ana.locator(`#feed-list li.job[data-job-id="${jobId}"]`).waitFor();
+        assert.equal(await ofCompany.count(), before);
+        assert.equal(await ana.evaluate("document.activeElement.textContent"), "Hide company");
       });
 
       await t.step("edit a search: it fetches its own jobs", async () => {
         const hamburg = ana.locator("#search-list li.search", { hasText: "hamburg" });
         await hamburg.getByRole("button", { name: "Edit" }).click();
         const form = ana.locator("#search-list form.search-form");
+        const title = form.locator("input[name=title_keyword]");
+        // the labels as a person types them
+        assert.equal(await title.inputValue(), "Data Engineer");
+        assert.equal(await form.locator("input[name=location]").inputValue(), "Hamburg");
+        // the server's rules, checked in the page first: in words, next to the field, no request
+        let sent = 0;
+        const count = (request: { method(): string; url(): string }) => {
+          if (request.method() === "PATCH" && request.url().includes("/searches/")) sent++;
+        };
+        ana.on("request", count);
+        await title.fill("   ");
+        await form.getByRole("button", { name: "Save" }).click();
+        const message = form.locator(`#${await title.getAttribute("aria-describedby")}`);
+        assert.equal(
+          await message.textContent(),
+          "Job title must be 2 to 80 characters, e.g. Data Engineer.",
+        );
+        assert.equal(await message.isVisible(), true);
+        assert.equal(await title.getAttribute("aria-invalid"), "true");
+        assert.equal(await ana.evaluate("document.activeElement.name"), "title_keyword");
+        assert.equal(sent, 0, "nothing sent");
+        ana.off("request", count);
+        await shot(ana, "08a-search-invalid");
+        await title.fill("Data Engineer");
+        assert.equal(await title.getAttribute("aria-invalid"), null);
+        assert.equal(await message.isHidden(), true);
         await form.locator("input[name=location]").fill("Munich");
         await form.locator("select[name=ai_work_arrangement]").selectOption("Hybrid");
         await shot(ana, "08-search-editing");
         await form.getByRole("button", { name: "Save" }).click();
         const munich = ana.locator("#search-list li.search", { hasText: "munich" });
         await munich.waitFor();
+        // the stored key, shown title-cased
         assert.equal(
           await munich.locator(".search-summary").textContent(),
           "data engineer · munich · Hybrid",
+        );
+        assert.equal(
+          await munich.locator(".search-summary").innerText(),
+          "Data Engineer · Munich · Hybrid",
         );
         await ana.waitForSelector(
           "#search-list li.search[data-state=backfilled]:has-text('munich')",
           { timeout: 60_000 },
         );
         await shot(ana, "09-search-edited");
+      });
+
+      await t.step("remove a search, then undo: it comes back", async () => {
+        const focused = () =>
+          ana.evaluate(`(() => {
+            const el = document.activeElement;
+            return { text: el?.textContent, row: el?.closest("#search-list > li")?.className };
+          })()`);
+        const searches = ana.locator("#search-list li.search:not(.removed)");
+        const before = await searches.count();
+        // not the search the later steps look for
+        const target = ana.locator(
+          `#search-list li.search:not(.removed):not([data-search-id="${anaSearchId}"])`,
+        ).first();
+        const summary = await target.locator(".search-summary").innerText();
+        await target.getByRole("button", { name: "Remove" }).click();
+        const row = ana.locator("#search-list li.removed");
+        await row.waitFor();
+        assert.equal(await searches.count(), before - 1);
+        assert.equal(await row.locator(".search-summary").innerText(), summary);
+        assert.match(await row.textContent() ?? "", /^Removed: .* · Undo$/);
+        assert.deepEqual(await focused(), { text: "Undo", row: "search removed" });
+        await ana.waitForFunction(
+          `document.getElementById("search-status").textContent === ${
+            JSON.stringify(`Removed ${summary}. Undo is next to it.`)
+          }`,
+        );
+        // WCAG 2.5.8 on the phone: every target in the CV and searches panels is 24×24 px or more
+        const small = await ana.evaluate(`[...document.querySelectorAll(
+            "#cv-section :is(a, button, input, select, label[for], summary), " +
+            "#searches-section :is(a, button, input, select, summary)"
+          )].filter((el) => el.getClientRects().length > 0 && !el.matches(".file-input"))
+            .map((el) => [el.textContent.trim() || el.name, el.getBoundingClientRect()])
+            .filter(([, r]) => r.width < 24 || r.height < 24)
+            .map(([name, r]) => name + " " + Math.round(r.width) + "×" + Math.round(r.height))`);
+        assert.deepEqual(small, []);
+        await shot(ana, "09b-search-removed");
+        await ana.keyboard.press("Enter"); // Undo, from where the focus is
+        await row.waitFor({ state: "detached" });
+        assert.equal(await searches.count(), before);
+        const back = searches.filter({ hasText: summary });
+        assert.equal(await back.count(), 1);
+        assert.deepEqual(await focused(), { text: "Edit", row: "search" });
+        await ana.waitForFunction(
+          `document.getElementById("search-status").textContent.startsWith(${
+            JSON.stringify(`${summary} is back.`)
+          })`,
+        );
       });
 
       await t.step("a bad PDF shows why it could not be read", async () => {

@@ -28,10 +28,7 @@ function showSignIn(auth, why = "") {
   byId("password-field").hidden = local;
   byId("sign-up-button").hidden = local;
   form.elements.password.required = !local;
-  byId("sign-in-note").textContent = local
-    ? "Development sign-in of the local stand-in: any email, no password. It mints a token " +
-      "with the local JWT secret. A deployed page signs in with Supabase Auth instead."
-    : "Sign in with your email and password, or create an account.";
+  byId("sign-in-note").textContent = auth.note;
   const go = (how) => async (event) => {
     event.preventDefault();
     showError(error, "");

@@ -16,7 +16,6 @@ import { hasLetter } from "../../shared/searches/label.ts";
 import {
   answer,
   forSignedInUser,
-  invalid,
   noControlCharacters,
   readJson,
   subpath,
@@ -41,20 +40,38 @@ export const SEARCH_OPTIONS = {
   ai_industry: INDUSTRIES,
 };
 
-const label = (what: string) =>
-  z.string({ message: `must be ${what}` }).trim().min(2, { message: `must be ${what}` })
+/**
+ * Each field as the page names it: a refusal says "Job title must be …", not "title_keyword";
+ * the response's `fields` keeps the field's key for programs. The page (web/js/searches.js)
+ * checks the same rules in the same words before it sends.
+ */
+export const FIELD_NAMES: Record<string, string> = {
+  title_keyword: "Job title",
+  location: "Location",
+  ai_work_arrangement: "Arrangement",
+  ai_employment_type: "Employment",
+  ai_seniority: "Experience",
+  ai_industry: "Industry",
+};
+
+const label = (example: string) =>
+  z.string({ message: `must be 2 to 80 characters, e.g. ${example}` }).trim()
+    .min(2, { message: `must be 2 to 80 characters, e.g. ${example}` })
     .max(80, { message: "must be at most 80 characters" })
     .refine(noControlCharacters, { message: "contains control characters" })
-    .refine(hasLetter, { message: `must be ${what}: it holds no letter` });
+    .refine(hasLetter, { message: "must contain at least one letter" });
 const filter = (values: readonly string[]) =>
   z.enum(values as [string, ...string[]], {
     message: `must be one of ${values.join(", ")}, or null for any`,
   }).nullable();
 
+const TITLE = label("Data Engineer");
+const LOCATION = label("Berlin or Germany");
+
 /** A whole search (POST). */
 export const searchSchema = z.strictObject({
-  title_keyword: label("a job title of 2 to 80 characters, e.g. Data Engineer"),
-  location: label("a place of 2 to 80 characters, e.g. Berlin or Germany"),
+  title_keyword: TITLE,
+  location: LOCATION,
   ai_work_arrangement: filter(WORK_ARRANGEMENTS).default(null),
   ai_employment_type: filter(EMPLOYMENT_TYPES).default(null),
   ai_seniority: filter(SENIORITY_LEVELS).default(null),
@@ -63,13 +80,30 @@ export const searchSchema = z.strictObject({
 
 /** Some fields of a search (PATCH). */
 export const searchPatchSchema = z.strictObject({
-  title_keyword: label("a job title of 2 to 80 characters, e.g. Data Engineer").optional(),
-  location: label("a place of 2 to 80 characters, e.g. Berlin or Germany").optional(),
+  title_keyword: TITLE.optional(),
+  location: LOCATION.optional(),
   ai_work_arrangement: filter(WORK_ARRANGEMENTS).optional(),
   ai_employment_type: filter(EMPLOYMENT_TYPES).optional(),
   ai_seniority: filter(SENIORITY_LEVELS).optional(),
   ai_industry: filter(INDUSTRIES).optional(),
 }).refine((patch) => Object.keys(patch).length > 0, { message: "names no field to change" });
+
+/**
+ * A 400 in words: "Invalid search: Job title must be 2 to 80 characters, e.g. Data Engineer.",
+ * with `fields` ({title_keyword: "Job title must be …"}) for programs and for the page.
+ */
+function refuse(what: string, error: z.ZodError): Response {
+  const problems = new Set<string>();
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join(".");
+    const name = FIELD_NAMES[key];
+    const text = `${name ?? (key || "body")} ${issue.message}`;
+    if (name) fields[key] ??= text;
+    problems.add(text);
+  }
+  return answer({ error: `Invalid ${what}: ${[...problems].join("; ")}.`, fields }, 400);
+}
 
 /** What the handler needs. */
 export interface SearchesHandlerDeps {
@@ -102,7 +136,7 @@ async function route(req: Request, user: UserClaims, deps: SearchesHandlerDeps) 
     if ("refusal" in body) return body.refusal;
     const raw = body.value;
     const parsed = searchSchema.safeParse(raw);
-    if (!parsed.success) return invalid("search", parsed.error, raw);
+    if (!parsed.success) return refuse("search", parsed.error);
     const search = await deps.add(user, parsed.data);
     return answer({ search, note: allowanceNote(search) }, 201);
   }
@@ -122,7 +156,7 @@ async function route(req: Request, user: UserClaims, deps: SearchesHandlerDeps) 
   if ("refusal" in body) return body.refusal;
   const raw = body.value;
   const parsed = searchPatchSchema.safeParse(raw);
-  if (!parsed.success) return invalid("change", parsed.error, raw);
+  if (!parsed.success) return refuse("change", parsed.error);
   const search = await deps.edit(user, id, parsed.data);
   return search ? answer({ search, note: allowanceNote(search) }) : missing();
 }

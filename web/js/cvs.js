@@ -1,7 +1,7 @@
-// "Your CV": upload a PDF with a progress bar, then watch it being read
-// (uploaded → parsing → parsed | failed, with the reason).
+// "Your CV": drop or choose a PDF, which uploads at once with a progress bar, then watch it
+// being read (uploaded → parsing → parsed | failed, with the reason), also said aloud.
 import { callFunction, uploadWithProgress } from "./api.js";
-import { ago, byId, fileSize, h, showError } from "./dom.js";
+import { ago, byId, h, showError } from "./dom.js";
 import { poller } from "./poll.js";
 
 const MAX_BYTES = 10 * 1024 * 1024;
@@ -11,6 +11,27 @@ const STATUS_TEXT = {
   parsed: "Read",
   failed: "Could not be read",
 };
+
+/** "50 bytes", "12.3 KB", "1.2 MB". */
+export function sizeText(bytes) {
+  if (bytes === null || bytes === undefined) return "";
+  if (bytes < 1024) return `${bytes} ${bytes === 1 ? "byte" : "bytes"}`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** What changed about `cv`, in a sentence for the live region. */
+function statusSentence(cv) {
+  if (cv.status === "parsed") {
+    return `${cv.file_name} was read: ${cv.active_searches} active ${
+      cv.active_searches === 1 ? "search" : "searches"
+    }.`;
+  }
+  if (cv.status === "failed") return `${cv.file_name} could not be read. ${cv.error ?? ""}`;
+  if (cv.status === "parsing") return `Reading ${cv.file_name}…`;
+  if (cv.status === "uploaded") return `${cv.file_name} uploaded, waiting to be read.`;
+  return `${cv.file_name}: ${cv.status}`;
+}
 
 /** A Storage key for the file: the user's folder, a plain version of the file's name. */
 function objectPath(userId, fileName) {
@@ -37,7 +58,7 @@ function cvItem(cv) {
     h(
       "div",
       { class: "meta" },
-      [fileSize(cv.size_bytes), `uploaded ${ago(cv.created_at)}`]
+      [sizeText(cv.size_bytes), `uploaded ${ago(cv.created_at)}`]
         .filter(Boolean).join(" · "),
     ),
     detail ? h("p", { class: cv.status === "failed" ? "cv-error" : "cv-detail" }, detail) : null,
@@ -50,16 +71,23 @@ function cvItem(cv) {
  */
 export function cvPanel({ session, config, onParsed }) {
   const form = byId("upload-form");
+  const zone = byId("cv-drop");
   const input = byId("cv-file");
-  const button = byId("upload-button");
   const progress = byId("upload-progress");
   const bar = byId("upload-bar");
   const percent = byId("upload-percent");
   const error = byId("upload-error");
+  const status = byId("cv-status");
   const list = byId("cv-list");
   const poll = poller(() => refresh().catch((e) => showError(error, e.message)));
   let seen = new Map();
   let loaded = false;
+  let busy = false;
+
+  const announce = (text) => {
+    status.textContent = "";
+    setTimeout(() => (status.textContent = text), 100);
+  };
 
   async function refresh() {
     const { cvs } = await callFunction(session.client, "cvs", { query: { limit: 5 } });
@@ -70,33 +98,39 @@ export function cvPanel({ session, config, onParsed }) {
         ? cvs.map(cvItem)
         : [h("li", { class: "hint" }, "No CV yet. Upload one to get your searches.")]),
     );
+    if (loaded) {
+      const news = cvs.filter((cv) => before.get(cv.id) !== cv.status);
+      if (news.length > 0) announce(news.map(statusSentence).join(" "));
+    }
     if (loaded && cvs.some((cv) => cv.status === "parsed" && before.get(cv.id) !== "parsed")) {
       onParsed();
     }
     loaded = true;
-    const busy = cvs.some((cv) => cv.status === "uploaded" || cv.status === "parsing");
-    if (busy) poll.again();
+    const reading = cvs.some((cv) => cv.status === "uploaded" || cv.status === "parsing");
+    if (reading) poll.again();
     else poll.stop();
   }
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  async function uploadFile(file) {
     showError(error, "");
-    const file = input.files?.[0];
+    if (busy) return;
     if (!file) return showError(error, "Choose your CV first (a PDF).");
     if (!/\.pdf$/i.test(file.name) && file.type !== "application/pdf") {
       return showError(error, `${file.name} is not a PDF. Export your CV as PDF and upload that.`);
     }
     if (file.size > MAX_BYTES) {
-      return showError(error, `${file.name} is ${fileSize(file.size)}; the limit is 10 MB.`);
+      return showError(error, `${file.name} is ${sizeText(file.size)}; the limit is 10 MB.`);
     }
-    button.disabled = true;
+    busy = true;
+    zone.setAttribute("aria-busy", "true");
+    zone.classList.add("busy");
     progress.hidden = false;
     const show = (fraction) => {
       bar.value = Math.round(fraction * 100);
       percent.textContent = `${Math.round(fraction * 100)} %`;
     };
     show(0);
+    announce(`Uploading ${file.name}…`);
     try {
       await uploadWithProgress({
         url: config.supabaseUrl,
@@ -107,15 +141,45 @@ export function cvPanel({ session, config, onParsed }) {
         file: new File([file], file.name, { type: "application/pdf" }),
         onProgress: show,
       });
-      form.reset();
       poll.reset();
       await refresh();
     } catch (e) {
       showError(error, e.message);
     } finally {
-      button.disabled = false;
+      // the same file can be chosen again
+      form.reset();
+      busy = false;
+      zone.removeAttribute("aria-busy");
+      zone.classList.remove("busy");
       setTimeout(() => (progress.hidden = true), 1500);
     }
+  }
+
+  // choosing a file uploads it: there is no second button to press
+  input.addEventListener("change", () => {
+    if (input.files?.length) uploadFile(input.files[0]);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    uploadFile(input.files?.[0]);
+  });
+  // or dropping one on the zone
+  for (const type of ["dragenter", "dragover"]) {
+    zone.addEventListener(type, (event) => {
+      event.preventDefault();
+      zone.classList.add("over");
+    });
+  }
+  zone.addEventListener("dragleave", (event) => {
+    if (!zone.contains(event.relatedTarget)) zone.classList.remove("over");
+  });
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("over");
+    const files = event.dataTransfer?.files;
+    if (!files || files.length === 0) return;
+    if (files.length > 1) return showError(error, "Drop one PDF at a time: your CV.");
+    uploadFile(files[0]);
   });
 
   return { refresh };

@@ -1,29 +1,89 @@
 // "Your jobs": the ranked feed with its reasons, filters, paging, and hiding a job or a company
-// (with an undo).
+// (with an undo in the card's place).
 import { callFunction } from "./api.js";
 import { byId, h, showError } from "./dom.js";
 import { EMPLOYMENT_TYPES, labelOf, SALARY_PERIODS, WORK_ARRANGEMENTS } from "./vocabulary.js";
 
 const PAGE = 20;
 
-function salary(job) {
-  if (job.salary_min === null && job.salary_max === null) return null;
-  const format = (value) => {
-    try {
-      return new Intl.NumberFormat(undefined, {
-        style: job.salary_currency ? "currency" : "decimal",
-        currency: job.salary_currency ?? undefined,
-        notation: Number(value) >= 10_000 ? "compact" : "standard",
-        minimumFractionDigits: 0,
-        maximumFractionDigits: Number(value) >= 10_000 ? 1 : 0,
-      }).format(Number(value));
-    } catch {
-      return String(value);
-    }
+/** "a year", "an hour": the period of a salary, from the vocabulary. */
+function perPeriod(period) {
+  if (!period) return "";
+  const label = labelOf(SALARY_PERIODS, period);
+  return ` ${/^(hour|[aeiou])/i.test(label) ? "an" : "a"} ${label}`;
+}
+
+/**
+ * Parts of one amount: compact from 10,000 up ("€82.5K"), cents only when a range has them
+ * ("$25.50–35.00"); the job's currency when it names one.
+ */
+function amountParts(value, currency, compact, cents) {
+  const options = {
+    notation: compact ? "compact" : "standard",
+    minimumFractionDigits: cents ? 2 : 0,
+    maximumFractionDigits: compact ? 1 : cents ? 2 : 0,
   };
-  const range = [job.salary_min, job.salary_max].filter((v) => v !== null).map(format);
-  const per = job.salary_period ? ` / ${labelOf(SALARY_PERIODS, job.salary_period)}` : "";
-  return `${[...new Set(range)].join("–")}${per}`;
+  try {
+    if (currency) {
+      return new Intl.NumberFormat(undefined, { ...options, style: "currency", currency })
+        .formatToParts(value);
+    }
+  } catch {
+    // not an ISO 4217 code: the numbers, with the code as it came, below
+  }
+  const parts = new Intl.NumberFormat(undefined, options).formatToParts(value);
+  return currency
+    ? [{ type: "currency", value: currency }, { type: "literal", value: " " }, ...parts]
+    : parts;
+}
+
+/** The parts without the currency and the space that joins it to the number. */
+function withoutCurrency(parts) {
+  const at = parts.findIndex((part) => part.type === "currency");
+  if (at < 0) return parts;
+  const rest = parts.filter((_, i) => i !== at);
+  const joint = at < rest.length && rest[at]?.type === "literal" && !rest[at].value.trim()
+    ? at
+    : rest[at - 1]?.type === "literal" && !rest[at - 1].value.trim()
+    ? at - 1
+    : -1;
+  return rest.filter((_, i) => i !== joint);
+}
+
+const text = (parts) => parts.map((part) => part.value).join("").trim();
+
+/**
+ * One format for every salary: the currency once per range, on the side the locale puts it
+ * ("€82K–99K a year", "PLN 138K–177K a year", "82–99 Tsd. €"); no symbol when the job names no
+ * currency; "from"/"up to" when only one end is known.
+ */
+export function salary(job) {
+  const min = job.salary_min === null || job.salary_min === undefined
+    ? null
+    : Number(job.salary_min);
+  const max = job.salary_max === null || job.salary_max === undefined
+    ? null
+    : Number(job.salary_max);
+  if ((min === null || !Number.isFinite(min)) && (max === null || !Number.isFinite(max))) {
+    return null;
+  }
+  const currency = job.salary_currency ? String(job.salary_currency).trim().toUpperCase() : null;
+  const compact = Math.max(min ?? 0, max ?? 0) >= 10_000;
+  const cents = !compact && [min, max].some((v) => v !== null && !Number.isInteger(v));
+  const per = perPeriod(job.salary_period);
+  if (min === null || max === null || min === max) {
+    const one = text(amountParts(min ?? max, currency, compact, cents));
+    const prefix = min === max ? "" : min === null ? "up to " : "from ";
+    return `${prefix}${one}${per}`;
+  }
+  const low = amountParts(min, currency, compact, cents);
+  const high = amountParts(max, currency, compact, cents);
+  const currencyFirst = low.findIndex((p) => p.type === "currency") <
+    low.findIndex((p) => p.type === "integer");
+  const range = currencyFirst
+    ? `${text(low)}–${text(withoutCurrency(high))}`
+    : `${text(withoutCurrency(low))}–${text(high)}`;
+  return `${range}${per}`;
 }
 
 function safeUrl(url) {
@@ -60,71 +120,129 @@ export function feedPanel({ session }) {
     };
   }
 
-  async function hide(body, what) {
+  // what screen readers hear after hiding or undoing (focus moves to the Undo button too)
+  const status = h("p", { id: "feed-status", class: "feed-status", role: "status" });
+  list.after(status);
+
+  function announce(message) {
+    status.textContent = message;
+  }
+
+  /** The cards a reader can see (the server's offset counts these). */
+  const shownCards = () => list.querySelectorAll("li.job:not([hidden])");
+
+  function showCount() {
+    const shown = shownCards().length;
+    count.textContent = shown > 0 ? `(${shown}${more.hidden ? "" : "+"})` : "";
+  }
+
+  /**
+   * Hides a job (or every job of its company) and puts, where its card was, a one-line row with
+   * an Undo button that gets the focus; Undo puts the card back and focuses its button again.
+   */
+  async function hide(card, job, company, button) {
+    const body = company ? { company: job.company } : { job_id: Number(job.job_id) };
+    const what = company ? `every job of ${job.company}` : job.title;
     showError(error, "");
+    button.disabled = true;
     try {
       await callFunction(session.client, "feed/hide", { method: "POST", body });
-      const undo = h("button", {
-        type: "button",
-        class: "link",
-        onclick: async () => {
-          try {
-            await callFunction(session.client, "feed/hide", { method: "DELETE", body });
-            await refresh();
-          } catch (e) {
-            showError(error, e.message);
-          }
-        },
-      }, "Undo");
-      await refresh();
-      empty.hidden = false;
-      empty.replaceChildren(`Hid ${what}. `, undo);
     } catch (e) {
       showError(error, e.message);
+      return;
+    } finally {
+      button.disabled = false;
     }
+    const others = company
+      ? [...shownCards()].filter((li) => li !== card && li.dataset.company === job.company)
+      : [];
+    for (const li of others) li.hidden = true;
+    const undo = h("button", { type: "button", class: "quiet undo" }, "Undo");
+    const row = h(
+      "li",
+      { class: "job-hidden", dataset: { jobId: job.job_id } },
+      h("span", { class: "job-hidden-what" }, `Hidden: ${what}`),
+      h("span", { "aria-hidden": "true" }, " · "),
+      undo,
+    );
+    undo.addEventListener("click", async () => {
+      showError(error, "");
+      undo.disabled = true;
+      try {
+        await callFunction(session.client, "feed/hide", { method: "DELETE", body });
+      } catch (e) {
+        undo.disabled = false;
+        showError(error, e.message);
+        return;
+      }
+      row.replaceWith(card);
+      for (const li of others) li.hidden = false;
+      showCount();
+      button.focus();
+      announce(
+        company ? `Jobs of ${job.company} are back in your feed.` : `${what} is back in your feed.`,
+      );
+    });
+    card.replaceWith(row);
+    showCount();
+    undo.focus();
+    announce(
+      company
+        ? `Hid every job of ${job.company}${
+          others.length ? ` (${others.length + 1} on this page)` : ""
+        }. Undo is focused.`
+        : `Hid ${what}. Undo is focused.`,
+    );
   }
 
   function item(job) {
     const url = safeUrl(job.apply_url);
     const place = [job.location_city, job.location_country].filter(Boolean).join(", ");
+    const pay = salary(job);
     const meta = [
       job.company,
       place,
       job.work_arrangement && labelOf(WORK_ARRANGEMENTS, job.work_arrangement),
       job.employment_type && labelOf(EMPLOYMENT_TYPES, job.employment_type),
-      salary(job),
-    ].filter(Boolean);
-    return h(
-      "li",
-      { class: "job", dataset: { jobId: job.job_id } },
+    ].filter(Boolean).map((text) => h("span", {}, text));
+    if (pay) meta.push(h("span", { class: "salary" }, pay));
+    const score = Number(job.score);
+    const reason = String(job.reason ?? "").trim();
+    const card = h("li", {
+      class: "job",
+      dataset: job.company ? { jobId: job.job_id, company: job.company } : { jobId: job.job_id },
+    });
+    const hideJob = h("button", { type: "button", class: "quiet" }, "Hide job");
+    hideJob.addEventListener("click", () => hide(card, job, false, hideJob));
+    const hideCompany = job.company
+      ? h("button", { type: "button", class: "quiet" }, "Hide company")
+      : null;
+    hideCompany?.addEventListener("click", () => hide(card, job, true, hideCompany));
+    card.append(
       h(
         "div",
         { class: "job-head" },
         url
           ? h("a", { class: "job-title", href: url, target: "_blank", rel: "noopener" }, job.title)
           : h("span", { class: "job-title" }, job.title),
-        h("span", { class: "score", title: "How well it matches your CV, out of 100" }, job.score),
+        h("span", {
+          class: "score",
+          role: "img",
+          "aria-label": `Match ${score} of 100`,
+          title: `Match ${score} of 100: how well it fits your CV`,
+        }, score),
       ),
-      h("div", { class: "meta" }, meta.join(" · ")),
-      h("p", { class: "reason" }, job.reason),
+      h("div", { class: "meta" }, meta.flatMap((part, i) => i ? [" · ", part] : [part])),
+      reason ? h("p", { class: "reason" }, reason) : null,
       h(
         "div",
         { class: "actions" },
         job.is_new ? h("span", { class: "badge new" }, "New") : null,
-        h("button", {
-          type: "button",
-          class: "quiet",
-          onclick: () => hide({ job_id: Number(job.job_id) }, `“${job.title}”`),
-        }, "Hide job"),
-        job.company
-          ? h("button", {
-            type: "button",
-            class: "quiet",
-            onclick: () => hide({ company: job.company }, `every job of ${job.company}`),
-          }, "Hide company")
-          : null,
+        hideJob,
+        hideCompany,
       ),
     );
+    return card;
   }
 
   async function load({ append = false } = {}) {
@@ -139,9 +257,8 @@ export function feedPanel({ session }) {
     if (append) list.append(...items);
     else list.replaceChildren(...items);
     more.hidden = answer.jobs.length < PAGE;
-    const shown = list.children.length;
-    count.textContent = shown > 0 ? `(${shown}${more.hidden ? "" : "+"})` : "";
-    empty.hidden = shown > 0;
+    showCount();
+    empty.hidden = list.children.length > 0;
     empty.textContent = q.search || q.work_arrangement || q.only_new
       ? "No jobs match these filters."
       : "No jobs yet. They appear here once your searches have fetched them.";
@@ -160,7 +277,8 @@ export function feedPanel({ session }) {
   });
   filters.addEventListener("submit", (event) => event.preventDefault());
   more.addEventListener("click", () => {
-    offset += PAGE;
+    // hidden jobs left the server's list: continue after the cards still shown
+    offset = shownCards().length;
     load({ append: true }).catch((e) => showError(error, e.message));
   });
 

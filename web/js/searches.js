@@ -20,6 +20,65 @@ const FILTERS = [
 ];
 const FETCHING = new Set(["untracked", "pending", "claimed"]);
 
+/**
+ * The two typed fields: their key, their name on the page, and an example. The server
+ * (functions/searches/handler.ts) checks the same rules and says them in the same words.
+ */
+const LABEL_FIELDS = [
+  ["title_keyword", "Job title", "Data Engineer"],
+  ["location", "Location", "Berlin or Germany"],
+];
+
+/** What is wrong with `value` as the field `name` (as the server says it), or null. */
+export function labelProblem(name, example, value) {
+  const text = String(value ?? "").trim();
+  if (text.length < 2) return `${name} must be 2 to 80 characters, e.g. ${example}.`;
+  if (text.length > 80) return `${name} must be at most 80 characters.`;
+  // deno-lint-ignore no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(text)) return `${name} contains control characters.`;
+  if (!/\p{L}/u.test(text)) return `${name} must contain at least one letter.`;
+  return null;
+}
+
+/**
+ * A stored label as a person would type it: "site reliability engineer" → "Site Reliability
+ * Engineer". The backend keeps only the lower-case key; acronyms ("SRE") come out as "Sre".
+ */
+export function titleCase(text) {
+  return String(text ?? "").replace(
+    /(^|[\s\-/(])(\p{Ll})/gu,
+    (_, before, letter) => before + letter.toUpperCase(),
+  );
+}
+
+/** The summary of a search: its labels (shown title-cased) and the filters it sets. */
+function summaryOf(search) {
+  const labels = [search.title_keyword, search.location].map((text) =>
+    h("span", { class: "typed" }, text)
+  );
+  const filters = FILTERS.filter(([field]) => search[field]).map(([field, , list]) =>
+    labelOf(list, search[field])
+  );
+  return [labels[0], " · ", labels[1], ...filters.map((text) => ` · ${text}`)];
+}
+
+/** The same summary as plain text, title-cased, for announcements. */
+function summaryText(search) {
+  return [titleCase(search.title_keyword), titleCase(search.location)].concat(
+    FILTERS.filter(([field]) => search[field]).map(([field, , list]) =>
+      labelOf(list, search[field])
+    ),
+  ).join(" · ");
+}
+
+/** Says `text` in the polite live region `element` (again, when it is the same text). */
+function announce(element, text) {
+  element.textContent = "";
+  setTimeout(() => (element.textContent = text), 100);
+}
+
+let formCount = 0;
+
 function stateText(search) {
   if (search.waits_for_allowance_until) {
     const at = new Date(search.waits_for_allowance_until).toLocaleString([], {
@@ -40,35 +99,32 @@ function stateText(search) {
 }
 
 function searchForm(values, { submitText, onSubmit, onCancel }) {
+  const n = ++formCount;
+  const errors = {};
+  const typed = LABEL_FIELDS.map(([field, name, example]) => {
+    const id = `search-${n}-${field}`;
+    errors[field] = h("p", { id: `${id}-error`, class: "field-error", hidden: true });
+    return h(
+      "div",
+      { class: "field" },
+      h("label", { for: id }, name),
+      h("input", {
+        id,
+        name: field,
+        required: true,
+        maxlength: 80,
+        autocomplete: "off",
+        "aria-describedby": `${id}-error`,
+        value: values[field] ? titleCase(values[field]) : "",
+        placeholder: `e.g. ${example}`,
+      }),
+      errors[field],
+    );
+  });
   const form = h(
     "form",
-    { class: "search-form" },
-    h(
-      "label",
-      {},
-      "Job title",
-      h("input", {
-        name: "title_keyword",
-        required: true,
-        minlength: 2,
-        maxlength: 80,
-        value: values.title_keyword ?? "",
-        placeholder: "e.g. Data Engineer",
-      }),
-    ),
-    h(
-      "label",
-      {},
-      "Place",
-      h("input", {
-        name: "location",
-        required: true,
-        minlength: 2,
-        maxlength: 80,
-        value: values.location ?? "",
-        placeholder: "e.g. Berlin or Germany",
-      }),
-    ),
+    { class: "search-form", novalidate: true },
+    typed,
     FILTERS.map(([field, title, list]) =>
       h(
         "label",
@@ -93,12 +149,38 @@ function searchForm(values, { submitText, onSubmit, onCancel }) {
         : null,
     ),
   );
+  // the server's rules, checked here first: the message next to its field, in words
+  const check = (field) => {
+    const [, name, example] = LABEL_FIELDS.find(([key]) => key === field);
+    const input = form.elements[field];
+    const problem = labelProblem(name, example, input.value);
+    errors[field].textContent = problem ?? "";
+    errors[field].hidden = !problem;
+    if (problem) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+    return problem;
+  };
+  for (const [field] of LABEL_FIELDS) {
+    // once a field was found wrong, say as soon as it is right again
+    form.elements[field].addEventListener("input", () => {
+      if (form.elements[field].hasAttribute("aria-invalid")) check(field);
+    });
+  }
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    const wrong = LABEL_FIELDS.map(([field]) => field).filter((field) => check(field));
+    if (wrong.length > 0) return form.elements[wrong[0]].focus();
     const data = new FormData(form);
     const fields = {};
     for (const [key, value] of data.entries()) fields[key] = value === "" ? null : value;
     onSubmit(fields);
+  });
+  form.addEventListener("reset", () => {
+    for (const [field] of LABEL_FIELDS) {
+      errors[field].hidden = true;
+      errors[field].textContent = "";
+      form.elements[field].removeAttribute("aria-invalid");
+    }
   });
   return form;
 }
@@ -107,9 +189,12 @@ function searchForm(values, { submitText, onSubmit, onCancel }) {
 export function searchesPanel({ session, onChanged }) {
   const list = byId("search-list");
   const error = byId("search-error");
+  const status = byId("search-status");
   const addSlot = byId("add-search-slot");
   const addBox = byId("add-search");
   let lastJobs = null;
+  // searches removed on this page, still offered back: id → {search, index}
+  const removed = new Map();
 
   const run = async (work) => {
     showError(error, "");
@@ -127,37 +212,80 @@ export function searchesPanel({ session, onChanged }) {
   };
 
   function item(search) {
-    const summary = [search.title_keyword, search.location].concat(
-      FILTERS.filter(([field]) => search[field]).map(([field, , list]) =>
-        labelOf(list, search[field])
-      ),
-    );
     const li = h(
       "li",
       { class: "search", dataset: { searchId: search.id, state: search.state } },
       h(
         "div",
         { class: "search-head" },
-        h("span", { class: "search-summary" }, summary.join(" · ")),
+        h("span", { class: "search-summary" }, summaryOf(search)),
         h("span", { class: `badge state-${search.state}` }, stateText(search)),
       ),
       h(
         "div",
         { class: "actions" },
-        h("button", { type: "button", class: "quiet", onclick: () => edit(li, search) }, "Edit"),
         h("button", {
           type: "button",
           class: "quiet",
-          onclick: () =>
-            run(async () => {
-              await callFunction(session.client, `searches/${search.id}`, { method: "DELETE" });
-              await changed();
-              onChanged();
-            }),
+          "aria-label": `Edit ${summaryText(search)}`,
+          onclick: () => edit(li, search),
+        }, "Edit"),
+        h("button", {
+          type: "button",
+          class: "quiet",
+          "aria-label": `Remove ${summaryText(search)}`,
+          onclick: () => remove(search, [...list.children].indexOf(li)),
         }, "Remove"),
       ),
     );
     return li;
+  }
+
+  /** The row a removed search leaves: "Removed: <label> · Undo". */
+  function removedItem(search) {
+    return h(
+      "li",
+      { class: "search removed", dataset: { removedId: search.id } },
+      h("span", {}, "Removed: ", h("span", { class: "search-summary" }, summaryOf(search))),
+      " · ",
+      h("button", {
+        type: "button",
+        class: "link",
+        "aria-label": `Undo: add ${summaryText(search)} back`,
+        onclick: () => undo(search),
+      }, "Undo"),
+    );
+  }
+
+  function remove(search, index) {
+    return run(async () => {
+      await callFunction(session.client, `searches/${search.id}`, { method: "DELETE" });
+      removed.set(search.id, { search, index });
+      announce(status, `Removed ${summaryText(search)}. Undo is next to it.`);
+      await changed();
+      list.querySelector(`[data-removed-id="${search.id}"] button`)?.focus();
+      onChanged();
+    });
+  }
+
+  function undo(search) {
+    return run(async () => {
+      const fields = Object.fromEntries(
+        ["title_keyword", "location", ...FILTERS.map(([field]) => field)].map((field) => [
+          field,
+          search[field] ?? null,
+        ]),
+      );
+      const answer = await callFunction(session.client, "searches", {
+        method: "POST",
+        body: fields,
+      });
+      removed.delete(search.id);
+      announce(status, `${summaryText(search)} is back.${answer.note ? ` ${answer.note}` : ""}`);
+      await changed();
+      list.querySelector(`[data-search-id="${answer.search.id}"] button`)?.focus();
+      onChanged();
+    });
   }
 
   function edit(li, search) {
@@ -166,23 +294,46 @@ export function searchesPanel({ session, onChanged }) {
       onCancel: () => refresh(),
       onSubmit: (fields) =>
         run(async () => {
-          await callFunction(session.client, `searches/${search.id}`, {
+          const answer = await callFunction(session.client, `searches/${search.id}`, {
             method: "PATCH",
             body: fields,
           });
+          removed.clear();
+          announce(
+            status,
+            `Saved ${summaryText(answer.search)}.${answer.note ? ` ${answer.note}` : ""}`,
+          );
           await changed();
           onChanged();
         }),
     }));
+    li.querySelector("input")?.focus();
   }
 
   async function refresh() {
     const answer = await callFunction(session.client, "searches");
+    const items = answer.searches.map(item);
+    for (const { search, index } of [...removed.values()].sort((a, b) => a.index - b.index)) {
+      items.splice(Math.min(Math.max(index, 0), items.length), 0, removedItem(search));
+    }
+    // a look again must not take the focus away (from Undo, say)
+    const active = document.activeElement;
+    const row = list.contains(active) ? active.closest("li") : null;
+    const where = row && active.tagName === "BUTTON"
+      ? [row.dataset.searchId ?? "", row.dataset.removedId ?? "", active.textContent]
+      : null;
     list.replaceChildren(
-      ...(answer.searches.length > 0
-        ? answer.searches.map(item)
+      ...(items.length > 0
+        ? items
         : [h("li", { class: "hint" }, "No searches yet: they come from your CV.")]),
     );
+    if (where) {
+      const [searchId, removedId, text] = where;
+      const again = [...list.querySelectorAll("li")].find((li) =>
+        (li.dataset.searchId ?? "") === searchId && (li.dataset.removedId ?? "") === removedId
+      );
+      [...(again?.querySelectorAll("button") ?? [])].find((b) => b.textContent === text)?.focus();
+    }
     const jobs = answer.searches.map((s) => `${s.id}:${s.state}:${s.job_count}`).join(",");
     if (lastJobs !== null && jobs !== lastJobs) onChanged();
     lastJobs = jobs;
@@ -198,9 +349,17 @@ export function searchesPanel({ session, onChanged }) {
     submitText: "Add search",
     onSubmit: (fields) =>
       run(async () => {
-        await callFunction(session.client, "searches", { method: "POST", body: fields });
+        const answer = await callFunction(session.client, "searches", {
+          method: "POST",
+          body: fields,
+        });
         addBox.open = false;
         addSlot.querySelector("form").reset();
+        removed.clear();
+        announce(
+          status,
+          `Added ${summaryText(answer.search)}.${answer.note ? ` ${answer.note}` : ""}`,
+        );
         await changed();
       }),
   }));

@@ -2,6 +2,14 @@
 //   "local"    the development sign-in of `deno task start`: it mints an access token with the
 //              local JWT secret, which supabase-js gets through its `accessToken` option
 //   "supabase" Supabase Auth (email and password); supabase-js keeps and refreshes the session
+// Each says, in `note`, what a person needs to sign in (no jargon: no tokens, no secrets).
+
+/** What the sign-in form says above it, per way of signing in. */
+export const SIGN_IN_NOTES = {
+  local: "Local sign-in: enter any email address; no password is needed on this development " +
+    "server.",
+  supabase: "Sign in with your email address and password, or create an account.",
+};
 
 const DEV_SESSION_KEY = "job-feed.dev-session";
 
@@ -31,6 +39,7 @@ export function createAuth(config) {
   if (config.signIn === "local") {
     return {
       mode: "local",
+      note: SIGN_IN_NOTES.local,
       restore() {
         const session = storedDevSession();
         return Promise.resolve(session ? devClient(config, session) : null);
@@ -63,6 +72,7 @@ export function createAuth(config) {
   });
   return {
     mode: "supabase",
+    note: SIGN_IN_NOTES.supabase,
     async restore() {
       const { data } = await client.auth.getSession();
       return data.session ? signedIn(data.session) : null;
