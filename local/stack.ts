@@ -16,6 +16,7 @@ import { createSearchesHandler } from "../functions/searches/handler.ts";
 import { createHealthHandler } from "../functions/health/handler.ts";
 import { verifyAccessToken } from "../shared/auth/verify_jwt.ts";
 import { listCvsAs } from "../shared/cv/my_cvs.ts";
+import { readDescriptionAs } from "../shared/feed/description.ts";
 import { setHiddenAs } from "../shared/feed/hidden.ts";
 import { readFeedAs } from "../shared/feed/job_feed.ts";
 import {
@@ -152,6 +153,7 @@ function functionHandlers(context: HandlerContext): Record<string, FunctionHandl
       verify,
       feed: (user, query) => readFeedAs(sql, user, query),
       setHidden: (user, target, hidden) => setHiddenAs(sql, user, target, hidden),
+      description: (user, jobId) => readDescriptionAs(sql, user, jobId),
     }),
     cvs: createCvsHandler({ verify, list: (user, opts) => listCvsAs(sql, user, opts) }),
     health: createHealthHandler(sql),

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { createFeedHandler } from "../functions/feed/handler.ts";
 import { signJwt, userAccessToken } from "../local/jwt.ts";
 import { verifyAccessToken } from "../shared/auth/verify_jwt.ts";
+import { readDescriptionAs } from "../shared/feed/description.ts";
 import { setHiddenAs } from "../shared/feed/hidden.ts";
 import { readFeedAs } from "../shared/feed/job_feed.ts";
 import type { TransactionSql } from "../shared/db/postgres.ts";
@@ -22,6 +23,7 @@ function feedHandler(tx: TransactionSql) {
     verify: (token) => verifyAccessToken(token, { secret: SECRET }),
     feed: (user, query) => readFeedAs(tx, user, query),
     setHidden: (user, target, hidden) => setHiddenAs(tx, user, target, hidden),
+    description: (user, jobId) => readDescriptionAs(tx, user, jobId),
   });
 }
 

@@ -8,6 +8,7 @@
  *   POST   /functions/v1/feed        {"limit": 20, "mark_visited": true, ...}
  *   POST   /functions/v1/feed/hide   {"job_id": 12} or {"company": "Acme GmbH"}
  *   DELETE /functions/v1/feed/hide   the same body: show it again
+ *   GET    /functions/v1/feed/jobs/12/description   {"description": "...", "url": "https://..."}
  *
  * @module
  */
@@ -15,6 +16,7 @@ import { z } from "zod";
 import { WORK_ARRANGEMENTS } from "../../shared/vocabulary.ts";
 import type { UserClaims } from "../../shared/auth/as_user.ts";
 import type { AccessClaims } from "../../shared/auth/verify_jwt.ts";
+import type { JobDescription } from "../../shared/feed/description.ts";
 import type { HideTarget } from "../../shared/feed/hidden.ts";
 import type { FeedQuery, FeedRow } from "../../shared/feed/job_feed.ts";
 import {
@@ -66,12 +68,18 @@ export const hideSchema = z.union([
   }),
 ], { message: 'send {"job_id": <id>} or {"company": "<name>"}' });
 
+/** The `<id>` of `/feed/jobs/<id>/description`: a job id as the path spells it. */
+export const jobIdParamSchema = z.string().regex(/^[1-9][0-9]{0,15}$/)
+  .transform(Number).refine(Number.isSafeInteger);
+
 /** What the handler needs. */
 export interface FeedHandlerDeps {
   verify(token: string): Promise<AccessClaims>;
   feed(user: UserClaims, query: FeedQuery): Promise<{ newSince: string | null; jobs: FeedRow[] }>;
   /** Hides or shows again; false when the job is not in the user's feed. */
   setHidden(user: UserClaims, target: HideTarget, hidden: boolean): Promise<boolean>;
+  /** One job's description and link; null when the user may not read the job. */
+  description(user: UserClaims, jobId: number): Promise<JobDescription | null>;
 }
 
 async function readFeed(req: Request, user: UserClaims, deps: FeedHandlerDeps) {
@@ -116,12 +124,33 @@ async function hide(req: Request, user: UserClaims, deps: FeedHandlerDeps) {
   return answer({ ...parsed.data, hidden });
 }
 
+async function describe(req: Request, user: UserClaims, deps: FeedHandlerDeps, raw: string) {
+  if (req.method !== "GET") {
+    return answer({ error: "Use GET to read a job's description." }, 405);
+  }
+  const parsed = jobIdParamSchema.safeParse(raw);
+  if (!parsed.success) {
+    return answer(
+      { error: `"${raw.slice(0, 40)}" is not a job id; a job id is a whole number such as 12.` },
+      400,
+    );
+  }
+  const job = await deps.description(user, parsed.data);
+  if (!job) {
+    return answer({ error: `Job ${parsed.data} is not in your feed.` }, 404);
+  }
+  return answer(job);
+}
+
 /** Builds the request handler. */
 export function createFeedHandler(deps: FeedHandlerDeps): (req: Request) => Promise<Response> {
   return forSignedInUser(deps.verify, ["GET", "POST", "DELETE"], (req, user) => {
     const [action, ...rest] = subpath(req, "feed");
     if (action === undefined && req.method !== "DELETE") return readFeed(req, user, deps);
     if (action === "hide" && rest.length === 0) return hide(req, user, deps);
+    if (action === "jobs" && rest.length === 2 && rest[1] === "description") {
+      return describe(req, user, deps, rest[0]);
+    }
     return Promise.resolve(answer(
       { error: `No ${req.method} ${new URL(req.url).pathname}; see the feed function's paths.` },
       404,

@@ -33,6 +33,14 @@ export async function callFunction(client, name, { method = "GET", body, query }
 }
 
 /**
+ * One job's description as plain text and the link to its posting: { description, url }, either
+ * null. Throws with the function's message (e.g. when the job left the caller's feed).
+ */
+export function jobDescription(client, jobId) {
+  return callFunction(client, `feed/jobs/${encodeURIComponent(jobId)}/description`);
+}
+
+/**
  * Uploads `file` to Storage at `bucket/path` the way supabase-js does (POST, x-upsert), with an
  * XMLHttpRequest so that `onProgress(fraction)` can follow it. Resolves with Storage's answer;
  * rejects with Storage's message.

@@ -1,6 +1,6 @@
 // "Your jobs": the ranked feed with its reasons, filters, paging, and hiding a job or a company
 // (with an undo in the card's place).
-import { callFunction } from "./api.js";
+import { callFunction, jobDescription } from "./api.js";
 import { byId, h, showError } from "./dom.js";
 import { EMPLOYMENT_TYPES, labelOf, SALARY_PERIODS, WORK_ARRANGEMENTS } from "./vocabulary.js";
 
@@ -93,6 +93,63 @@ function safeUrl(url) {
   } catch {
     return null;
   }
+}
+
+/**
+ * Fills a card's opened "Description" once: "Loading…", then the text (as text, never HTML; its
+ * line breaks kept by CSS) and a link to the original posting, or the error in words with a way
+ * to try again on the next open.
+ */
+async function fillDescription(details, body, client, job) {
+  if (details.dataset.state === "loading" || details.dataset.state === "done") return;
+  details.dataset.state = "loading";
+  body.replaceChildren(h("p", { class: "description-note", role: "status" }, "Loading…"));
+  try {
+    const answer = await jobDescription(client, job.job_id);
+    const url = safeUrl(answer?.url) ?? safeUrl(job.apply_url);
+    const text = typeof answer?.description === "string" ? answer.description : "";
+    const parts = [
+      text
+        ? h("div", { class: "description-text" }, text)
+        : h("p", { class: "description-note" }, "This posting has no description."),
+      url
+        ? h(
+          "a",
+          { class: "description-link", href: url, target: "_blank", rel: "noopener" },
+          "Read the original posting",
+          h("span", { class: "visually-hidden" }, " (opens in a new tab)"),
+        )
+        : null,
+    ];
+    body.replaceChildren(...parts);
+    details.dataset.state = "done";
+  } catch (e) {
+    body.replaceChildren(
+      h(
+        "p",
+        { class: "description-note error", role: "alert" },
+        `Could not load the description: ${
+          String(e.message).replace(/\.\s*$/, "")
+        }. Close and open it again to retry.`,
+      ),
+    );
+    details.dataset.state = "failed";
+  }
+}
+
+/** A card's "Description" disclosure; its text is fetched the first time it opens. */
+function descriptionDisclosure(client, job) {
+  const body = h("div", { class: "description-body" });
+  const details = h(
+    "details",
+    { class: "description" },
+    h("summary", {}, "Description"),
+    body,
+  );
+  details.addEventListener("toggle", () => {
+    if (details.open) fillDescription(details, body, client, job);
+  });
+  return details;
 }
 
 /** The feed panel: { refresh() }. */
@@ -234,6 +291,7 @@ export function feedPanel({ session }) {
       ),
       h("div", { class: "meta" }, meta.flatMap((part, i) => i ? [" · ", part] : [part])),
       reason ? h("p", { class: "reason" }, reason) : null,
+      descriptionDisclosure(session.client, job),
       h(
         "div",
         { class: "actions" },
