@@ -3,9 +3,4 @@
  *
  * @module
  */
-export {
-  removeLikeStorage,
-  setFunctionSecrets,
-  type Upload,
-  uploadLikeStorage,
-} from "../../local/storage/objects.ts";
+export { setFunctionSecrets, type Upload, uploadLikeStorage } from "../../local/storage/objects.ts";
