@@ -4,31 +4,12 @@
  * one, a 401 without a token; and the plain-text rules themselves.
  */
 import assert from "node:assert/strict";
-import { createFeedHandler } from "../functions/feed/handler.ts";
 import { userAccessToken } from "../local/jwt.ts";
-import { verifyAccessToken } from "../shared/auth/verify_jwt.ts";
-import {
-  MAX_DESCRIPTION_CHARS,
-  plainDescription,
-  readDescriptionAs,
-} from "../shared/feed/description.ts";
-import { setHiddenAs } from "../shared/feed/hidden.ts";
-import { readFeedAs } from "../shared/feed/job_feed.ts";
-import type { TransactionSql } from "../shared/db/postgres.ts";
+import { MAX_DESCRIPTION_CHARS, plainDescription } from "../shared/feed/description.ts";
 import { createUser } from "./support/auth.ts";
 import { dbTest, withRollback } from "./support/database.ts";
+import { feedHandler, SECRET } from "./support/feed.ts";
 import { insertJobFor, insertQuery, markBackfilled } from "./support/fixtures.ts";
-
-const SECRET = "a-test-secret-that-is-long-enough-for-hs256";
-
-function feedHandler(tx: TransactionSql) {
-  return createFeedHandler({
-    verify: (token) => verifyAccessToken(token, { secret: SECRET }),
-    feed: (user, query) => readFeedAs(tx, user, query),
-    setHidden: (user, target, hidden) => setHiddenAs(tx, user, target, hidden),
-    description: (user, jobId) => readDescriptionAs(tx, user, jobId),
-  });
-}
 
 Deno.test("feed description: the owner reads it, nobody else; ids checked", dbTest, async () => {
   await withRollback(async (tx) => {

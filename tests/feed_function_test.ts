@@ -4,28 +4,12 @@
  * it relies on: HS256 with a secret, ES256 against a JSON Web Key Set (what Supabase injects).
  */
 import assert from "node:assert/strict";
-import { createFeedHandler } from "../functions/feed/handler.ts";
 import { signJwt, userAccessToken } from "../local/jwt.ts";
 import { verifyAccessToken } from "../shared/auth/verify_jwt.ts";
-import { readDescriptionAs } from "../shared/feed/description.ts";
-import { setHiddenAs } from "../shared/feed/hidden.ts";
-import { readFeedAs } from "../shared/feed/job_feed.ts";
-import type { TransactionSql } from "../shared/db/postgres.ts";
 import { createUser } from "./support/auth.ts";
 import { dbTest, withRollback } from "./support/database.ts";
+import { feedHandler, SECRET } from "./support/feed.ts";
 import { insertJobFor, insertQuery, markBackfilled } from "./support/fixtures.ts";
-
-const SECRET = "a-test-secret-that-is-long-enough-for-hs256";
-
-/** The feed function on the test's transaction, verifying tokens signed with SECRET. */
-function feedHandler(tx: TransactionSql) {
-  return createFeedHandler({
-    verify: (token) => verifyAccessToken(token, { secret: SECRET }),
-    feed: (user, query) => readFeedAs(tx, user, query),
-    setHidden: (user, target, hidden) => setHiddenAs(tx, user, target, hidden),
-    description: (user, jobId) => readDescriptionAs(tx, user, jobId),
-  });
-}
 
 Deno.test("feed function: the caller's feed only, for a verified user token", dbTest, async () => {
   await withRollback(async (tx) => {
