@@ -15,7 +15,7 @@ import { createFeedHandler } from "../functions/feed/handler.ts";
 import { createSearchesHandler } from "../functions/searches/handler.ts";
 import { createHealthHandler } from "../functions/health/handler.ts";
 import { verifyAccessToken } from "../shared/auth/verify_jwt.ts";
-import { listCvsAs } from "../shared/cv/my_cvs.ts";
+import { deleteCvAs, listCvsAs } from "../shared/cv/my_cvs.ts";
 import { readDescriptionAs } from "../shared/feed/description.ts";
 import { setHiddenAs } from "../shared/feed/hidden.ts";
 import { readFeedAs } from "../shared/feed/job_feed.ts";
@@ -38,7 +38,7 @@ import { runRefresh } from "../shared/refresh/run.ts";
 import { type FunctionHandler, type FunctionsServer, serveFunctions } from "./functions_server.ts";
 import { deliverQueuedRequests } from "./net_worker.ts";
 import type { ObjectFiles } from "./storage/files.ts";
-import { setFunctionSecrets, uploadLikeStorage } from "./storage/objects.ts";
+import { removeLikeStorage, setFunctionSecrets, uploadLikeStorage } from "./storage/objects.ts";
 
 /** Options of {@link startLocalStack}. */
 export interface LocalStackOptions {
@@ -155,7 +155,16 @@ function functionHandlers(context: HandlerContext): Record<string, FunctionHandl
       setHidden: (user, target, hidden) => setHiddenAs(sql, user, target, hidden),
       description: (user, jobId) => readDescriptionAs(sql, user, jobId),
     }),
-    cvs: createCvsHandler({ verify, list: (user, opts) => listCvsAs(sql, user, opts) }),
+    cvs: createCvsHandler({
+      verify,
+      list: (user, opts) => listCvsAs(sql, user, opts),
+      // Storage's delete, in the function's transaction (the stand-in shares the database)
+      remove: (user, id) =>
+        deleteCvAs(sql, user, id, async (path, tx) => {
+          await removeLikeStorage(tx, { actor: { kind: "user", id: user.sub }, name: path });
+          await files.remove("cvs", path);
+        }),
+    }),
     health: createHealthHandler(sql),
     searches: createSearchesHandler({
       verify,

@@ -33,3 +33,36 @@ Deno.test("CV files are downloaded with supabase-js from the Storage object endp
     await server.shutdown();
   }
 });
+
+Deno.test("storage: a CV's object is removed through Storage's API as the caller", async () => {
+  const { storageObjectRemover } = await import("../shared/cv/my_cvs.ts");
+  const seen: { url: string; method: string; auth: string | null; apikey: string | null }[] = [];
+  const answers = [
+    new Response("{}", { status: 200 }),
+    new Response(JSON.stringify({ statusCode: "404", error: "not_found" }), { status: 400 }),
+    new Response(JSON.stringify({ statusCode: "403", error: "Unauthorized" }), { status: 400 }),
+  ];
+  const fetcher = ((input: string | URL | Request, init?: RequestInit) => {
+    const headers = new Headers(init?.headers);
+    seen.push({
+      url: String(input),
+      method: init?.method ?? "GET",
+      auth: headers.get("authorization"),
+      apikey: headers.get("apikey"),
+    });
+    return Promise.resolve(answers.shift()!);
+  }) as typeof fetch;
+  const remove = storageObjectRemover("https://p.supabase.co/", "user-token", "anon", fetcher);
+  await remove("u1/my cv.pdf"); // removed
+  await remove("u1/gone.pdf"); // already gone: not an error
+  await assert.rejects(
+    () => remove("u1/other.pdf"),
+    /Storage refused to remove cvs\/u1\/other\.pdf: 400/,
+  );
+  assert.deepEqual(seen[0], {
+    url: "https://p.supabase.co/storage/v1/object/cvs/u1/my%20cv.pdf",
+    method: "DELETE",
+    auth: "Bearer user-token",
+    apikey: "anon",
+  });
+});

@@ -440,6 +440,7 @@ Deno.test(
         "authenticated private.search_states",
         "authenticated private.touch_updated_at",
         "authenticated private.uuid_or_null",
+        "authenticated public.delete_my_cv",
         "authenticated public.job_feed",
         "authenticated public.mark_feed_visited",
       ]);

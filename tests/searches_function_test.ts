@@ -9,7 +9,7 @@ import { createCvsHandler } from "../functions/cvs/handler.ts";
 import { createSearchesHandler } from "../functions/searches/handler.ts";
 import { userAccessToken } from "../local/jwt.ts";
 import { verifyAccessToken } from "../shared/auth/verify_jwt.ts";
-import { listCvsAs } from "../shared/cv/my_cvs.ts";
+import { deleteCvAs, listCvsAs } from "../shared/cv/my_cvs.ts";
 import type { TransactionSql } from "../shared/db/postgres.ts";
 import {
   addSearchAs,
@@ -19,6 +19,7 @@ import {
 } from "../shared/searches/my_searches.ts";
 import { createUser } from "./support/auth.ts";
 import { dbTest, withRollback } from "./support/database.ts";
+import { removeLikeStorage, setFunctionSecrets, uploadLikeStorage } from "./support/storage.ts";
 import { insertCv, insertJobFor, insertQuery, markBackfilled } from "./support/fixtures.ts";
 
 const SECRET = "a-test-secret-that-is-long-enough-for-hs256";
@@ -229,7 +230,11 @@ Deno.test(
       await tx`update public.cv_documents set status = 'failed',
                error = 'Cannot parse CV scan.pdf: it has no text layer' where id = ${failed}`;
       const bens = await insertCv(tx, ben, "ben.pdf");
-      const handler = createCvsHandler({ verify, list: (user, opts) => listCvsAs(tx, user, opts) });
+      const handler = createCvsHandler({
+        verify,
+        list: (user, opts) => listCvsAs(tx, user, opts),
+        remove: () => Promise.reject(new Error("unused")),
+      });
       const asAna = caller(handler, "cvs", await userAccessToken(ana, SECRET));
 
       const list = await asAna("GET");
@@ -282,3 +287,66 @@ Deno.test("user functions: an unexpected failure is a JSON 500 with CORS, not a 
     console.error = error;
   }
 });
+
+Deno.test(
+  "cvs: deleting a CV removes its file through Storage, stops its searches, and unlists it",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const ana = await createUser(tx, "ana@example.com");
+      const ben = await createUser(tx, "ben@example.com");
+      await setFunctionSecrets(tx);
+      const path = `${ana}/lebenslauf.pdf`;
+      await uploadLikeStorage(tx, { userId: ana, name: path });
+      const [{ id: cv }] = await tx<{ id: string }[]>`
+        select id from public.cv_documents where storage_path = ${path}`;
+      const search = await insertQuery(tx, ana, { title_keyword: "nurse", location: "berlin" }, cv);
+      const bens = await insertCv(tx, ben, "ben.pdf");
+      const removed: string[] = [];
+      const handler = createCvsHandler({
+        verify,
+        list: (user, opts) => listCvsAs(tx, user, opts),
+        remove: (user, id) =>
+          deleteCvAs(tx, user, id, async (objectPath, inner) => {
+            removed.push(objectPath);
+            await removeLikeStorage(inner, {
+              actor: { kind: "user", id: user.sub },
+              name: objectPath,
+            });
+          }),
+      });
+      const asAna = caller(handler, "cvs", await userAccessToken(ana, SECRET));
+
+      assert.equal((await asAna("DELETE", `/${bens}`)).status, 404, "Ben's CV is not Ana's");
+      assert.equal(
+        (await tx`select 1 from public.cv_documents where id = ${bens}`).length,
+        1,
+        "Ben's CV stays",
+      );
+      const bad = await asAna("DELETE", "/not-an-id");
+      assert.equal(bad.status, 400);
+      assert.match(bad.body.error, /not-an-id is not a CV id/);
+      const anonymous = await handler(
+        new Request(`http://x/functions/v1/cvs/${cv}`, { method: "DELETE" }),
+      );
+      assert.equal(anonymous.status, 401);
+
+      const deleted = await asAna("DELETE", `/${cv}`);
+      assert.equal(deleted.status, 200);
+      assert.deepEqual(deleted.body, { deleted: cv, searches: 1 });
+      assert.deepEqual(removed, [path]);
+      assert.equal(
+        (await tx`select 1 from storage.objects where bucket_id = 'cvs' and name = ${path}`)
+          .length,
+        0,
+        "the file is gone",
+      );
+      const [row] = await tx<{ is_active: boolean; deactivated_at: Date | null }[]>`
+        select is_active, deactivated_at from public.user_search_queries where id = ${search}`;
+      assert.equal(row.is_active, false);
+      assert.ok(row.deactivated_at);
+      assert.deepEqual((await asAna("GET")).body.cvs, [], "the CV no longer lists");
+      assert.equal((await asAna("DELETE", `/${cv}`)).status, 404, "deleted once");
+    });
+  },
+);

@@ -395,6 +395,17 @@ async function flow(
 
   await t.step("a bad PDF shows why it could not be read", async () => {
     await upload(ana, "not-a-pdf.pdf");
+    // a parsed CV with active searches: the page says first what the upload replaces
+    const replace = ana.locator("#upload-confirm .confirm");
+    await replace.waitFor();
+    assert.match(
+      await replace.textContent() ?? "",
+      /^Uploading this CV replaces the \d+ searches taken from data-engineer-hamburg-berlin\.pdf\./,
+    );
+    assert.equal(await ana.evaluate("document.activeElement.textContent"), "Cancel");
+    assert.equal(await ana.locator("#upload-progress:not([hidden])").count(), 0, "not yet");
+    await shot(ana, "10a-replace-asked");
+    await replace.getByRole("button", { name: "Upload" }).click();
     const failed = ana.locator("#cv-list li.cv[data-status=failed]");
     await failed.waitFor({ timeout: 60_000 });
     assert.match(
@@ -468,6 +479,34 @@ async function flow(
       1,
     );
     await benContext.close();
+  });
+
+  await t.step("delete a CV after confirming: its searches leave the list", async () => {
+    const cv = ana.locator(`#cv-list li.cv[data-cv-id="${anaCvId}"]`);
+    const searches = ana.locator("#search-list li.search");
+    const before = await searches.count();
+    await cv.getByRole("button", { name: "Delete data-engineer-hamburg-berlin.pdf" }).click();
+    const confirm = cv.locator(".confirm");
+    await confirm.waitFor();
+    const question = await confirm.textContent() ?? "";
+    const asked =
+      /^Delete data-engineer-hamburg-berlin\.pdf and its (\d+) searche?s?\?Delete Cancel$/
+        .exec(question);
+    assert.ok(asked, question);
+    const taken = Number(asked[1]);
+    assert.ok(taken > 0 && taken <= before);
+    assert.equal(await ana.evaluate("document.activeElement.textContent"), "Cancel");
+    await shot(ana, "10b-delete-asked");
+    await confirm.getByRole("button", { name: "Delete", exact: true }).click();
+    await cv.waitFor({ state: "detached" });
+    await ana.waitForFunction(
+      "document.getElementById('cv-status').textContent.startsWith(" +
+        "'Deleted data-engineer-hamburg-berlin.pdf;')",
+    );
+    await ana.waitForFunction(
+      `document.querySelectorAll("#search-list li.search").length === ${before - taken}`,
+    );
+    await shot(ana, "10c-cv-deleted");
   });
 
   await t.step("a session that is no longer valid goes back to sign-in", async () => {

@@ -9,6 +9,8 @@ import type { CvStorage } from "../../shared/cv/ingest.ts";
 /** Object bytes by bucket and path. */
 export interface ObjectFiles extends CvStorage {
   put(bucket: string, path: string, bytes: Uint8Array): Promise<void>;
+  /** Removes the bytes; a missing file is not an error. */
+  remove(bucket: string, path: string): Promise<void>;
 }
 
 function checkedPath(bucket: string, path: string): string {
@@ -27,6 +29,13 @@ export function diskObjectFiles(dir: string): ObjectFiles {
       await Deno.mkdir(file.slice(0, file.lastIndexOf("/")), { recursive: true });
       await Deno.writeFile(file, bytes);
     },
+    async remove(bucket, path) {
+      try {
+        await Deno.remove(`${dir}/${checkedPath(bucket, path)}`);
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
+    },
     async download(bucket, path) {
       try {
         return await Deno.readFile(`${dir}/${checkedPath(bucket, path)}`);
@@ -44,6 +53,10 @@ export function memoryObjectFiles(): ObjectFiles {
   return {
     put(bucket, path, bytes) {
       files.set(checkedPath(bucket, path), bytes);
+      return Promise.resolve();
+    },
+    remove(bucket, path) {
+      files.delete(checkedPath(bucket, path));
       return Promise.resolve();
     },
     download(bucket, path) {

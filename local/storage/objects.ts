@@ -95,6 +95,26 @@ export async function uploadLikeStorage(
   return row;
 }
 
+/**
+ * Storage's side of `DELETE /storage/v1/object/<bucket>/<name>` in Postgres: the delete runs as
+ * the caller (the bucket's delete policy decides) with `storage.allow_delete_query` set, as the
+ * Storage server does past `storage.protect_delete`. Returns whether a row went.
+ */
+export async function removeLikeStorage(
+  tx: TransactionSql,
+  { actor, name, bucket = "cvs" }: { actor: Actor; name: string; bucket?: string },
+): Promise<boolean> {
+  return await tx.savepoint(async (sp) => {
+    await actAs(sp, actor);
+    await sp`select set_config('storage.allow_delete_query', 'true', true)`;
+    const rows = await sp`
+      delete from storage.objects where bucket_id = ${bucket} and name = ${name} returning id`;
+    await sp`select set_config('storage.allow_delete_query', 'false', true)`;
+    await actAsOwner(sp);
+    return rows.length > 0;
+  });
+}
+
 /** Sets the Vault secrets the database uses to call Edge Functions. */
 export async function setFunctionSecrets(
   tx: Queryable,

@@ -3,4 +3,9 @@
  *
  * @module
  */
-export { setFunctionSecrets, type Upload, uploadLikeStorage } from "../../local/storage/objects.ts";
+export {
+  removeLikeStorage,
+  setFunctionSecrets,
+  type Upload,
+  uploadLikeStorage,
+} from "../../local/storage/objects.ts";

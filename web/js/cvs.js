@@ -40,7 +40,23 @@ function objectPath(userId, fileName) {
   return `${userId}/${base}.pdf`;
 }
 
-function cvItem(cv) {
+const searchesText = (n) => `${n} ${n === 1 ? "search" : "searches"}`;
+
+/** A question in place with two buttons; `yes` / `no` run on the choice. Focus goes to No. */
+function confirmBox(question, yesLabel, yes, no) {
+  const noButton = h("button", { type: "button", class: "quiet", onclick: no }, "Cancel");
+  const box = h(
+    "div",
+    { class: "confirm", role: "group", "aria-label": question },
+    h("p", {}, question),
+    h("button", { type: "button", onclick: yes }, yesLabel),
+    " ",
+    noButton,
+  );
+  return { box, focus: () => noButton.focus() };
+}
+
+function cvItem(cv, onDelete) {
   const detail = cv.status === "failed"
     ? cv.error
     : cv.status === "parsed"
@@ -62,6 +78,16 @@ function cvItem(cv) {
         .filter(Boolean).join(" · "),
     ),
     detail ? h("p", { class: cv.status === "failed" ? "cv-error" : "cv-detail" }, detail) : null,
+    h(
+      "div",
+      { class: "cv-actions" },
+      h("button", {
+        type: "button",
+        class: "quiet cv-delete",
+        "aria-label": `Delete ${cv.file_name}`,
+        onclick: (event) => onDelete(cv, event.currentTarget),
+      }, "Delete"),
+    ),
   );
 }
 
@@ -83,6 +109,9 @@ export function cvPanel({ session, config, onParsed }) {
   let seen = new Map();
   let loaded = false;
   let busy = false;
+  let current = [];
+  const pending = h("div", { id: "upload-confirm" });
+  error.before(pending);
 
   const announce = (text) => {
     status.textContent = "";
@@ -92,10 +121,11 @@ export function cvPanel({ session, config, onParsed }) {
   async function refresh() {
     const { cvs } = await callFunction(session.client, "cvs", { query: { limit: 5 } });
     const before = seen;
+    current = cvs;
     seen = new Map(cvs.map((cv) => [cv.id, cv.status]));
     list.replaceChildren(
       ...(cvs.length > 0
-        ? cvs.map(cvItem)
+        ? cvs.map((cv) => cvItem(cv, askDelete))
         : [h("li", { class: "hint" }, "No CV yet. Upload one to get your searches.")]),
     );
     if (loaded) {
@@ -109,6 +139,58 @@ export function cvPanel({ session, config, onParsed }) {
     const reading = cvs.some((cv) => cv.status === "uploaded" || cv.status === "parsing");
     if (reading) poll.again();
     else poll.stop();
+  }
+
+  /** "Delete <file> and its N searches?" in place of the button; deletes only on Delete. */
+  function askDelete(cv, button) {
+    const actions = button.parentElement;
+    const question = cv.active_searches > 0
+      ? `Delete ${cv.file_name} and its ${searchesText(cv.active_searches)}?`
+      : `Delete ${cv.file_name}?`;
+    const cancel = () => {
+      actions.replaceChildren(button);
+      button.focus();
+      announce(`${cv.file_name} kept.`);
+    };
+    const confirm = confirmBox(question, "Delete", async () => {
+      showError(error, "");
+      try {
+        const done = await callFunction(session.client, `cvs/${cv.id}`, { method: "DELETE" });
+        announce(`Deleted ${cv.file_name}; ${searchesText(done.searches)} stopped.`);
+        await refresh();
+        onParsed();
+        input.focus();
+      } catch (e) {
+        showError(error, e.message);
+        cancel();
+      }
+    }, cancel);
+    actions.replaceChildren(confirm.box);
+    confirm.focus();
+    announce(`${question} Delete or Cancel.`);
+  }
+
+  /** Uploads at once, or first says which searches it replaces and waits for Upload. */
+  function chooseFile(file) {
+    showError(error, "");
+    pending.replaceChildren();
+    const old = current.find((cv) => cv.status === "parsed" && cv.active_searches > 0);
+    if (busy || !file || !old) return uploadFile(file);
+    const question = `Uploading this CV replaces the ${
+      searchesText(old.active_searches)
+    } taken from ${old.file_name}.`;
+    const confirm = confirmBox(question, "Upload", () => {
+      pending.replaceChildren();
+      uploadFile(file);
+    }, () => {
+      pending.replaceChildren();
+      form.reset();
+      input.focus();
+      announce(`${file.name} not uploaded.`);
+    });
+    pending.replaceChildren(confirm.box);
+    confirm.focus();
+    announce(`${question} Upload or Cancel.`);
   }
 
   async function uploadFile(file) {
@@ -157,11 +239,11 @@ export function cvPanel({ session, config, onParsed }) {
 
   // choosing a file uploads it: there is no second button to press
   input.addEventListener("change", () => {
-    if (input.files?.length) uploadFile(input.files[0]);
+    if (input.files?.length) chooseFile(input.files[0]);
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    uploadFile(input.files?.[0]);
+    chooseFile(input.files?.[0]);
   });
   // or dropping one on the zone
   for (const type of ["dragenter", "dragover"]) {
@@ -179,7 +261,7 @@ export function cvPanel({ session, config, onParsed }) {
     const files = event.dataTransfer?.files;
     if (!files || files.length === 0) return;
     if (files.length > 1) return showError(error, "Drop one PDF at a time: your CV.");
-    uploadFile(files[0]);
+    chooseFile(files[0]);
   });
 
   return { refresh };
