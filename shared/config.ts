@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { mailboxAddress } from "./email/resend.ts";
 
 const postgresUrl = z
   .string()
@@ -138,6 +139,17 @@ export const envSchema = z.object({
   LEGACY_JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** The legacy HS256 JWT secret under the platform's name; LEGACY_JWT_SECRET wins. */
   SUPABASE_JWT_SECRET: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** Resend API key for the morning digest. Unset: no digest email is sent. */
+  RESEND_API_KEY: z.preprocess(emptyAsUndefined, z.string().trim().optional()),
+  /** Resend base URL (a local fake in tests and the demo). */
+  RESEND_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl.default("https://api.resend.com")),
+  /** The digest's sender, `Name <address>` or an address on a domain verified in Resend. */
+  DIGEST_FROM: z.preprocess(
+    emptyAsUndefined,
+    z.string().trim().refine((value) => mailboxAddress(value) !== null, {
+      message: 'must be an address such as digest@example.com or "Job feed <digest@example.com>"',
+    }).optional(),
+  ),
   /** Anthropic API key. Unset: CVs cannot be read (tests and the demo use the local fake). */
   ANTHROPIC_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** Anthropic base URL, without /v1 (a local fake in tests and the demo). */
