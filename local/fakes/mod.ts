@@ -22,6 +22,7 @@ export * from "./world.ts";
 export * from "./rapidapi_gateway.ts";
 export * from "./jsearch.ts";
 export * from "./active_jobs_db.ts";
+export * from "./resend.ts";
 export { COMPANIES, type Company } from "./companies.ts";
 
 /** Options of {@link startProviderFakes}. */
