@@ -782,8 +782,8 @@ grant execute on function private.sweep_feed_items() to service_role;
 -- ---- reading ---------------------------------------------------------------------------------
 
 -- Records a visit and returns the "new since" mark. A visit is a stretch of feed reads less than
--- 30 minutes apart; what entered the feed after the previous visit ended is new. On the first
--- visit the user's first results are new; once that visit has ended, only what came after it.
+-- 30 minutes apart; what entered the feed after the previous visit ended is new (the rule:
+-- private.feed_new_since, in 20261207140000_feed_reads.sql).
 create or replace function public.mark_feed_visited() returns timestamptz
 language sql volatile security definer set search_path = ''
 as $$

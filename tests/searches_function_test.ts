@@ -258,6 +258,60 @@ Deno.test(
   },
 );
 
+Deno.test(
+  "searches: shown as typed (SRE, München) while the key stays normal; a stale label goes",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const ana = await createUser(tx, "ana@example.com");
+      const cv = await insertCv(tx, ana);
+      const fromCv = await insertQuery(tx, ana, {
+        title_keyword: "data engineer",
+        location: "berlin",
+      }, cv);
+      const asAna = caller(searchesHandler(tx), "searches", await userAccessToken(ana, SECRET));
+      const labels = (
+        s: Record<string, unknown>,
+      ) => [s.title_keyword, s.location, s.title_label, s.location_label];
+
+      const [taken] = (await asAna("GET")).body.searches;
+      assert.equal(taken.id, Number(fromCv));
+      assert.deepEqual(
+        labels(taken),
+        ["data engineer", "berlin", "Data Engineer", "Berlin"],
+        "a CV's: the key title-cased",
+      );
+
+      const added = await asAna("POST", "", { title_keyword: "  SRE ", location: "München" });
+      assert.equal(added.status, 201, JSON.stringify(added.body));
+      assert.deepEqual(labels(added.body.search), ["sre", "munich", "SRE", "München"]);
+      const id = added.body.search.id;
+
+      const filterOnly = await asAna("PATCH", `/${id}`, { ai_work_arrangement: "Remote OK" });
+      assert.deepEqual(labels(filterOnly.body.search), ["sre", "munich", "SRE", "München"]);
+      const moved = await asAna("PATCH", `/${id}`, { location: "Frankfurt  am Main" });
+      assert.deepEqual(labels(moved.body.search), [
+        "sre",
+        "frankfurt am main",
+        "SRE",
+        "Frankfurt am Main",
+      ]);
+      const retitled = await asAna("PATCH", `/${id}`, { title_keyword: "Sr. ML Engineer (m/w/d)" });
+      assert.deepEqual(
+        labels(retitled.body.search),
+        ["ml engineer", "frankfurt am main", "Sr. ML Engineer (m/w/d)", "Frankfurt am Main"],
+      );
+
+      // a key changed without a label (the SQL editor): the old label would lie, so it goes
+      await tx`update public.user_search_queries set title_keyword = 'data scientist'
+               where id = ${id}`;
+      const [row] = await tx`select title_label, location_label from public.user_search_queries
+                             where id = ${id}`;
+      assert.deepEqual({ ...row }, { title_label: null, location_label: "Frankfurt am Main" });
+    });
+  },
+);
+
 Deno.test("user functions: an unexpected failure is a JSON 500 with CORS, not a crash", async () => {
   const handler = createSearchesHandler({
     verify,

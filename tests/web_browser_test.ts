@@ -138,7 +138,8 @@ async function flow(
     const searches = ana.locator("#search-list li.search");
     await searches.first().waitFor();
     const summaries = await searches.locator(".search-summary").allTextContents();
-    assert.deepEqual(summaries.sort(), ["data engineer · berlin", "data engineer · hamburg"]);
+    // searches taken from the CV: their keys, title-cased
+    assert.deepEqual(summaries.sort(), ["Data Engineer · Berlin", "Data Engineer · Hamburg"]);
     await ana.waitForSelector(
       "#search-list li.search[data-state=backfilled] >> nth=1",
       { timeout: 60_000 },
@@ -159,7 +160,7 @@ async function flow(
     if (size.name === "desktop") {
       await shot(ana, "05-wide", false);
     } else {
-      await ana.locator("#feed-section").scrollIntoViewIfNeeded();
+      await ana.evaluate(`document.getElementById("feed-section").scrollIntoView()`);
       await shot(ana, "05-phone-feed", false);
     }
   });
@@ -323,20 +324,20 @@ async function flow(
     await title.fill("Data Engineer");
     assert.equal(await title.getAttribute("aria-invalid"), null);
     assert.equal(await message.isHidden(), true);
-    await form.locator("input[name=location]").fill("Munich");
+    await form.locator("input[name=location]").fill("  München ");
     await form.locator("select[name=ai_work_arrangement]").selectOption("Hybrid");
     await shot(ana, "08-search-editing");
     await form.getByRole("button", { name: "Save" }).click();
-    const munich = ana.locator("#search-list li.search", { hasText: "munich" });
+    const munich = ana.locator("#search-list li.search", { hasText: "München" });
     await munich.waitFor();
-    // the stored key, shown title-cased
+    // shown as typed; what it searches for said next to it
     assert.equal(
       await munich.locator(".search-summary").textContent(),
-      "data engineer · munich · Hybrid",
+      "Data Engineer · München · Hybrid",
     );
     assert.equal(
-      await munich.locator(".search-summary").innerText(),
-      "Data Engineer · Munich · Hybrid",
+      await munich.locator(".searched-as").textContent(),
+      "searched as “data engineer” in “munich”",
     );
     await ana.waitForSelector(
       "#search-list li.search[data-state=backfilled]:has-text('munich')",
@@ -391,6 +392,35 @@ async function flow(
         JSON.stringify(`${summary} is back.`)
       })`,
     );
+  });
+
+  await t.step("add a search: shown as typed, its jobs fetched", async () => {
+    const searches = ana.locator("#search-list li.search:not(.removed)");
+    const before = await searches.count();
+    await ana.locator("#add-search summary").click();
+    const form = ana.locator("#add-search form.search-form");
+    await form.locator("input[name=title_keyword]").fill("SRE");
+    await form.locator("input[name=location]").fill("Berlin");
+    await shot(ana, "09c-search-adding");
+    await form.getByRole("button", { name: "Add search" }).click();
+    const added = ana.locator("#search-list li.search", { hasText: "SRE" });
+    await added.waitFor();
+    assert.equal(await searches.count(), before + 1);
+    // the acronym as typed, not "Sre"; nothing to explain when the key is the same words
+    assert.equal(await added.locator(".search-summary").textContent(), "SRE · Berlin");
+    assert.equal(await added.locator(".searched-as").count(), 0);
+    assert.equal(await ana.locator("#add-search").getAttribute("open"), null, "the form closes");
+    await ana.waitForFunction(
+      `document.getElementById("search-status").textContent.startsWith("Added SRE · Berlin.")`,
+    );
+    await ana.waitForSelector(
+      "#search-list li.search[data-state=backfilled]:has-text('SRE')",
+      { timeout: 60_000 },
+    );
+    // the feed's reason names it as typed too
+    await ana.locator("#feed-list li.job .reason", { hasText: /^matches SRE · Berlin/ }).first()
+      .waitFor({ timeout: 30_000 });
+    await shot(ana, "09d-search-added");
   });
 
   await t.step("a bad PDF shows why it could not be read", async () => {
@@ -509,7 +539,48 @@ async function flow(
     await shot(ana, "10c-cv-deleted");
   });
 
+  await t.step(
+    "reload: the same CVs, searches and feed; nothing new on a first visit",
+    async () => {
+      const texts = (selector: string) => ana.locator(selector).allTextContents();
+      const cvs = await texts("#cv-list li.cv .cv-name");
+      const searches = await texts("#search-list li.search .search-summary");
+      await ana.locator("#feed-list li.job").first().waitFor();
+      await ana.reload();
+      await ana.waitForSelector("#app:not([hidden])");
+      await ana.locator("#search-list li.search").first().waitFor();
+      await ana.locator("#feed-list li.job").first().waitFor();
+      assert.deepEqual(await texts("#cv-list li.cv .cv-name"), cvs);
+      assert.deepEqual(await texts("#search-list li.search .search-summary"), searches);
+      // everything would be new on a first visit, so nothing is
+      assert.equal(await ana.locator("#feed-list .badge.new").count(), 0);
+      assert.equal(await ana.textContent("#new-since"), "New since my last visit");
+      await ana.check("#feed-filters input[name=only_new]");
+      await ana.waitForSelector("#feed-empty:not([hidden])");
+      assert.match(await ana.textContent("#feed-empty") ?? "", /^Nothing is new on a first visit/);
+      await shot(ana, "11-reloaded");
+      await ana.uncheck("#feed-filters input[name=only_new]");
+      await ana.locator("#feed-list li.job").first().waitFor();
+    },
+  );
+
+  await t.step("sign out: back to sign-in, and a reload does not sign in again", async () => {
+    await ana.getByRole("button", { name: "Sign out" }).click();
+    await ana.waitForSelector("#sign-in:not([hidden])");
+    assert.equal(await ana.isHidden("#app"), true);
+    assert.equal(
+      await ana.evaluate(() => sessionStorage.getItem("job-feed.dev-session")),
+      null,
+      "the session is forgotten",
+    );
+    await ana.reload();
+    await ana.waitForSelector("#sign-in:not([hidden])");
+    assert.equal(await ana.isHidden("#app"), true);
+    await shot(ana, "11b-signed-out");
+  });
+
   await t.step("a session that is no longer valid goes back to sign-in", async () => {
+    await devSignIn(ana, url, email("ana"));
     await ana.evaluate(() => {
       const key = "job-feed.dev-session";
       const session = JSON.parse(sessionStorage.getItem(key)!);

@@ -21,6 +21,10 @@ export type SearchFields = CombinationColumns;
 /** A search as the page shows it, with how far its jobs are. */
 export interface Search extends SearchFields {
   id: number;
+  /** The title as shown: as the person typed it, else the key title-cased (private.shown_label). */
+  title_label: string;
+  /** The location as shown, by the same rule. */
+  location_label: string;
   cv_document_id: string | null;
   created_at: string;
   /** The combination's backfill: untracked, pending, claimed, backfilled or failed. */
@@ -56,6 +60,11 @@ function normalizedFields<T extends Partial<SearchFields>>(fields: T): T {
   return out;
 }
 
+/** What the person typed, for display: trimmed, one space between words. */
+function typedLabel(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : text.trim().replace(/\s+/g, " ");
+}
+
 const FIELDS = [
   "title_keyword",
   "location",
@@ -67,7 +76,10 @@ const FIELDS = [
 
 async function read(tx: TransactionSql, id: number | null): Promise<Search[]> {
   const rows = await tx<Search[]>`
-    select q.id::float8 as id, q.title_keyword, q.location, q.ai_work_arrangement,
+    select q.id::float8 as id, q.title_keyword, q.location,
+           private.shown_label(q.title_label, q.title_keyword) as title_label,
+           private.shown_label(q.location_label, q.location) as location_label,
+           q.ai_work_arrangement,
            q.ai_employment_type, q.ai_seniority, q.ai_industry, q.cv_document_id, q.created_at,
            coalesce(s.state, 'untracked') as state, coalesce(s.job_count, 0)::float8 as job_count,
            case when coalesce(s.state, 'untracked') in ('untracked', 'pending')
@@ -118,10 +130,11 @@ export function addSearchAs(sql: Queryable, user: UserClaims, typed: SearchField
     const [{ id }] = await writing(fields, () =>
       tx.savepoint((sp) =>
         sp`
-        insert into public.user_search_queries (user_id, title_keyword, location,
-          ai_work_arrangement, ai_employment_type, ai_seniority, ai_industry)
+        insert into public.user_search_queries (user_id, title_keyword, location, title_label,
+          location_label, ai_work_arrangement, ai_employment_type, ai_seniority, ai_industry)
         values (auth.uid(), private.normalize_label(${fields.title_keyword}),
-          private.normalize_label(${fields.location}), ${fields.ai_work_arrangement},
+          private.normalize_label(${fields.location}), ${typedLabel(typed.title_keyword)!},
+          ${typedLabel(typed.location)!}, ${fields.ai_work_arrangement},
           ${fields.ai_employment_type}, ${fields.ai_seniority}, ${fields.ai_industry})
         returning id::float8 as id`
       ));
@@ -137,17 +150,25 @@ export function editSearchAs(
   patch: Partial<SearchFields>,
 ): Promise<Search | null> {
   return asUser(sql, user, async (tx) => {
-    const [current] = await tx<SearchFields[]>`
-      select ${tx(FIELDS as unknown as string[])} from public.user_search_queries
+    const [current] = await tx<
+      (SearchFields & { title_label: string | null; location_label: string | null })[]
+    >`
+      select ${tx([...FIELDS, "title_label", "location_label"])} from public.user_search_queries
       where id = ${id} and is_active for update`;
     if (!current) return null;
-    const next = { ...current, ...normalizedFields(patch) };
+    const next = {
+      ...current,
+      ...normalizedFields(patch),
+      title_label: typedLabel(patch.title_keyword) ?? current.title_label,
+      location_label: typedLabel(patch.location) ?? current.location_label,
+    };
     await writing(next, () =>
       tx.savepoint((sp) =>
         sp`
         update public.user_search_queries
         set title_keyword = private.normalize_label(${next.title_keyword}),
             location = private.normalize_label(${next.location}),
+            title_label = ${next.title_label}, location_label = ${next.location_label},
             ai_work_arrangement = ${next.ai_work_arrangement},
             ai_employment_type = ${next.ai_employment_type},
             ai_seniority = ${next.ai_seniority}, ai_industry = ${next.ai_industry}

@@ -152,6 +152,16 @@ function descriptionDisclosure(client, job) {
   return details;
 }
 
+/** What an empty feed says: why nothing shows, and on a first visit why nothing is new. */
+function emptyText(q, newSince) {
+  if (q.only_new && !newSince && !q.search && !q.work_arrangement) {
+    return "Nothing is new on a first visit. Next time, the jobs that arrived since are marked New.";
+  }
+  return q.search || q.work_arrangement || q.only_new
+    ? "No jobs match these filters."
+    : "No jobs yet. They appear here once your searches have fetched them.";
+}
+
 /** The feed panel: { refresh() }. */
 export function feedPanel({ session }) {
   const filters = byId("feed-filters");
@@ -316,10 +326,18 @@ export function feedPanel({ session }) {
     else list.replaceChildren(...items);
     more.hidden = answer.jobs.length < PAGE;
     showCount();
+    showNewSince(answer.new_since);
     empty.hidden = list.children.length > 0;
-    empty.textContent = q.search || q.work_arrangement || q.only_new
-      ? "No jobs match these filters."
-      : "No jobs yet. They appear here once your searches have fetched them.";
+    empty.textContent = emptyText(q, answer.new_since);
+  }
+
+  /** "New" is what arrived after the previous visit; a first visit has none. */
+  function showNewSince(since) {
+    byId("new-since").textContent = since
+      ? `New since ${
+        new Date(since).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })
+      }`
+      : "New since my last visit";
   }
 
   function refresh() {

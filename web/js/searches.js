@@ -40,35 +40,29 @@ export function labelProblem(name, example, value) {
   return null;
 }
 
-/**
- * A stored label as a person would type it: "site reliability engineer" → "Site Reliability
- * Engineer". The backend keeps only the lower-case key; acronyms ("SRE") come out as "Sre".
- */
-export function titleCase(text) {
-  return String(text ?? "").replace(
-    /(^|[\s\-/(])(\p{Ll})/gu,
-    (_, before, letter) => before + letter.toUpperCase(),
-  );
+/** The title and the place as shown: as the person typed them ("SRE"), else the key title-cased. */
+function shownLabels(search) {
+  return [search.title_label, search.location_label];
 }
 
-/** The summary of a search: its labels (shown title-cased) and the filters it sets. */
+/**
+ * What the search looks for, when it differs from what was typed ("Sr. Data Engineer" searches
+ * "data engineer"; "München" searches "munich"), or null.
+ */
+export function searchedAs(search) {
+  const [title, place] = shownLabels(search);
+  const differs = (shown, key) => shown.toLowerCase().replace(/\s+/g, " ") !== key;
+  return differs(title, search.title_keyword) || differs(place, search.location)
+    ? `searched as “${search.title_keyword}” in “${search.location}”`
+    : null;
+}
+
+/** The summary of a search: its labels and the filters it sets. */
 function summaryOf(search) {
-  const labels = [search.title_keyword, search.location].map((text) =>
-    h("span", { class: "typed" }, text)
-  );
   const filters = FILTERS.filter(([field]) => search[field]).map(([field, , list]) =>
     labelOf(list, search[field])
   );
-  return [labels[0], " · ", labels[1], ...filters.map((text) => ` · ${text}`)];
-}
-
-/** The same summary as plain text, title-cased, for announcements. */
-function summaryText(search) {
-  return [titleCase(search.title_keyword), titleCase(search.location)].concat(
-    FILTERS.filter(([field]) => search[field]).map(([field, , list]) =>
-      labelOf(list, search[field])
-    ),
-  ).join(" · ");
+  return [...shownLabels(search), ...filters].join(" · ");
 }
 
 /** Says `text` in the polite live region `element` (again, when it is the same text). */
@@ -115,7 +109,7 @@ function searchForm(values, { submitText, onSubmit, onCancel }) {
         maxlength: 80,
         autocomplete: "off",
         "aria-describedby": `${id}-error`,
-        value: values[field] ? titleCase(values[field]) : "",
+        value: values.id ? shownLabels(values)[field === "title_keyword" ? 0 : 1] : "",
         placeholder: `e.g. ${example}`,
       }),
       errors[field],
@@ -221,19 +215,20 @@ export function searchesPanel({ session, onChanged }) {
         h("span", { class: "search-summary" }, summaryOf(search)),
         h("span", { class: `badge state-${search.state}` }, stateText(search)),
       ),
+      searchedAs(search) ? h("p", { class: "hint searched-as" }, searchedAs(search)) : null,
       h(
         "div",
         { class: "actions" },
         h("button", {
           type: "button",
           class: "quiet",
-          "aria-label": `Edit ${summaryText(search)}`,
+          "aria-label": `Edit ${summaryOf(search)}`,
           onclick: () => edit(li, search),
         }, "Edit"),
         h("button", {
           type: "button",
           class: "quiet",
-          "aria-label": `Remove ${summaryText(search)}`,
+          "aria-label": `Remove ${summaryOf(search)}`,
           onclick: () => remove(search, [...list.children].indexOf(li)),
         }, "Remove"),
       ),
@@ -251,7 +246,7 @@ export function searchesPanel({ session, onChanged }) {
       h("button", {
         type: "button",
         class: "link",
-        "aria-label": `Undo: add ${summaryText(search)} back`,
+        "aria-label": `Undo: add ${summaryOf(search)} back`,
         onclick: () => undo(search),
       }, "Undo"),
     );
@@ -261,7 +256,7 @@ export function searchesPanel({ session, onChanged }) {
     return run(async () => {
       await callFunction(session.client, `searches/${search.id}`, { method: "DELETE" });
       removed.set(search.id, { search, index });
-      announce(status, `Removed ${summaryText(search)}. Undo is next to it.`);
+      announce(status, `Removed ${summaryOf(search)}. Undo is next to it.`);
       await changed();
       list.querySelector(`[data-removed-id="${search.id}"] button`)?.focus();
       onChanged();
@@ -271,17 +266,15 @@ export function searchesPanel({ session, onChanged }) {
   function undo(search) {
     return run(async () => {
       const fields = Object.fromEntries(
-        ["title_keyword", "location", ...FILTERS.map(([field]) => field)].map((field) => [
-          field,
-          search[field] ?? null,
-        ]),
+        FILTERS.map(([field]) => [field, search[field] ?? null]),
       );
+      [fields.title_keyword, fields.location] = shownLabels(search);
       const answer = await callFunction(session.client, "searches", {
         method: "POST",
         body: fields,
       });
       removed.delete(search.id);
-      announce(status, `${summaryText(search)} is back.${answer.note ? ` ${answer.note}` : ""}`);
+      announce(status, `${summaryOf(search)} is back.${answer.note ? ` ${answer.note}` : ""}`);
       await changed();
       list.querySelector(`[data-search-id="${answer.search.id}"] button`)?.focus();
       onChanged();
@@ -301,7 +294,7 @@ export function searchesPanel({ session, onChanged }) {
           removed.clear();
           announce(
             status,
-            `Saved ${summaryText(answer.search)}.${answer.note ? ` ${answer.note}` : ""}`,
+            `Saved ${summaryOf(answer.search)}.${answer.note ? ` ${answer.note}` : ""}`,
           );
           await changed();
           onChanged();
@@ -358,7 +351,7 @@ export function searchesPanel({ session, onChanged }) {
         removed.clear();
         announce(
           status,
-          `Added ${summaryText(answer.search)}.${answer.note ? ` ${answer.note}` : ""}`,
+          `Added ${summaryOf(answer.search)}.${answer.note ? ` ${answer.note}` : ""}`,
         );
         await changed();
       }),
