@@ -216,6 +216,25 @@ const tables: Record<string, TableOps> = {
       `update public.feed_visits set last_visit_at = now() where user_id = '${o.user}' returning 1`,
     delete: (o) => `delete from public.feed_visits where user_id = '${o.user}' returning 1`,
   },
+  digest_preferences: {
+    select: (o) => `select 1 from public.digest_preferences where user_id = '${o.user}'`,
+    insert: (o) =>
+      `insert into public.digest_preferences (user_id, enabled) values ('${o.user}', true)
+       on conflict (user_id) do update set max_jobs = 5 returning 1`,
+    update: (o) =>
+      `update public.digest_preferences set enabled = true where user_id = '${o.user}' returning 1`,
+    delete: (o) => `delete from public.digest_preferences where user_id = '${o.user}' returning 1`,
+  },
+  digest_sends: {
+    select: (o) => `select 1 from public.digest_sends where user_id = '${o.user}'`,
+    insert: (o) =>
+      `insert into public.digest_sends (user_id, local_date, jobs_since, jobs_until)
+       values ('${o.user}', '1999-12-31', now(), now())
+       on conflict (user_id, local_date) do update set error = 'x' returning 1`,
+    update: (o) =>
+      `update public.digest_sends set error = 'y' where user_id = '${o.user}' returning 1`,
+    delete: (o) => `delete from public.digest_sends where user_id = '${o.user}' returning 1`,
+  },
   "storage.objects (bucket cvs)": {
     setup: `select set_config('storage.allow_delete_query', 'true', true)`,
     select: (o) =>
@@ -262,6 +281,8 @@ const ownerMay: Record<string, Op[]> = {
   hidden_jobs: ["select", "insert", "delete"],
   hidden_companies: ["select", "insert", "delete"],
   feed_visits: ["select"],
+  digest_preferences: ["select", "insert", "update"],
+  digest_sends: [],
   "storage.objects (bucket cvs)": ["select", "insert", "update", "delete"],
   "storage.buckets": [],
 };
@@ -296,6 +317,11 @@ async function seedOwner(tx: TransactionSql, email: string, title: string): Prom
   await tx`insert into public.hidden_jobs (user_id, job_id) values (${user}, ${hiddenJob})`;
   await tx`insert into public.hidden_companies (user_id, company) values (${user}, 'Seeded Co')`;
   await tx`insert into public.feed_visits (user_id) values (${user})`;
+  await tx`insert into public.digest_preferences (user_id) values (${user})`;
+  await tx`insert into public.digest_days (local_date, queued_by) values ('1999-12-31', 'test')
+           on conflict (local_date) do nothing`;
+  await tx`insert into public.digest_sends (user_id, local_date, jobs_since, jobs_until)
+           values (${user}, '1999-12-31', now(), now())`;
   return {
     user,
     cv,
