@@ -185,12 +185,6 @@ export const envSchema = z.object({
   REFRESH_CONCURRENCY: wholeInRange(1, 64, 4),
   /** Wall-clock time one daily-refresh invocation starts new items in, in ms. */
   REFRESH_TIME_BUDGET_MS: positive(100_000, "100000"),
-  /** The Resend API key the morning digest sends with. Unset: no digest is sent. */
-  RESEND_API_KEY: z.preprocess(emptyAsUndefined, z.string().trim().optional()),
-  /** Resend's base URL (a local fake in tests and the demo). */
-  RESEND_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl.default("https://api.resend.com")),
-  /** The digest's sender, e.g. `Jobs <jobs@example.com>` (a domain verified at Resend). */
-  DIGEST_FROM: z.preprocess(emptyAsUndefined, z.string().trim().optional()),
 });
 
 /** The parsed environment. */
