@@ -1,0 +1,308 @@
+/**
+ * The morning digest against a stand-in of Resend: each user who turned it on and has new jobs
+ * gets one email with their best new jobs (the feed's ranking and reasons), nobody else; once per
+ * user and date under retries, second invocations and a crash between sending and recording
+ * (the same idempotency key: the provider sends nothing new); 429 and 5xx retried later, other
+ * 4xx recorded and skipped, a stopped key stops the invocation; the daily cap.
+ */
+import assert from "node:assert/strict";
+import type { TransactionSql } from "../shared/db/postgres.ts";
+import { createResendClient } from "../shared/email/resend.ts";
+import { digestDays } from "../shared/digest/claims.ts";
+import { type DigestDeps, runDigest } from "../shared/digest/run.ts";
+import { signUnsubscribeToken, verifyUnsubscribeToken } from "../shared/digest/unsubscribe.ts";
+import { createUser } from "./support/auth.ts";
+import { dbTest, withRollback } from "./support/database.ts";
+import { type EmailServer, startEmailServer } from "./support/email.ts";
+import { insertCv, insertJobFor, insertQuery, markBackfilled } from "./support/fixtures.ts";
+
+const DATE = "2026-11-29";
+const SECRET = "functions-secret-for-the-digest-tests";
+
+interface Setup {
+  tx: TransactionSql;
+  server: EmailServer;
+  deps: DigestDeps;
+}
+
+async function withDigest(fn: (setup: Setup) => Promise<void>) {
+  await withRollback(async (tx) => {
+    await tx`update public.settings set digest_feed_url = 'https://jobs.example.com/',
+               digest_daily_cap = 100`;
+    const server = startEmailServer();
+    try {
+      const deps: DigestDeps = {
+        sql: tx,
+        email: createResendClient({ apiKey: "re_test", baseUrl: server.url }),
+        from: "Jobs <jobs@example.com>",
+        unsubscribeUrl: async (id) =>
+          `https://p.test/functions/v1/digest/unsubscribe?token=${await signUnsubscribeToken(
+            SECRET,
+            id,
+          )}`,
+        maxSends: 50,
+        timeBudgetMs: 60_000,
+      };
+      await fn({ tx, server, deps });
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+/** A user with `jobs` new jobs in their feed, the digest on unless `enabled` is false. */
+async function userWithJobs(
+  tx: TransactionSql,
+  email: string,
+  options: { title: string; jobs: number; enabled?: boolean | null; maxJobs?: number },
+): Promise<string> {
+  const user = await createUser(tx, email);
+  const cv = await insertCv(tx, user);
+  const combination = { title_keyword: options.title, location: "berlin" };
+  await insertQuery(tx, user, combination, cv);
+  const tracking = await markBackfilled(tx, combination);
+  for (let i = 0; i < options.jobs; i++) {
+    const id = await insertJobFor(tx, tracking, `${options.title} ${i + 1}`);
+    await tx`update public.jobs set posted_at = now() - interval '2 hours',
+               company = ${i === 0 ? "Zalando <SE>" : "Acme GmbH"} where id = ${id}`;
+  }
+  if (options.enabled !== null) {
+    await tx`insert into public.digest_preferences (user_id, enabled, max_jobs)
+             values (${user}, ${options.enabled ?? true}, ${options.maxJobs ?? 10})`;
+  }
+  return user;
+}
+
+const sendOf = async (tx: TransactionSql, user: string) =>
+  (await tx`select * from public.digest_sends where user_id = ${user} and local_date = ${DATE}`)[0];
+
+Deno.test(
+  "digest: one email per opted-in user with new jobs, nobody else; a second run sends nothing",
+  dbTest,
+  async () => {
+    await withDigest(async ({ tx, server, deps }) => {
+      const ana = await userWithJobs(tx, "ana@example.com", {
+        title: "data engineer",
+        jobs: 3,
+        maxJobs: 2,
+      });
+      const off = await userWithJobs(tx, "off@example.com", {
+        title: "qa engineer",
+        jobs: 2,
+        enabled: false,
+      });
+      await userWithJobs(tx, "never@example.com", {
+        title: "data analyst",
+        jobs: 2,
+        enabled: null,
+      });
+      const idle = await userWithJobs(tx, "idle@example.com", {
+        title: "product manager",
+        jobs: 0,
+      });
+
+      const first = await runDigest(deps, { localDate: DATE, by: "test" });
+      assert.equal(first.sends.sent, 1);
+      assert.equal(first.status, "done");
+      assert.equal(server.delivered.length, 1);
+      const mail = server.delivered[0];
+      assert.equal(mail.body.to, "ana@example.com");
+      assert.equal(mail.key, `digest/${ana}/${DATE}`);
+      assert.match(mail.body.subject, /^2 new jobs for you — data engineer \d at /);
+      assert.equal(mail.body.headers?.["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click");
+      const link = /^<(.+)>$/.exec(mail.body.headers!["List-Unsubscribe"])![1];
+      const token = new URL(link).searchParams.get("token")!;
+      assert.equal(await verifyUnsubscribeToken(SECRET, token), ana);
+      assert.match(mail.body.text, /https:\/\/jobs\.example\.com\//);
+      assert.ok(!mail.body.html.includes("<SE>"), "job fields are escaped");
+      assert.match(mail.body.html, /Zalando &#60;SE&#62;|Acme GmbH/);
+      const row = await sendOf(tx, ana);
+      assert.equal(row.status, "sent");
+      assert.equal(row.job_ids.length, 2);
+      assert.equal(row.attempts, 1);
+      assert.ok(row.provider_id);
+      // nobody who is off, never opted in, or has nothing new has a row, let alone an email
+      assert.equal(await sendOf(tx, off), undefined);
+      assert.equal(await sendOf(tx, idle), undefined);
+
+      const again = await runDigest(deps, { localDate: DATE, by: "test" });
+      assert.equal(again.sends.sent, 0);
+      assert.equal(server.requests.length, 1);
+      // the next day, what was sent is not new any more
+      const [{ last }] = await tx`select last_digest_at as last from public.digest_preferences
+                                  where user_id = ${ana}`;
+      assert.ok(last);
+      const nextDay = await runDigest(deps, { localDate: "2026-11-30", by: "test" });
+      assert.equal(nextDay.added, 0);
+      assert.equal(server.requests.length, 1);
+    });
+  },
+);
+
+Deno.test(
+  "digest: a crash between sending and recording resends under the same key; one email goes out",
+  dbTest,
+  async () => {
+    await withDigest(async ({ tx, server, deps }) => {
+      const ana = await userWithJobs(tx, "ana@example.com", { title: "data engineer", jobs: 2 });
+      const crashing: DigestDeps = {
+        ...deps,
+        email: {
+          send: async (message, key) => {
+            await deps.email!.send(message, key);
+            throw new Error("the invocation died before recording");
+          },
+        },
+      };
+      const crashed = await runDigest(crashing, { localDate: DATE, by: "test" });
+      assert.equal(crashed.sends.crashed, 1);
+      assert.equal(crashed.status, "running");
+      assert.equal((await sendOf(tx, ana)).status, "claimed");
+      // its lease runs out; the next invocation takes it over
+      await tx`update public.digest_sends set claim_expires_at = now() - interval '1 second'`;
+      const retried = await runDigest(deps, { localDate: DATE, by: "test" });
+      assert.equal(retried.sends.sent, 1);
+      assert.equal(retried.status, "done");
+      assert.equal(server.requests.length, 2);
+      assert.equal(server.requests[0].key, server.requests[1].key);
+      assert.equal(server.delivered.length, 1);
+      const row = await sendOf(tx, ana);
+      assert.equal(row.status, "sent");
+      assert.equal(row.attempts, 2);
+    });
+  },
+);
+
+Deno.test(
+  "digest: 429 and 5xx wait and retry with the same key; other 4xx is recorded; the rest go on",
+  dbTest,
+  async () => {
+    await withDigest(async ({ tx, server, deps }) => {
+      const limited = await userWithJobs(tx, "limited@example.com", {
+        title: "data engineer",
+        jobs: 1,
+      });
+      const broken = await userWithJobs(tx, "broken@example.com", {
+        title: "qa engineer",
+        jobs: 1,
+      });
+      const bad = await userWithJobs(tx, "bad@example.com", { title: "data analyst", jobs: 1 });
+      const fine = await userWithJobs(tx, "fine@example.com", {
+        title: "product manager",
+        jobs: 1,
+      });
+      server.script("limited@example.com", [{ status: 429, retryAfter: "120" }]);
+      server.script("broken@example.com", [{ status: 503 }]);
+      server.script("bad@example.com", [{ status: 422, name: "validation_error" }]);
+
+      const first = await runDigest(deps, { localDate: DATE, by: "test" });
+      assert.deepEqual(
+        { sent: first.sends.sent, deferred: first.sends.deferred, failed: first.sends.failed },
+        { sent: 1, deferred: 2, failed: 1 },
+      );
+      assert.equal(first.status, "running");
+      assert.equal((await sendOf(tx, fine)).status, "sent");
+      const refused = await sendOf(tx, bad);
+      assert.equal(refused.status, "failed");
+      assert.equal(refused.failure, "refused");
+      assert.match(refused.error, /422 validation_error/);
+      const waiting = await sendOf(tx, limited);
+      assert.equal(waiting.status, "pending");
+      const waitMs = new Date(waiting.not_before).getTime() - Date.now();
+      assert.ok(waitMs > 100_000 && waitMs <= 120_000, `Retry-After honoured (${waitMs} ms)`);
+      assert.equal((await sendOf(tx, broken)).status, "pending");
+
+      // not due yet: nothing is sent
+      const early = await runDigest(deps, { localDate: DATE, by: "test" });
+      assert.equal(early.sends.sent, 0);
+      await tx`update public.digest_sends set not_before = now() - interval '1 second'
+               where status = 'pending'`;
+      const later = await runDigest(deps, { localDate: DATE, by: "test" });
+      assert.equal(later.sends.sent, 2);
+      assert.equal(later.status, "done");
+      assert.equal(server.delivered.length, 3);
+      assert.equal(server.requests.filter((r) => r.key === `digest/${limited}/${DATE}`).length, 2);
+      assert.equal((await sendOf(tx, bad)).status, "failed");
+      const [day] = await digestDays(tx, { localDate: DATE });
+      assert.deepEqual(
+        { sent: day.sent, failed: day.failed, skipped: day.skipped, pending: day.pending },
+        { sent: 3, failed: 1, skipped: 0, pending: 0 },
+      );
+      assert.equal((await sendOf(tx, broken)).attempts, 2);
+    });
+  },
+);
+
+Deno.test(
+  "digest: a refused key stops the invocation and leaves the rest due; no key sends nothing",
+  dbTest,
+  async () => {
+    await withDigest(async ({ tx, server, deps }) => {
+      await userWithJobs(tx, "a@example.com", { title: "data engineer", jobs: 1 });
+      await userWithJobs(tx, "b@example.com", { title: "qa engineer", jobs: 1 });
+      const none = await runDigest({ ...deps, email: null }, { localDate: DATE, by: "test" });
+      assert.match(none.stopped!, /RESEND_API_KEY is not set/);
+      assert.equal(server.requests.length, 0);
+      assert.equal(none.day?.pending, 2);
+
+      server.script("a@example.com", [{ status: 401, name: "missing_api_key" }]);
+      server.script("b@example.com", [{ status: 401, name: "missing_api_key" }]);
+      const stopped = await runDigest(deps, { localDate: DATE, by: "test" });
+      assert.match(stopped.stopped!, /email provider stopped \(401 missing_api_key\)/);
+      assert.equal(server.requests.length, 1);
+      assert.equal(stopped.day?.pending, 2);
+      assert.match(stopped.day?.stoppedReason ?? "", /RESEND_API_KEY/);
+      const rows = await tx`select status, attempts from public.digest_sends order by user_id`;
+      assert.deepEqual(rows.map((r) => r.status), ["pending", "pending"]);
+      assert.deepEqual(rows.map((r) => r.attempts), [0, 0]);
+    });
+  },
+);
+
+Deno.test("digest: the daily cap skips the rest of the day", dbTest, async () => {
+  await withDigest(async ({ tx, server, deps }) => {
+    await tx`update public.settings set digest_daily_cap = 2`;
+    for (
+      const [email, title] of [["a@x.test", "data engineer"], ["b@x.test", "qa engineer"], [
+        "c@x.test",
+        "data analyst",
+      ]]
+    ) {
+      await userWithJobs(tx, email, { title, jobs: 1 });
+    }
+    const outcome = await runDigest(deps, { localDate: DATE, by: "test" });
+    assert.equal(outcome.sends.sent, 2);
+    assert.equal(outcome.status, "done");
+    assert.equal(server.delivered.length, 2);
+    const [skipped] = await tx`select failure, error from public.digest_sends
+                               where status = 'skipped'`;
+    assert.equal(skipped.failure, "daily_cap");
+    assert.match(skipped.error, /digest_daily_cap = 2/);
+  });
+});
+
+Deno.test("digest: bounded per invocation; the next one goes on", dbTest, async () => {
+  await withDigest(async ({ tx, server, deps }) => {
+    await userWithJobs(tx, "a@x.test", { title: "data engineer", jobs: 1 });
+    await userWithJobs(tx, "b@x.test", { title: "qa engineer", jobs: 1 });
+    const first = await runDigest({ ...deps, maxSends: 1 }, { localDate: DATE, by: "test" });
+    assert.equal(first.sends.sent, 1);
+    assert.equal(first.status, "running");
+    const second = await runDigest({ ...deps, maxSends: 1 }, { localDate: DATE, by: "test" });
+    assert.equal(second.sends.sent, 1);
+    assert.equal(second.status, "done");
+    assert.equal(server.delivered.length, 2);
+  });
+});
+
+Deno.test("digest: a user who turns it off before their turn is skipped", dbTest, async () => {
+  await withDigest(async ({ tx, server, deps }) => {
+    const ana = await userWithJobs(tx, "ana@x.test", { title: "data engineer", jobs: 1 });
+    await tx`select public.begin_digest(${DATE}::date, 'test')`;
+    await tx`select public.unsubscribe_digest(${ana}::uuid)`;
+    const outcome = await runDigest(deps, { localDate: DATE, by: "test" });
+    assert.equal(outcome.sends.sent, 0);
+    assert.equal(server.requests.length, 0);
+    assert.equal((await sendOf(tx, ana)).failure, "turned_off");
+  });
+});
