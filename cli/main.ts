@@ -12,6 +12,7 @@ import { DataDirInUseError } from "../local/embedded_postgres.ts";
 import { type FlagSpec, parseFlags } from "./args.ts";
 import { backfillCommand, checkBackfillFlags } from "./backfill.ts";
 import { checkDailyFlags, dailyCommand } from "./daily.ts";
+import { checkDigestFlags, digestCommand } from "./digest.ts";
 import { type CommandContext, UsageError } from "./context.ts";
 import { checkCvUploadFlags, cvUploadCommand } from "./cv.ts";
 import { checkFeedFlags, feedCommand } from "./feed.ts";
@@ -38,6 +39,9 @@ Commands:
       (or --at's), once per date unless --force.
   daily --schedule <HH:MM> [--tz <zone>]
       Keep running and refresh every day at that local time (DST-correct), where pg_cron is not.
+  digest --run-once [--at <ISO instant>] [--json]
+      Email each user who turned the morning digest on their best new jobs: the digest of
+      today's local date (or --at's), once per user and date.
   stats [--json]
       Tracking, backfill overlap and credits saved, quota per provider and month, recent runs.
   feed --user <id> [--limit N] [--json]
@@ -47,7 +51,8 @@ Commands:
 
 Environment:
   DATABASE_URL       Postgres to use. Unset: embedded PGlite in PGLITE_DATA_DIR (.data/pglite).
-  RAPIDAPI_KEY       For backfill; JSEARCH_BASE_URL / ACTIVE_JOBS_BASE_URL point at the APIs.`;
+  RAPIDAPI_KEY       For backfill; JSEARCH_BASE_URL / ACTIVE_JOBS_BASE_URL point at the APIs.
+  RESEND_API_KEY     For digest, with DIGEST_FROM and FUNCTIONS_SECRET (signs unsubscribe links).`;
 
 interface Command {
   flags: FlagSpec;
@@ -83,6 +88,11 @@ const commands: Record<string, Command> = {
     flags: { json: false, "run-once": false, at: true, force: false, schedule: true, tz: true },
     check: checkDailyFlags,
     run: dailyCommand,
+  },
+  digest: {
+    flags: { json: false, "run-once": false, at: true },
+    check: checkDigestFlags,
+    run: digestCommand,
   },
   stats: { flags: { json: false }, run: statsCommand },
   feed: {

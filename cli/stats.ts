@@ -1,14 +1,17 @@
 /**
  * `deno task jobs stats [--json]`: the analytics views — backfill overlap and credits saved,
- * quota per provider and month against budget, the most shared combinations, recent runs.
+ * quota per provider and month against budget, the most shared combinations, recent runs, and
+ * the morning digests sent, skipped and failed per day.
  *
  * @module
  */
 import type { CommandContext } from "./context.ts";
 import { describeExpiredCheck } from "./daily.ts";
+import { describeDigestDay } from "./digest.ts";
 
 import type { Queryable } from "../shared/db/postgres.ts";
 import { expiredChecks } from "../shared/refresh/claims.ts";
+import { digestDays } from "../shared/digest/claims.ts";
 
 /** Everything the command shows, as the views and functions return it. */
 async function readStats(sql: Queryable) {
@@ -45,7 +48,8 @@ async function readStats(sql: Queryable) {
   const [settings] = await sql`
     select active_jobs_db_expired_enabled as enabled from public.settings`;
   const expired = { enabled: settings?.enabled ?? false, runs: await expiredChecks(sql) };
-  return { tracking, savings, quota, popular, runs, pauses, waits, users, expired };
+  const digests = await digestDays(sql, { limit: 7 });
+  return { tracking, savings, quota, popular, runs, pauses, waits, users, expired, digests };
 }
 
 type Stats = Awaited<ReturnType<typeof readStats>>;
@@ -121,13 +125,26 @@ function describeExpired({ expired }: Stats): string[] {
   ];
 }
 
+/** The morning digest: sent, skipped and failed per local date, newest first. */
+function describeDigests({ digests }: Stats): string[] {
+  return [
+    "Morning digests per day (public.digest_daily):",
+    ...(digests.length === 0
+      ? ["  none yet"]
+      : digests.map((day) => `  ${describeDigestDay(day)}`)),
+  ];
+}
+
 /** Runs the command; returns the exit code. */
 export async function statsCommand(context: CommandContext): Promise<number> {
   const stats = await readStats(context.database.sql);
   console.log(
-    context.json
-      ? JSON.stringify(stats)
-      : [...describeState(stats), ...describeUsage(stats), ...describeExpired(stats)].join("\n"),
+    context.json ? JSON.stringify(stats) : [
+      ...describeState(stats),
+      ...describeUsage(stats),
+      ...describeExpired(stats),
+      ...describeDigests(stats),
+    ].join("\n"),
   );
   return 0;
 }
