@@ -27,6 +27,7 @@ Deno.test(
         "cv-ingest-sweep",
         "daily-refresh",
         "daily-refresh-sweep",
+        "digest-sweep",
         "feed-sweep",
       ]);
       // pg_cron (the extension, or the local stand-in's cron.job) has an entry for each row

@@ -227,6 +227,7 @@ Deno.test({
       "backfill-sweep",
       "cv-ingest-sweep",
       "daily-refresh-sweep",
+      "digest-sweep",
       "feed-sweep",
     ]);
     assert.equal(jobs.find((j) => j.jobname === "cv-ingest-sweep")?.schedule, "*/5 * * * *");
