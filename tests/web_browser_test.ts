@@ -423,6 +423,24 @@ async function flow(
     await shot(ana, "09d-search-added");
   });
 
+  await t.step("the morning email: off until turned on, then on with 5 jobs", async () => {
+    const toggle = ana.getByRole("switch", { name: /Email me my best new jobs/ });
+    await ana.waitForSelector("#digest-max-jobs option", { state: "attached" });
+    assert.equal(await toggle.isChecked(), false, "off until the person turns it on");
+    assert.equal(await ana.isDisabled("#digest-max-jobs"), true);
+    await toggle.focus(); // by keyboard
+    await ana.keyboard.press("Space");
+    await ana.waitForFunction(
+      `document.getElementById("digest-status").textContent ===
+         "Morning email on: up to 10 new jobs after the 06:00 refresh."`,
+    );
+    await ana.selectOption("#digest-max-jobs", "5");
+    await ana.waitForFunction(
+      `document.getElementById("digest-status").textContent.includes("up to 5 new jobs")`,
+    );
+    await shot(ana, "09e-morning-email");
+  });
+
   await t.step("a bad PDF shows why it could not be read", async () => {
     await upload(ana, "not-a-pdf.pdf");
     // a parsed CV with active searches: the page says first what the upload replaces
@@ -555,6 +573,8 @@ async function flow(
       // everything would be new on a first visit, so nothing is
       assert.equal(await ana.locator("#feed-list .badge.new").count(), 0);
       assert.equal(await ana.textContent("#new-since"), "New since my last visit");
+      await ana.waitForSelector("#digest-enabled:checked");
+      assert.equal(await ana.inputValue("#digest-max-jobs"), "5", "the morning email as set");
       await ana.check("#feed-filters input[name=only_new]");
       await ana.waitForSelector("#feed-empty:not([hidden])");
       assert.match(await ana.textContent("#feed-empty") ?? "", /^Nothing is new on a first visit/);

@@ -1,8 +1,9 @@
-// The page: sign in, then the three panels (CV, searches, feed). Everything it reads and writes
+// The page: sign in, then the panels (CV, searches, morning email, feed). Everything it reads and writes
 // goes through Storage and Edge Functions, which exist both under `deno task start` and on a
 // Supabase project, so there is one code path.
 import { whenUnauthorized } from "./js/api.js";
 import { cvPanel } from "./js/cvs.js";
+import { digestPanel } from "./js/digest.js";
 import { byId, showError } from "./js/dom.js";
 import { feedPanel } from "./js/feed.js";
 import { searchesPanel } from "./js/searches.js";
@@ -74,6 +75,7 @@ function showApp(auth, session) {
     },
   });
   cvs.refresh().catch((e) => showError(byId("upload-error"), e.message));
+  digestPanel({ session }).refresh().catch((e) => showError(byId("digest-error"), e.message));
   searches.refresh().catch((e) => showError(byId("search-error"), e.message));
   feed.refresh();
 }
