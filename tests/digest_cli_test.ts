@@ -1,11 +1,12 @@
 /**
  * `deno task jobs digest --run-once` on the embedded database: the digest of --at's local date,
- * sent once per user and date (asking again sends nothing), and `stats` counts it.
+ * sent once per user and date through the Resend fake (asking again sends nothing), and `stats`
+ * counts it.
  */
 import assert from "node:assert/strict";
 import { openLocalDatabase, prepareLocalDatabase } from "../local/database.ts";
 import { loadConfig } from "../shared/config.ts";
-import { startEmailServer } from "./support/email.ts";
+import { startFakeResend } from "../local/fakes/mod.ts";
 
 const cli = new URL("../cli/main.ts", import.meta.url).pathname;
 
@@ -31,12 +32,12 @@ Deno.test("cli: digest checks its flags", async () => {
 
 Deno.test("cli: digest --run-once sends each due user one email per date", async () => {
   const dataDir = await Deno.makeTempDir();
-  const server = startEmailServer();
+  const fake = await startFakeResend();
   try {
     const env = {
       PGLITE_DATA_DIR: dataDir,
-      RESEND_API_KEY: "re_test",
-      RESEND_BASE_URL: server.url,
+      RESEND_API_KEY: "re_test_key",
+      RESEND_BASE_URL: fake.url,
       DIGEST_FROM: "Jobs <jobs@example.com>",
       FUNCTIONS_SECRET: "cli-secret",
     };
@@ -71,15 +72,17 @@ Deno.test("cli: digest --run-once sends each due user one email per date", async
     const outcome = JSON.parse(first.stdout);
     assert.equal(outcome.sends.sent, 1);
     assert.equal(outcome.status, "done");
-    assert.equal(server.delivered.length, 1);
-    assert.equal(server.delivered[0].body.to, "digest@example.com");
-    assert.equal(server.delivered[0].key, `digest/${user}/${outcome.localDate}`);
+    assert.equal(fake.sent.length, 1);
+    assert.deepEqual(fake.sent[0].to, ["digest@example.com"]);
+    assert.equal(fake.sent[0].from, "Jobs <jobs@example.com>");
+    assert.equal(fake.sent[0].idempotencyKey, `digest/${user}/${outcome.localDate}`);
 
     const again = await jobs(["digest", "--run-once", "--at", at], env);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /this run 0 sent/);
     assert.match(again.stdout, /1 sent, 0 skipped, 0 failed, 0 pending \(done\)/);
-    assert.equal(server.requests.length, 1);
+    assert.equal(fake.requests.length, 1);
+    assert.equal(fake.sent.length, 1);
 
     const stats = await jobs(["stats"], env);
     assert.equal(stats.code, 0, stats.stderr);
@@ -88,7 +91,7 @@ Deno.test("cli: digest --run-once sends each due user one email per date", async
       /Morning digests per day[^\n]*\n {2}\d{4}-\d\d-\d\d: 1 sent, 0 skipped, 0 failed/,
     );
   } finally {
-    await server.close();
+    await fake.close();
     await Deno.remove(dataDir, { recursive: true });
   }
 });

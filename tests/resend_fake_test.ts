@@ -282,3 +282,25 @@ Deno.test("resend fake: injected faults answer instead, or send and then break",
     assert.equal(fake.requests.length + fake.sent.length, 0);
   });
 });
+
+Deno.test("resend fake: a fault kept for one recipient hits only its requests", async () => {
+  await withFake({}, async (fake) => {
+    const message = "Invalid `to` field. The email address needs to follow the " +
+      "`email@example.com` or `Name <email@example.com>` format.";
+    fake.inject({ kind: "status", status: 400, name: "validation_error", message }, {
+      to: "Bad <Bad@Users.test>",
+    });
+    fake.inject({ kind: "status", status: 429, retryAfter: 120 }, { to: "slow@users.test" });
+    assert.equal((await post(fake, EMAIL)).status, 200, "another recipient passes it by");
+    const refused = await post(fake, { ...EMAIL, to: ["ada@users.test", "bad@users.test"] });
+    assert.equal(refused.status, 400, "any recipient of the request matches");
+    assert.deepEqual(refused.body, { statusCode: 400, name: "validation_error", message });
+    assert.equal((await post(fake, { ...EMAIL, to: "bad@users.test" })).status, 200, "used up");
+    const limited = await post(fake, { ...EMAIL, to: "slow@users.test" });
+    assert.equal(limited.status, 429);
+    assert.equal(limited.headers.get("retry-after"), "120");
+    assert.deepEqual(fake.sent.map((s) => s.to), [["ada@users.test"], ["bad@users.test"]]);
+    assert.deepEqual(fake.requests.map((r) => r.fault), [undefined, "status", undefined, "status"]);
+    assert.throws(() => fake.inject({ kind: "reset" }, { to: "nobody" }), /must be an email/);
+  });
+});

@@ -12,7 +12,10 @@
  *   400 or 403, `not_found` 404, `invalid_idempotency_key` 400, `invalid_idempotent_request` and
  *   `concurrent_idempotent_requests` 409, `rate_limit_exceeded` and `daily_quota_exceeded` 429):
  *   resend.com/docs/api-reference/errors. Today's page gives field errors 400; older versions of
- *   it and answers reported in resend/resend-python#65 give 422 (`validationStatus`);
+ *   it and answers reported in resend/resend-python#65 give 422 (`validationStatus`). A fault can
+ *   be kept for one recipient (`inject(fault, { to })`), e.g. the 400 `validation_error` with
+ *   which Resend refuses a `to` it will not take while other recipients' emails go out (same
+ *   page: "The message will contain more details about what field and error were found");
  * - one idempotency key answers the first email's id for 24 hours without sending again, another
  *   payload under it is refused: resend.com/docs/dashboard/emails/idempotency-keys;
  * - `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset` and `retry-after` (seconds), 2
@@ -102,8 +105,11 @@ export interface FakeResend {
   requests: FakeResendRequest[];
   /** Every email accepted, oldest first. */
   sent: SentEmail[];
-  /** Queues `fault` for the next `times` (default 1) requests to `POST /emails`. */
-  inject(fault: ResendFault, options?: { times?: number }): void;
+  /**
+   * Queues `fault` for the next `times` (default 1) requests to `POST /emails`; with `to`, for
+   * the next requests whose recipients include that address (other requests pass it by).
+   */
+  inject(fault: ResendFault, options?: { times?: number; to?: string }): void;
   /** Empties the request log and the sent emails (idempotency keys and counters stay). */
   clearLog(): void;
   /** Releases held requests and stops the server; idempotent. */
@@ -205,7 +211,7 @@ class FakeResendServer implements FakeResend {
   readonly sent: SentEmail[] = [];
   readonly #server: Deno.HttpServer<Deno.NetAddr>;
   readonly #closing = new AbortController();
-  readonly #faults: ResendFault[] = [];
+  readonly #faults: { fault: ResendFault; to?: string }[] = [];
   readonly #keys = new Map<string, KeyUse>();
   readonly #admitted: number[] = [];
   #day = { date: "", emails: 0 };
@@ -219,12 +225,26 @@ class FakeResendServer implements FakeResend {
     this.url = `http://127.0.0.1:${this.#server.addr.port}`;
   }
 
-  inject(fault: ResendFault, options: { times?: number } = {}): void {
+  inject(fault: ResendFault, options: { times?: number; to?: string } = {}): void {
     const times = options.times ?? 1;
     if (!Number.isInteger(times) || times < 1) {
       throw new Error(`inject: times must be a positive integer, got ${times}`);
     }
-    for (let i = 0; i < times; i++) this.#faults.push(fault);
+    const to = options.to === undefined ? undefined : mailboxAddress(options.to)?.toLowerCase();
+    if (options.to !== undefined && !to) {
+      throw new Error(`inject: to must be an email address, got ${JSON.stringify(options.to)}`);
+    }
+    for (let i = 0; i < times; i++) this.#faults.push({ fault, to });
+  }
+
+  /** Takes the first queued fault for this request: one for any request, or for its `to`. */
+  takeFault(body: unknown): ResendFault | undefined {
+    const raw = (body as { to?: unknown } | null)?.to;
+    const to = (Array.isArray(raw) ? raw : [raw]).map((t) =>
+      mailboxAddress(String(t))?.toLowerCase()
+    );
+    const at = this.#faults.findIndex((f) => f.to === undefined || to.includes(f.to));
+    return at < 0 ? undefined : this.#faults.splice(at, 1)[0].fault;
   }
 
   clearLog(): void {
@@ -321,7 +341,7 @@ class FakeResendServer implements FakeResend {
       return refused({ status: 429, name: "rate_limit_exceeded", message, retryAfter: 1 });
     }
     this.#admitted.push(this.now());
-    const fault = this.#faults.shift();
+    const fault = this.takeFault(entry.body);
     if (fault) entry.fault = fault.kind;
     if (fault?.kind === "status") {
       const name = fault.name ?? (fault.status >= 500 ? "internal_server_error" : "fault");
