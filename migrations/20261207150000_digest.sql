@@ -32,6 +32,8 @@ alter table public.settings add column digest_max_attempts integer not null defa
   check (digest_max_attempts between 1 and 100);
 alter table public.settings add column digest_feed_url text
   check (digest_feed_url ~ '^https?://[^\s<>"]+$');
+alter table public.settings add column digest_sends_per_second numeric not null default 2
+  check (digest_sends_per_second > 0 and digest_sends_per_second <= 100);
 
 comment on column public.settings.digest_daily_cap is
   'Most digest emails sent per local date (the email provider''s daily quota: Resend''s free '
@@ -43,6 +45,16 @@ comment on column public.settings.digest_lease_seconds is
 comment on column public.settings.digest_max_attempts is
   'Attempts at one user''s digest of one date (retries after 429 and 5xx, interrupted '
   'invocations) before it fails for that date.';
+-- Resend's limit counts per team, across every invocation at once: the digest takes its send
+-- slots from the same table the job APIs use (public.take_provider_slot).
+alter table public.provider_rate_slots drop constraint provider_rate_slots_provider_check;
+alter table public.provider_rate_slots add constraint provider_rate_slots_provider_check
+  check (provider in ('jsearch', 'active_jobs_db', 'resend'));
+insert into public.provider_rate_slots (provider) values ('resend');
+
+comment on column public.settings.digest_sends_per_second is
+  'How fast one invocation sends: Resend allows 2 requests a second per team by default '
+  '(resend.com/docs/api-reference/rate-limit); raise it with the plan''s limit.';
 comment on column public.settings.digest_feed_url is
   'The web page''s URL, which each digest links to as the feed. NULL: the digest cannot be sent '
   '(the invocation stops and says so).';

@@ -38,9 +38,9 @@ async function withDigest(fn: (setup: Setup) => Promise<void>, options: FakeRese
   await withRollback(async (tx) => {
     await tx`update public.settings set digest_feed_url = 'https://jobs.example.com/',
                digest_daily_cap = 100`;
-    // the digest sends one email after another without pacing; Resend's 429 is scripted where a
-    // test is about it, so the per-second limit is out of the way here
-    const fake = await startFakeResend({ requestsPerSecond: 1000, ...options });
+    // the fake keeps Resend's default limit (2 requests a second); the digest paces itself to
+    // settings.digest_sends_per_second (2), so no test meets a 429 it did not inject
+    const fake = await startFakeResend(options);
     try {
       const deps: DigestDeps = {
         sql: tx,

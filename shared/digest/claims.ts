@@ -58,6 +58,19 @@ export async function feedUrl(sql: Queryable): Promise<string | null> {
   return row?.digest_feed_url ?? null;
 }
 
+/**
+ * Takes the next send slot of Resend's rate, shared by every invocation
+ * (settings.digest_sends_per_second, public.provider_rate_slots): how long to wait first, in ms.
+ */
+export async function takeSendSlot(sql: Queryable): Promise<number> {
+  // 10% under the limit: a window that counts the request exactly one interval back would refuse
+  // a send paced at the limit itself (measured against the fake: 2/s at 500 ms got a 429)
+  const [row] = await sql`
+    select public.take_provider_slot('resend', 1100.0 / s.digest_sends_per_second::float8) as wait
+    from public.settings s`;
+  return Number(row.wait);
+}
+
 /** Claims up to `limit` sends of the date for `worker`. */
 export async function claimSends(
   sql: Queryable,

@@ -22,6 +22,7 @@ import {
   finishSend,
   noteStop,
   settleDay,
+  takeSendSlot,
 } from "./claims.ts";
 import { renderDigest } from "./render.ts";
 import { newJobsFor } from "./select.ts";
@@ -47,6 +48,8 @@ export interface DigestDeps {
   /** Queue the next invocation through pg_net when due sends are left (the Edge Function). */
   chain?: boolean;
   clock?: () => number;
+  /** Waits `ms` (paces the sends to the provider's rate); default a timer. */
+  sleep?: (ms: number) => Promise<void>;
   log?: (line: string) => void;
 }
 
@@ -148,6 +151,8 @@ async function sendOne(
   }
 }
 
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** Sends the digest of `localDate` as far as this invocation's bounds allow, then settles it. */
 export async function runDigest(
   deps: DigestDeps,
@@ -167,6 +172,8 @@ export async function runDigest(
     const [send] = await claimSends(deps.sql, localDate, worker, 1);
     if (!send) break;
     taken++;
+    const wait = await takeSendSlot(deps.sql);
+    if (wait > 0) await (deps.sleep ?? delay)(wait);
     try {
       const left = await sendOne(deps, send, { localDate, worker, feedUrl: link });
       if (typeof left === "object") stopped = left.stopped;
