@@ -1,7 +1,7 @@
 /**
  * The local stand-in for a Supabase project's moving parts, on one database: the Edge Functions
- * (cv-ingest, backfill, daily-refresh, and feed, cvs, searches for the web page) served at `/functions/v1/<name>` with `waitUntil` as the
- * Edge runtime has it, Storage's side of an upload (files + `storage.objects`), and pg_net's
+ * (cv-ingest, backfill, daily-refresh, digest, and feed, cvs, searches for the web page) served at
+ * `/functions/v1/<name>` with `waitUntil` as the Edge runtime has it, Storage's side of an upload (files + `storage.objects`), and pg_net's
  * worker delivering what the database queued. The demo, `deno task start` and tests build on it.
  *
  * @module
@@ -117,6 +117,8 @@ interface HandlerContext {
   files: ObjectFiles;
   secret: string;
   jwtSecret: string;
+  /** The stack's base URL, once it serves (the digest's unsubscribe links point at it). */
+  url: () => string;
   waitUntil: (work: Promise<unknown>) => void;
   log: (line: string) => void;
 }
@@ -191,20 +193,31 @@ function functionHandlers(context: HandlerContext): Record<string, FunctionHandl
   };
 }
 
-/** The digest function, its unsubscribe links signed with the stack's functions secret. */
+/**
+ * The digest function, its unsubscribe links signed with the stack's functions secret and
+ * pointing at this stack (SUPABASE_URL where set).
+ */
 function digestHandler(
   context: HandlerContext,
   verify: (token: string) => ReturnType<typeof verifyAccessToken>,
 ): FunctionHandler {
   const { sql, secret, waitUntil, log } = context;
-  const config = { ...context.config, FUNCTIONS_SECRET: secret };
-  const deps = digestDepsFromConfig(config, sql, { chain: true, log });
+  const deps = () =>
+    digestDepsFromConfig(
+      {
+        ...context.config,
+        FUNCTIONS_SECRET: secret,
+        SUPABASE_URL: context.config.SUPABASE_URL ?? context.url(),
+      },
+      sql,
+      { chain: true, log },
+    );
   return createDigestHandler({
     secret,
     waitUntil,
     log,
     localDateOf: (at) => digestLocalDate(sql, at),
-    digest: (localDate) => runDigest(deps, { localDate, by: "manual" }),
+    digest: (localDate) => runDigest(deps(), { localDate, by: "manual" }),
     verifyUnsubscribe: (token) => verifyUnsubscribeToken(secret, token),
     unsubscribe: async (userId) => {
       const [{ on }] = await sql`select public.unsubscribe_digest(${userId}::uuid) as on`;
@@ -277,8 +290,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const secret = options.secret ?? crypto.randomUUID();
   const { inFlight, waitUntil } = backgroundWork(log);
   const jwtSecret = options.jwtSecret ?? DEFAULT_LOCAL_JWT_SECRET;
-  const handlers = functionHandlers({ sql, config, files, secret, jwtSecret, waitUntil, log });
+  let url = "";
+  const handlers = functionHandlers({
+    sql,
+    config,
+    files,
+    secret,
+    jwtSecret,
+    url: () => url,
+    waitUntil,
+    log,
+  });
   const server = serveFunctions(handlers, { port: options.port ?? 0, other: options.other });
+  url = server.url;
   const previous = await takeOverVault(sql, server, secret);
 
   return {

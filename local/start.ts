@@ -4,11 +4,13 @@
  *
  *   /                           the web page (web/), with the development sign-in
  *                               (WEB_SIGN_IN=supabase: the Auth password sign-in instead)
- *   /functions/v1/<name>        cv-ingest, backfill, daily-refresh, feed, cvs, searches (Edge
- *                               Functions; waitUntil)
+ *   /functions/v1/<name>        cv-ingest, backfill, daily-refresh, digest, feed, cvs, searches
+ *                               (Edge Functions; waitUntil)
  *   /storage/v1/object/cvs/...  Storage's object endpoints supabase-js uploads and downloads with
  *                               (JWT checked, permission test under RLS, then the real insert)
  *   /auth/v1/...                sign-up, password sign-in and the current user (local JWTs)
+ *   /local/inbox                the emails the Resend fake sent (the morning digest's), and a
+ *                               button that sends today's digest now
  *
  * and in this process:
  *   pg_net's worker      delivers what the database queued with net.http_post, every 250 ms
@@ -19,7 +21,9 @@
  * The embedded Postgres persists in PGLITE_DATA_DIR (.data/pglite), Storage's files next to it;
  * with DATABASE_URL it runs against that Postgres. Providers and Claude are the local fakes
  * unless RAPIDAPI_KEY / ANTHROPIC_API_KEY are set (FAKE_CLAUDE_LATENCY_MS slows the Claude fake
- * down to a real CV's pace, to watch the page's "Reading your CV…"). Ctrl-C stops it.
+ * down to a real CV's pace, to watch the page's "Reading your CV…"), and Resend is the local
+ * fake unless RESEND_API_KEY is set. `settings.digest_feed_url`, when unset, becomes the local
+ * web page's URL, so the digest can be sent. Ctrl-C stops it.
  *
  * @module
  */
@@ -40,6 +44,7 @@ import { type LocalStack, startLocalStack } from "./stack.ts";
 import { diskObjectFiles } from "./storage/files.ts";
 import { createStorageHandler } from "./storage/server.ts";
 import { createAuthHandler } from "./auth/server.ts";
+import type { InboxSource } from "./web/inbox.ts";
 import { createWebHandler } from "./web/server.ts";
 import { withGatewayCors } from "./gateway_cors.ts";
 
@@ -208,7 +213,7 @@ interface Serving {
 /** Serves the functions, Storage, Auth and the web page on LOCAL_PORT. */
 async function startServing(
   sql: Sql,
-  { config, local }: StartSetup,
+  { config, local, apis }: StartSetup,
 ): Promise<Serving> {
   const jwtSecret = local.LOCAL_JWT_SECRET ?? DEFAULT_LOCAL_JWT_SECRET;
   const files = diskObjectFiles(`${config.PGLITE_DATA_DIR}/../storage`);
@@ -217,13 +222,16 @@ async function startServing(
   // Storage and Auth answer CORS as the project's gateway does (the deployed page is elsewhere)
   const platform = withGatewayCors((req) => storage(req) ?? auth(req));
   const keys = await localKeys(jwtSecret);
+  // the inbox's button calls the stack's digest function, which starts after the handler
+  const started: { stack?: LocalStack } = {};
   const web = createWebHandler({
     sql,
     jwtSecret,
     anonKey: keys.anonKey,
     signIn: local.WEB_SIGN_IN,
+    inbox: () => inboxSource(apis, () => started.stack),
   });
-  const stack = await startLocalStack({
+  const stack = started.stack = await startLocalStack({
     sql,
     config,
     files,
@@ -233,7 +241,41 @@ async function startServing(
     other: (req) => platform(req) ?? web(req),
     log: (line) => console.log(line),
   });
+  await useLocalFeedUrl(sql, stack.url);
   return { stack, keys, jwtSecret };
+}
+
+/** What /local/inbox shows: the Resend fake's emails, or where the real ones are. */
+export function inboxSource(apis: LocalApis, stack: () => LocalStack | undefined): InboxSource {
+  if (!apis.resend) {
+    return {
+      unavailable: "RESEND_API_KEY is set: the digest goes out through Resend. See what it " +
+        "sent at https://resend.com/emails, or unset the key to use the local fake and its inbox.",
+    };
+  }
+  return { sent: apis.resend.sent, sendDigest: () => sendDigestNow(stack()) };
+}
+
+/** Calls the local digest function for today's local date, as the database does. */
+async function sendDigestNow(stack: LocalStack | undefined): Promise<string> {
+  if (!stack) throw new Error("the local stack is still starting; try again in a moment");
+  const response = await fetch(`${stack.url}/functions/v1/digest`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-webhook-secret": stack.secret },
+    body: "{}",
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw new Error(`the digest function answered ${response.status}: ${JSON.stringify(body)}`);
+  }
+  return `The digest of ${body.local_date ?? "today"} is being sent: reload this page in a ` +
+    "moment (users who turned the digest on and have new jobs since their last one get an email).";
+}
+
+/** Points `settings.digest_feed_url` at the local web page when it is unset. */
+export async function useLocalFeedUrl(sql: Queryable, url: string): Promise<void> {
+  await sql`update public.settings set digest_feed_url = ${`${url}/`}
+            where digest_feed_url is null`;
 }
 
 /** The start-up banner: where each part is served, the keys, and who runs the schedules. */
@@ -247,8 +289,8 @@ function banner(
     `Local stand-in running (${prepared.migrations.applied.length} new migrations applied).`,
     `  Web page:         ${stack.url}/  (development sign-in: any email)`,
     `  API URL:          ${stack.url}`,
-    `  Functions:        ${stack.url}/functions/v1/{cv-ingest,backfill,daily-refresh,feed,cvs,` +
-    "searches}",
+    `  Functions:        ${stack.url}/functions/v1/{cv-ingest,backfill,daily-refresh,digest,feed,` +
+    "cvs,searches}",
     `  Storage:          ${stack.url}/storage/v1/object/cvs/<user id>/<file>.pdf`,
     `  Auth:             ${stack.url}/auth/v1/{signup,token?grant_type=password,user}`,
     `  Database:         ${
@@ -256,6 +298,11 @@ function banner(
     }`,
     `  Providers:        ${apis.providers === "fakes" ? "local fakes" : "real (RAPIDAPI_KEY)"}; ` +
     `Claude: ${apis.claude === "fake" ? "local fake" : "real (ANTHROPIC_API_KEY)"}`,
+    `  Email:            ${
+      apis.email === "fake"
+        ? `Resend fake; the digest's emails at ${stack.url}/local/inbox`
+        : "real Resend (RESEND_API_KEY)"
+    }`,
     `  Schedules:        ${
       prepared.schedules.map((schedule) => describeSchedule(schedule, prepared.dailyAt)).join(", ")
     } (private.schedules; ${prepared.cron ? "pg_cron runs them" : "run here"})`,

@@ -9,6 +9,8 @@
  *                            mints an access token with the local JWT secret; the page gives it
  *                            to supabase-js through its `accessToken` option. Local only: there
  *                            is no password, so it never exists on a project.
+ *   GET /local/inbox[/<id>]  the emails the Resend fake sent (local/web/inbox.ts), when the
+ *                            stack gives its `inbox`. Local only as well.
  *
  * @module
  */
@@ -16,6 +18,7 @@ import type { Sql } from "../../shared/db/postgres.ts";
 import { readJson } from "../../shared/http/user_api.ts";
 import { isEmailAddress, MAX_EMAIL_LENGTH } from "../../shared/identifiers.ts";
 import { userAccessToken } from "../jwt.ts";
+import { inboxResponse, type InboxSource } from "./inbox.ts";
 import { createAuthUser } from "../roles.ts";
 import { supabaseJsBrowserBuild } from "./vendor.ts";
 
@@ -38,6 +41,8 @@ export interface WebHandlerOptions {
   anonKey: string;
   /** How the page signs in: "local" (development sign-in) or "supabase" (Auth's password). */
   signIn?: "local" | "supabase";
+  /** The local inbox's emails (the Resend fake's `sent` log); without it, no /local/inbox. */
+  inbox?: () => InboxSource;
 }
 
 /** The request handler for the page's paths; undefined for other paths. */
@@ -51,6 +56,8 @@ export function createWebHandler(
     if (path === "/local/dev-sign-in" && (options.signIn ?? "local") === "local") {
       return devSignIn(req, options);
     }
+    const inbox = options.inbox && inboxResponse(req, options.inbox());
+    if (inbox) return Promise.resolve(inbox);
     if (req.method !== "GET" && req.method !== "HEAD") return undefined;
     if (path === "/config.js") {
       const config = {
