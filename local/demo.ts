@@ -9,7 +9,10 @@
  *     the PDF, the queries and a backfill request are stored, which calls the backfill function;
  *  4. the daily refresh once;
  *  5. a report: queries per user, combinations backfilled and skipped, jobs stored, duplicates
- *     merged across providers, credits used and saved, and each user's newest jobs.
+ *     merged across providers, credits used and saved, and each user's newest jobs;
+ *  6. the morning digest: turned on for both users (5 jobs each), sent for today's local date
+ *     by the product code (shared/digest/run.ts) to the Resend fake — always the fake, whatever
+ *     RESEND_API_KEY says, as the users' addresses are made up — and each email printed.
  *
  * Exits non-zero if any stage failed.
  *
@@ -19,6 +22,9 @@ import { type Config, loadConfig } from "../shared/config.ts";
 import { startRun } from "../shared/refresh/claims.ts";
 import { refreshDepsFromConfig } from "../shared/refresh/from_config.ts";
 import { drainRun } from "../shared/refresh/run.ts";
+import { digestLocalDate } from "../shared/digest/claims.ts";
+import { digestDepsFromConfig } from "../shared/digest/from_config.ts";
+import { runDigest } from "../shared/digest/run.ts";
 import type { Sql } from "../shared/db/postgres.ts";
 import { openLocalDatabase, prepareLocalDatabase } from "./database.ts";
 import { type LocalApis, startFakesUnlessKeys } from "./fakes_unless_keys.ts";
@@ -95,14 +101,18 @@ interface DemoSetup {
   fakes: LocalApis;
 }
 
-/** Starts the fakes and loads the config with them and an embedded Postgres under `dataDir`. */
+/**
+ * Starts the fakes and loads the config with them and an embedded Postgres under `dataDir`.
+ * Email goes to the Resend fake even with RESEND_API_KEY: the demo's addresses are made up.
+ */
 async function demoSetup(dataDir: string): Promise<DemoSetup> {
-  const base = loadConfig({ ...Deno.env.toObject(), DATABASE_URL: "", SUPABASE_DB_URL: "" });
+  const env = { ...Deno.env.toObject(), DATABASE_URL: "", SUPABASE_DB_URL: "", RESEND_API_KEY: "" };
+  const base = loadConfig(env);
   const fakes = await startFakes(base);
   const config = loadConfig({
-    ...Deno.env.toObject(),
-    DATABASE_URL: "",
-    SUPABASE_DB_URL: "",
+    // the digest's unsubscribe links are signed with it
+    FUNCTIONS_SECRET: crypto.randomUUID(),
+    ...env,
     PGLITE_DATA_DIR: `${dataDir}/pglite`,
     ...fakes.env,
   });
@@ -243,6 +253,46 @@ async function printNewestJobs(sql: Sql, o: UserOutcome): Promise<void> {
   }
 }
 
+/**
+ * Stage 6: the digest turned on for the users, sent for today's local date to the Resend fake,
+ * and each email's subject and text part printed; the failure, if any.
+ */
+async function printDigests(
+  sql: Sql,
+  config: Config,
+  fakes: LocalApis,
+  outcomes: UserOutcome[],
+): Promise<string[]> {
+  for (const o of outcomes) {
+    await sql`insert into public.digest_preferences (user_id, enabled, max_jobs)
+              values (${o.id}, true, 5)
+              on conflict (user_id) do update set enabled = true, max_jobs = 5`;
+  }
+  // the page `deno task start` serves, which the emails link to as the feed
+  await sql`update public.settings
+            set digest_feed_url = coalesce(digest_feed_url, 'http://127.0.0.1:54321/')`;
+  const localDate = await digestLocalDate(sql, new Date());
+  const run = await runDigest(digestDepsFromConfig(config, sql, { log: () => {} }), {
+    localDate,
+    by: "manual",
+  });
+  const s = run.sends;
+  say(`morning digest of ${localDate}: ${s.sent} sent, ${s.skipped} skipped, ${s.failed} failed`);
+  if (run.stopped) return [`the digest stopped: ${run.stopped}`];
+  for (const o of outcomes) {
+    const address = USERS.find((user) => user.name === o.name)!.email;
+    const email = fakes.resend?.sent.find((sent) => sent.to.includes(address));
+    console.log(`\nDigest for ${o.name} <${address}>:`);
+    if (!email) {
+      console.log("  no new jobs: no email");
+      continue;
+    }
+    console.log(`  Subject: ${email.subject}`);
+    console.log((email.text ?? "(no text part)").replace(/^/gm, "  | "));
+  }
+  return s.failed + s.crashed + s.lost > 0 ? [`digest: ${JSON.stringify(s)}`] : [];
+}
+
 async function main(): Promise<number> {
   const dataDir = await Deno.makeTempDir({ prefix: "job-feed-demo-" });
   const { config, fakes } = await demoSetup(dataDir);
@@ -254,6 +304,9 @@ async function main(): Promise<number> {
     const stages = await runStages(database.sql, config, dataDir);
     failures = stages.failures;
     await printReport(database.sql, stages.outcomes);
+    if (failures.length === 0) {
+      failures.push(...await printDigests(database.sql, config, fakes, stages.outcomes));
+    }
   } finally {
     await database.close();
     await fakes.close();
