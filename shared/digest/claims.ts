@@ -15,9 +15,13 @@ export interface DigestSend {
   userId: string;
   email: string;
   maxJobs: number;
-  /** "New" means listed in the user's feed after `since`, up to `until`. */
-  since: Date;
-  until: Date;
+  /**
+   * "New" means listed in the user's feed after `since`, up to `until`: Postgres' own text of
+   * the timestamps, microseconds kept (a JS Date would cut them to milliseconds and lose the jobs
+   * listed in the last millisecond).
+   */
+  since: string;
+  until: string;
   attempts: number;
   /** `digest/<user-id>/<YYYY-MM-DD>`: what the provider call carries. */
   idempotencyKey: string;
@@ -79,13 +83,14 @@ export async function claimSends(
   limit = 1,
 ): Promise<DigestSend[]> {
   const rows = await sql`
-    select * from public.claim_digest_sends(${localDate}::date, ${worker}, ${limit}::integer)`;
+    select c.*, c.jobs_since::text as since, c.jobs_until::text as until
+    from public.claim_digest_sends(${localDate}::date, ${worker}, ${limit}::integer) c`;
   return rows.map((row) => ({
     userId: row.user_id,
     email: row.email,
     maxJobs: Number(row.max_jobs),
-    since: new Date(row.jobs_since),
-    until: new Date(row.jobs_until),
+    since: row.since,
+    until: row.until,
     attempts: Number(row.attempts),
     idempotencyKey: row.idempotency_key,
   }));

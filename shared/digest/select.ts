@@ -37,7 +37,7 @@ const FEED_DEPTH = 200;
 export async function newJobsFor(
   sql: Queryable,
   userId: string,
-  window: { since: Date; until: Date },
+  window: { since: string; until: string },
   limit: number,
 ): Promise<DigestJob[]> {
   const rows = await asUser(sql, { sub: userId, role: "authenticated" }, (tx) =>
@@ -47,8 +47,9 @@ export async function newJobsFor(
              f.apply_url, f.score, f.reason
       from public.job_feed(${FEED_DEPTH}::integer, 0, false, null, null) with ordinality f
       join public.feed_items e on e.user_id = ${userId}::uuid and e.job_id = f.job_id
-      where e.listed_at > ${window.since.toISOString()}::timestamptz
-        and e.listed_at <= ${window.until.toISOString()}::timestamptz
+      -- as text: postgres.js would send a timestamptz parameter through a JS Date (milliseconds)
+      where e.listed_at > (${window.since}::text)::timestamptz
+        and e.listed_at <= (${window.until}::text)::timestamptz
       order by f.ordinality
       limit ${limit}`);
   const num = (value: unknown) => value === null || value === undefined ? null : Number(value);
