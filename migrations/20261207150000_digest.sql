@@ -320,21 +320,26 @@ begin
       and (x.status = 'pending' or (x.status = 'claimed' and x.claim_expires_at < now()));
     return;
   end if;
+  -- the rows are picked once, in a materialized CTE: inside `where ... in (select ... limit n
+  -- for update skip locked)` a nested-loop plan may rescan the subquery per updated row and
+  -- claim every due row (20261207110000_claim_limit.sql)
   return query
-  with claimed as (
+  with picked as materialized (
+    select y.user_id, y.local_date from public.digest_sends y
+    where y.local_date = p_date
+      and ((y.status = 'pending' and coalesce(y.not_before, '-infinity') <= now())
+           or (y.status = 'claimed' and y.claim_expires_at < now()))
+    order by y.created_at, y.user_id
+    limit least(greatest(p_limit, 0), room)
+    for update skip locked
+  ),
+  claimed as (
     update public.digest_sends x
     set status = 'claimed', claimed_by = p_worker,
         claim_expires_at = now() + make_interval(secs => s.digest_lease_seconds),
         attempts = x.attempts + 1, not_before = null
-    where (x.user_id, x.local_date) in (
-      select y.user_id, y.local_date from public.digest_sends y
-      where y.local_date = p_date
-        and ((y.status = 'pending' and coalesce(y.not_before, '-infinity') <= now())
-             or (y.status = 'claimed' and y.claim_expires_at < now()))
-      order by y.created_at, y.user_id
-      limit least(greatest(p_limit, 0), room)
-      for update skip locked
-    )
+    from picked
+    where x.user_id = picked.user_id and x.local_date = picked.local_date
     returning x.user_id, x.jobs_since, x.jobs_until, x.attempts, x.idempotency_key
   )
   select c.user_id, u.email::text, coalesce(p.max_jobs, 10), c.jobs_since, c.jobs_until,

@@ -111,6 +111,34 @@ Deno.test(
 );
 
 Deno.test(
+  "backfill: a claim takes at most its limit, whatever plan the server picks",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const user = await userWith(tx, "limit@example.com", [
+        "data engineer",
+        "data analyst",
+        "data scientist",
+        "ml engineer",
+      ]);
+      const request = await take(tx, "w1", user);
+      // the plan that rescans a `where id in (select ... limit 1 for update skip locked)` per
+      // row of the update, each rescan skipping the rows already claimed; statistics can lead
+      // the planner to it on its own
+      for (const knob of ["hashagg", "hashjoin", "mergejoin", "material", "sort"]) {
+        await tx.unsafe(`set local enable_${knob} = off`);
+      }
+      const claimed = await claimCombinations(tx, request, "w1");
+      const [{ held }] = await tx`select count(*)::int as held from public.backfill_tracking
+                                  where state = 'claimed' and claimed_by = 'w1'`;
+      assert.deepEqual([claimed.length, held], [1, 1], "one combination claimed, not every one");
+      const two = await claimCombinations(tx, request, "w1", { limit: 2 });
+      assert.equal(two.length, 2);
+    });
+  },
+);
+
+Deno.test(
   "backfill: a dead worker's claim expires and is taken again; its late finish is ignored",
   dbTest,
   async () => {

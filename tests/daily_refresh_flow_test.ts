@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { createDailyRefreshHandler } from "../functions/daily-refresh/handler.ts";
-import { runOfDate, startRun } from "../shared/refresh/claims.ts";
+import { claimItems, runOfDate, startRun } from "../shared/refresh/claims.ts";
 import { type RefreshDeps, runRefresh } from "../shared/refresh/run.ts";
 import type { TransactionSql } from "../shared/db/postgres.ts";
 import { sqlBudgetLedger } from "../shared/providers/budget.ts";
@@ -174,6 +174,29 @@ Deno.test(
       assert.equal(analyst?.params.date_posted, "3days");
       assert.equal(await lastRefreshed(tx, "data analyst"), nextDay.toISOString());
     }, { PROVIDER_MAX_RETRIES: "0" });
+  },
+);
+
+Deno.test(
+  "daily refresh: a claim takes at most its limit, whatever plan the server picks",
+  dbTest,
+  async () => {
+    await withRefresh(async ({ tx }) => {
+      await seed(tx, [
+        { title: "data engineer", place: "berlin", users: 1, hoursAgo: 24 },
+        { title: "data analyst", place: "hamburg", users: 1, hoursAgo: 24 },
+        { title: "product manager", place: "munich", users: 1, hoursAgo: 24 },
+      ]);
+      const runId = (await startRun(tx, { at: FIRED, triggeredBy: "test" }))!;
+      // the plan that rescans a LIMIT ... FOR UPDATE SKIP LOCKED subquery per updated row
+      for (const knob of ["hashagg", "hashjoin", "mergejoin", "material", "sort"]) {
+        await tx.unsafe(`set local enable_${knob} = off`);
+      }
+      assert.equal((await claimItems(tx, runId, "w1", 1)).length, 1);
+      const [{ held }] = await tx`select count(*)::int as held from public.refresh_items
+                                where run_id = ${runId} and claimed_by = 'w1'`;
+      assert.equal(held, 1, "one item claimed, not every one");
+    });
   },
 );
 

@@ -47,6 +47,27 @@ Deno.test("digest sql: one row per user and date, however often it begins", dbTe
 });
 
 Deno.test(
+  "digest sql: a claim takes at most its limit, whatever plan the server picks",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      for (const [i, title] of ["data engineer", "qa engineer", "data analyst"].entries()) {
+        await dueUser(tx, `${i}@x.test`, title);
+      }
+      await tx`select public.begin_digest(${DATE}::date, 'test')`;
+      // the plan that rescans a LIMIT ... FOR UPDATE SKIP LOCKED subquery per updated row
+      for (const knob of ["hashagg", "hashjoin", "mergejoin", "material", "sort"]) {
+        await tx.unsafe(`set local enable_${knob} = off`);
+      }
+      assert.equal((await claimSends(tx, DATE, "w1", 1)).length, 1);
+      const [{ held }] = await tx`select count(*)::int as held from public.digest_sends
+                                where status = 'claimed'`;
+      assert.equal(held, 1, "one row claimed, not every due one");
+    });
+  },
+);
+
+Deno.test(
   "digest sql: a claimed row is nobody else's until its lease ends; dead claims fail at the limit",
   dbTest,
   async () => {
