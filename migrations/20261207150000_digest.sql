@@ -322,7 +322,7 @@ begin
   end if;
   -- the rows are picked once, in a materialized CTE: inside `where ... in (select ... limit n
   -- for update skip locked)` a nested-loop plan may rescan the subquery per updated row and
-  -- claim every due row (20261207110000_claim_limit.sql)
+  -- claim every due row (20261207160000_claim_limit.sql)
   return query
   with picked as materialized (
     select y.user_id, y.local_date from public.digest_sends y
