@@ -10,6 +10,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { createBackfillHandler } from "../functions/backfill/handler.ts";
 import { createCvIngestHandler } from "../functions/cv-ingest/handler.ts";
 import { createDailyRefreshHandler } from "../functions/daily-refresh/handler.ts";
+import { digestHandlerDeps } from "../functions/digest/deps.ts";
 import { createDigestHandler } from "../functions/digest/handler.ts";
 import { createCvsHandler } from "../functions/cvs/handler.ts";
 import { createFeedHandler } from "../functions/feed/handler.ts";
@@ -36,11 +37,7 @@ import type { Sql } from "../shared/db/postgres.ts";
 import { runOfDate, startRun } from "../shared/refresh/claims.ts";
 import { refreshDepsFromConfig } from "../shared/refresh/from_config.ts";
 import { runRefresh } from "../shared/refresh/run.ts";
-import { digestLocalDate } from "../shared/digest/claims.ts";
 import { digestDepsFromConfig } from "../shared/digest/from_config.ts";
-import { readDigestPreferencesAs, writeDigestPreferencesAs } from "../shared/digest/preferences.ts";
-import { runDigest } from "../shared/digest/run.ts";
-import { verifyUnsubscribeToken } from "../shared/digest/unsubscribe.ts";
 import { type FunctionHandler, type FunctionsServer, serveFunctions } from "./functions_server.ts";
 import { deliverQueuedRequests } from "./net_worker.ts";
 import type { ObjectFiles } from "./storage/files.ts";
@@ -212,21 +209,9 @@ function digestHandler(
       sql,
       { chain: true, log },
     );
-  return createDigestHandler({
-    secret,
-    waitUntil,
-    log,
-    localDateOf: (at) => digestLocalDate(sql, at),
-    digest: (localDate) => runDigest(deps(), { localDate, by: "manual" }),
-    verifyUnsubscribe: (token) => verifyUnsubscribeToken(secret, token),
-    unsubscribe: async (userId) => {
-      const [{ on }] = await sql`select public.unsubscribe_digest(${userId}::uuid) as on`;
-      return on;
-    },
-    verify,
-    readPreferences: (user) => readDigestPreferencesAs(sql, user),
-    writePreferences: (user, patch) => writeDigestPreferencesAs(sql, user, patch),
-  });
+  return createDigestHandler(
+    digestHandlerDeps({ sql, secret, verify, runDeps: deps, waitUntil, log }),
+  );
 }
 
 /** Vault's `project_url` and `functions_secret` (either may be missing). */

@@ -3,19 +3,7 @@ import { startProviderFakes } from "../local/fakes/mod.ts";
 import { startFakeAnthropic } from "../local/fakes/anthropic.ts";
 import { openLocalDatabase, prepareLocalDatabase } from "../local/database.ts";
 import { loadConfig } from "../shared/config.ts";
-
-const cli = new URL("../cli/main.ts", import.meta.url).pathname;
-
-async function jobs(args: string[], env: Record<string, string> = {}) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", cli, ...args],
-    env: { DATABASE_URL: "", ...env },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
+import { cli, jobs } from "./support/cli.ts";
 
 Deno.test("cli: bad arguments exit 2 with the usage", async () => {
   const unknown = await jobs(["frobnicate"]);

@@ -7,19 +7,7 @@ import assert from "node:assert/strict";
 import { openLocalDatabase, prepareLocalDatabase } from "../local/database.ts";
 import { loadConfig } from "../shared/config.ts";
 import { startFakeResend } from "../local/fakes/mod.ts";
-
-const cli = new URL("../cli/main.ts", import.meta.url).pathname;
-
-async function jobs(args: string[], env: Record<string, string> = {}) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", cli, ...args],
-    env: { DATABASE_URL: "", ...env },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
-}
+import { jobs } from "./support/cli.ts";
 
 Deno.test("cli: digest checks its flags", async () => {
   const none = await jobs(["digest"]);
