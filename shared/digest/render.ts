@@ -6,6 +6,7 @@
  * @module
  */
 import type { DigestJob } from "./select.ts";
+import { salary } from "../../web/js/salary.js";
 
 /** What an email is made of. */
 export interface DigestContent {
@@ -31,16 +32,16 @@ function headline(job: DigestJob): string {
   return job.company ? `${job.title} at ${job.company}` : job.title;
 }
 
-/** "Berlin, DE · Hybrid · 60,000–75,000 EUR per year", the parts that are known. */
+/** "Berlin, DE · Hybrid · €60K–75K a year", the parts that are known (the page's salary format). */
 function details(job: DigestJob): string {
   const place = [job.city, job.country].filter(Boolean).join(", ");
-  const { min, max, currency, period } = job.salary;
-  const amount = [min, max].filter((n) => n !== null).map((n) => n!.toLocaleString("en-US"))
-    .join("–");
-  const salary = amount
-    ? `${amount}${currency ? ` ${currency}` : ""}${period ? ` per ${period.toLowerCase()}` : ""}`
-    : "";
-  return [place, job.workArrangement ?? "", salary].filter(Boolean).join(" · ");
+  const pay = salary({
+    salary_min: job.salary.min,
+    salary_max: job.salary.max,
+    salary_currency: job.salary.currency,
+    salary_period: job.salary.period,
+  }, "en-US");
+  return [place, job.workArrangement ?? "", pay ?? ""].filter(Boolean).join(" · ");
 }
 
 /** The subject: "5 new jobs for you — Data Engineer at Zalando and more". */
