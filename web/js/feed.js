@@ -109,7 +109,7 @@ export function feedPanel({ session }) {
   }
 
   // what screen readers hear after hiding or undoing (focus moves to the Undo button too)
-  const status = h("p", { id: "feed-status", class: "feed-status", role: "status" });
+  const status = h("p", { id: "feed-status", class: "visually-hidden", role: "status" });
   list.after(status);
 
   function announce(message) {
