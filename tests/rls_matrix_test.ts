@@ -143,6 +143,16 @@ const tables: Record<string, TableOps> = {
     // the one row: only the service role gets past RLS, to the trigger that keeps the row
     delete: () => `delete from public.settings returning 1`,
   },
+  llm_prices: {
+    select: () => `select 1 from public.llm_prices where model = 'claude-sonnet-5-5'`,
+    insert: (_o, n) =>
+      `insert into public.llm_prices (model, usd_per_million_input, usd_per_million_output, source)
+       values ('matrix-${n}', 1, 5, 'test') returning 1`,
+    update: () =>
+      `update public.llm_prices set usd_per_million_input = 3 where model = 'claude-sonnet-5-5'
+       returning 1`,
+    delete: () => `delete from public.llm_prices where model = 'claude-sonnet-5-5' returning 1`,
+  },
   provider_budget_usage: {
     select: (o) => `select 1 from public.provider_budget_usage where month = '${o.month}'`,
     insert: (_o, n) =>
@@ -274,6 +284,7 @@ const ownerMay: Record<string, Op[]> = {
   api_usage: [],
   refresh_items: [],
   settings: [],
+  llm_prices: [],
   provider_budget_usage: [],
   fetch_cursors: [],
   provider_pauses: [],
