@@ -1,7 +1,8 @@
 /**
  * `deno task jobs stats [--json]`: the analytics views — backfill overlap and credits saved,
- * quota per provider and month against budget, the most shared combinations, recent runs, and
- * the morning digests sent, skipped and failed per day.
+ * quota per provider and month against budget with what reading CVs with Claude cost beside it,
+ * the most shared combinations, recent runs, and the morning digests sent, skipped and failed per
+ * day.
  *
  * @module
  */
@@ -12,11 +13,13 @@ import { describeDigestDay } from "./digest.ts";
 import type { Queryable } from "../shared/db/postgres.ts";
 import { expiredChecks } from "../shared/refresh/claims.ts";
 import { digestDays } from "../shared/digest/claims.ts";
+import { describeLlmSpend, llmSpendByMonth } from "../shared/cv/llm_spend.ts";
 
 /** Everything the command shows, as the views and functions return it. */
 async function readStats(sql: Queryable) {
   const [savings] = await sql`select * from public.backfill_savings`;
   const quota = await sql`select * from public.quota_by_month order by month desc, provider`;
+  const llmSpend = await llmSpendByMonth(sql);
   const popular = await sql`
     select title_keyword, location, users, state, jobs_found from public.combination_popularity
     order by users desc, title_keyword, location limit 10`;
@@ -49,7 +52,19 @@ async function readStats(sql: Queryable) {
     select active_jobs_db_expired_enabled as enabled from public.settings`;
   const expired = { enabled: settings?.enabled ?? false, runs: await expiredChecks(sql) };
   const digests = await digestDays(sql, { limit: 7 });
-  return { tracking, savings, quota, popular, runs, pauses, waits, users, expired, digests };
+  return {
+    tracking,
+    savings,
+    quota,
+    llmSpend,
+    popular,
+    runs,
+    pauses,
+    waits,
+    users,
+    expired,
+    digests,
+  };
 }
 
 type Stats = Awaited<ReturnType<typeof readStats>>;
@@ -82,8 +97,8 @@ function describeState({ tracking, pauses, waits, savings }: Stats): string[] {
   ];
 }
 
-/** Quota per provider and month, the most shared combinations, users, recent runs. */
-function describeUsage({ quota, popular, users, runs }: Stats): string[] {
+/** Quota per provider and month, and beside it what Claude's reading of CVs cost. */
+function describeSpend({ quota, llmSpend }: Stats): string[] {
   return [
     "Quota per provider and month:",
     ...quota.map((q) => {
@@ -96,6 +111,14 @@ function describeUsage({ quota, popular, users, runs }: Stats): string[] {
         `(${q.failed_calls} failed), ${q.credits} credits (${budget}), ${q.jobs_returned} jobs` +
         open;
     }),
+    "LLM spend per month (Claude reading CVs, at public.llm_prices):",
+    ...describeLlmSpend(llmSpend),
+  ];
+}
+
+/** The most shared combinations, credits per user, recent runs. */
+function describeUsage({ popular, users, runs }: Stats): string[] {
+  return [
     "Most shared combinations:",
     ...popular.map((p) =>
       `  ${p.users} × ${p.title_keyword} in ${p.location} (${p.state}, ${p.jobs_found} jobs)`
@@ -141,6 +164,7 @@ export async function statsCommand(context: CommandContext): Promise<number> {
   console.log(
     context.json ? JSON.stringify(stats) : [
       ...describeState(stats),
+      ...describeSpend(stats),
       ...describeUsage(stats),
       ...describeExpired(stats),
       ...describeDigests(stats),

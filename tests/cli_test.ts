@@ -336,6 +336,29 @@ Deno.test("cli: user add, cv upload through Storage, stats and feed — and thei
         r.kind === "backfill" && r.status === "succeeded"
       ),
     );
+    // what Claude's reading cost, beside the credits: the fake's tokens at the default model's
+    // price ($2 / $10 per million tokens, public.llm_prices)
+    const [read] = claude.requests;
+    assert.deepEqual(s.llmSpend, [{
+      month: `${new Date().toISOString().slice(0, 7)}-01`,
+      model: "claude-sonnet-5-5",
+      parses: 1,
+      inputTokens: read.inputTokens,
+      outputTokens: read.outputTokens,
+      costUsd: (read.inputTokens * 2 + read.outputTokens * 10) / 1e6,
+      unpricedParses: 0,
+    }]);
+    const text = await jobs(["stats"], env);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(
+      text.stdout,
+      new RegExp(
+        "\\((no budget|budget \\d+)\\), \\d+ jobs(;[^\n]*)?\n" +
+          "LLM spend per month \\(Claude reading CVs, at public.llm_prices\\):\n" +
+          `  \\d{4}-\\d\\d claude-sonnet-5-5: 1 parse, ${read.inputTokens} input and ` +
+          `${read.outputTokens} output tokens, \\$0\\.\\d{4}\n`,
+      ),
+    );
 
     const feed = await jobs(["feed", "--user", id, "--limit", "3"], env);
     assert.equal(feed.code, 0, feed.stderr);
