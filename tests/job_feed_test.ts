@@ -20,6 +20,8 @@ async function userWithProfile(tx: TransactionSql, email: string) {
       locations: [{ place: "Berlin", preference: "preferred" }],
       work_arrangements: ["Hybrid"],
       employment_types: ["FULL_TIME"],
+      skills: ["Python", "SQL", "Apache Spark"],
+      languages: [],
     })
   } where id = ${cv}`;
   return { user, cv };
@@ -37,6 +39,7 @@ async function job(
     arrangement?: string;
     salary?: boolean;
     expired?: boolean;
+    description?: string;
   },
 ) {
   const id = await insertJobFor(tx, combination, fields.title);
@@ -52,7 +55,8 @@ async function job(
       salary_currency = ${fields.salary ? "EUR" : null}, salary_period = ${
     fields.salary ? "YEAR" : null
   },
-      valid_through = ${fields.expired ? "2020-01-01T00:00:00Z" : null}
+      valid_through = ${fields.expired ? "2020-01-01T00:00:00Z" : null},
+      description = ${fields.description ?? null}
     where id = ${id}`;
   return id;
 }
@@ -89,6 +93,7 @@ Deno.test(
         seniority: "2-5",
         arrangement: "Hybrid",
         salary: true,
+        description: "You build pipelines in Python and SQL, on Spark.",
       });
       const older = await job(tx, engineer, { title: "Data Engineer", postedDaysAgo: 20 });
       const elsewhere = await job(tx, engineer, {
@@ -106,11 +111,14 @@ Deno.test(
       assert.equal(new Set(ids).size, ids.length, "one row per job");
       assert.ok(!ids.includes(expired), "expired jobs are left out");
       assert.equal(ids[0], best, "title, place, level, arrangement, today and salary rank first");
-      assert.equal(feed[0].score, 100);
+      assert.equal(feed[0].score, 100, "every part full: the job asks for all the CV's skills");
       assert.equal(
         feed[0].reason,
-        "matches Data Engineer · Berlin · your level · Hybrid · posted today · salary listed",
+        "matches Data Engineer · Berlin · Python, SQL, Apache Spark · your level · Hybrid · " +
+          "posted today · salary listed",
       );
+      assert.deepEqual(feed[0].matched_skills, ["Python", "SQL", "Apache Spark"], "the CV's order");
+      assert.deepEqual(feed[0].missing_skills, []);
       assert.equal(feed[0].matched_title, "data engineer", "the better of its two searches");
       const rank = (id: number) => ids.indexOf(id);
       assert.ok(
