@@ -1,8 +1,9 @@
 /**
  * The first page of a user's feed after a year of data. The store is filled with plain SQL, as
  * a bulk import would write it: 200 combinations, jobs posted evenly over 365 days and seen by
- * a provider last an hour to a week after, a third with a validity end; one user with a parsed
- * CV and 10 searches (a twentieth of the jobs). At 10k, 100k and 1M stored jobs (filled up
+ * a provider last an hour to a week after, a third with a validity end, each naming one to five
+ * skills in its description; one user with a parsed CV (eight skills, two languages) and 10
+ * searches (a twentieth of the jobs). At 10k, 100k and 1M stored jobs (filled up
  * step by step) `public.job_feed(50, 0)` is read under the user's role and timed; the baseline
  * is the same page from the scoring of every candidate the user's searches ever found, which is
  * how the feed was read before `public.feed_items`. Everything is rolled back.
@@ -49,6 +50,29 @@ const CITIES = [
   "zurich",
 ];
 
+/**
+ * Skills the CV lists (the first eight) and the postings ask for (one to five of them each,
+ * named in the description): the feed's skills component reads them from job_skills.
+ */
+const BENCH_SKILLS = [
+  "Python",
+  "SQL",
+  "Apache Spark",
+  "Kafka",
+  "Airflow",
+  "dbt",
+  "Docker",
+  "AWS",
+  "Kubernetes",
+  "Terraform",
+  "Java",
+  "React",
+  "Figma",
+  "Jira",
+  "SAP",
+  "Salesforce",
+];
+
 /** Sizes measured, in stored jobs; the embedded PGlite stops at 100k. */
 const SIZES = [10_000, 100_000, 1_000_000];
 const ROUNDS = { feed: 200, baseline: 15 };
@@ -75,6 +99,8 @@ export async function seedUniverse(tx: TransactionSql): Promise<string> {
       locations: [{ place: "Berlin", preference: "preferred" }],
       work_arrangements: ["Hybrid", "Remote OK"],
       employment_types: ["FULL_TIME"],
+      skills: [...BENCH_SKILLS.slice(0, 8)],
+      languages: ["German", "English"],
     })
   })
     returning id`;
@@ -123,7 +149,9 @@ export async function seedJobs(tx: TransactionSql, from: number, to: number): Pr
         case when s.i % 3 = 0 then 50000 + s.i % 30000 end,
         case when s.i % 3 = 0 then 80000 + s.i % 30000 end,
         case when s.i % 3 = 0 then 'EUR' end, case when s.i % 3 = 0 then 'YEAR' end,
-        'A posting for a ' || s.title_keyword || ' in ' || s.location || '.',
+        'A posting for a ' || s.title_keyword || ' in ' || s.location || '. You know '
+          || array_to_string((${BENCH_SKILLS}::text[])[1 + s.i % 16 : 1 + s.i % 16 + s.i % 5], ', ')
+          || '. Fluent German.',
         'https://jobs.bench.test/' || s.i, s.posted_at,
         case when s.i % 3 = 1 then s.posted_at + interval '60 days' end,
         s.posted_at + interval '1 hour',

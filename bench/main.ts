@@ -15,6 +15,7 @@ import { benchJobUpsert } from "./job_upsert.ts";
 import { benchBackfillQuota } from "./backfill_quota.ts";
 import { benchDailyRefresh } from "./daily_refresh.ts";
 import { benchFeed } from "./feed.ts";
+import { benchRelevance } from "./relevance.ts";
 
 /** Every benchmark, in print order. */
 const benchmarks: ((target: BenchTarget) => Promise<BenchResult[]>)[] = [
@@ -23,6 +24,7 @@ const benchmarks: ((target: BenchTarget) => Promise<BenchResult[]>)[] = [
   benchBackfillQuota,
   benchDailyRefresh,
   benchFeed,
+  benchRelevance,
 ];
 
 async function pgBinariesInstalled(): Promise<boolean> {

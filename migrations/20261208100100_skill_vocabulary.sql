@@ -1,6 +1,6 @@
 -- ---------------------------------------------------------------------------
--- The seed vocabulary of skills (source 'seed'): the skills and languages CVs list and job ads
--- ask for, with their other spellings, abbreviations and German names as synonyms. The list
+-- The starter vocabulary of skills (source 'starter'): the skills and languages CVs list and job
+-- ads ask for, with their other spellings, abbreviations and German names as synonyms. The list
 -- covers the sample profiles (local/samples/profiles.json), every role family's skills in
 -- local/fakes/roles.ts, and the titles the feed bench searches (bench/feed.ts): software, data,
 -- DevOps, frontend, QA, design, product, project, business analysis, sales, marketing, HR,

@@ -22,7 +22,8 @@ begin
   ),
   wants as materialized (
     select u.user_id, w.levels, w.arrangements, w.employment,
-           private.feed_user_skills(u.user_id) as skills
+           private.feed_user_skills(u.user_id, 'skill') as skills,
+           private.feed_user_skills(u.user_id, 'language') as languages
     from (select distinct user_id from pairs) u
     cross join lateral private.feed_wants(u.user_id) w
   ),
@@ -49,7 +50,7 @@ begin
       j.seniority, j.salary_min, j.salary_max, q.title_keyword, q.location,
       w.levels, w.arrangements, w.employment) sc
     left join public.job_skills js on js.job_id = p.job_id
-    cross join lateral private.feed_skills(w.skills, coalesce(js.skills, '{}')) k
+    cross join lateral private.feed_skills(w.skills, w.languages, coalesce(js.skills, '{}')) k
     cross join lateral private.feed_currency(j, st.feed_stale_after_days) c
     order by p.user_id, p.job_id, sc.s_title + sc.s_location desc, q.id
   ),

@@ -18,6 +18,8 @@ const PROFILE = {
   locations: [{ place: "Berlin", preference: "preferred" }],
   work_arrangements: ["Hybrid"],
   employment_types: ["FULL_TIME"],
+  skills: ["Python", "SQL", "Apache Spark"],
+  languages: ["English"],
 };
 
 async function parsedCv(tx: TransactionSql, user: string, profile = PROFILE) {
@@ -72,7 +74,19 @@ async function visit(tx: TransactionSql, user: string) {
  */
 async function fromScratch(tx: TransactionSql, user: string) {
   const rows = await tx<{ job_id: string; score: number; matched_title: string }[]>`
-    with wants as (select * from private.feed_wants(${user}::uuid)),
+    with wants as (
+      select w.*,
+        coalesce(array_agg(private.canonical_skill(c.as_written) order by c.ordinal)
+                   filter (where c.kind = 'skill'), '{}') as skills,
+        coalesce(array_agg(private.canonical_skill(c.as_written) order by c.ordinal)
+                   filter (where c.kind = 'language'), '{}') as languages
+      from private.feed_wants(${user}::uuid) w
+      left join lateral private.cv_skills((
+        select d.profile from public.cv_documents d
+        where d.user_id = ${user} and d.status = 'parsed' and d.profile is not null
+        order by d.created_at desc limit 1)) c on true
+      group by w.levels, w.arrangements, w.employment
+    ),
     candidates as (
       select j.*, q.title_keyword, q.location as search_location, q.id as query_id
       from public.user_search_queries q
@@ -91,15 +105,18 @@ async function fromScratch(tx: TransactionSql, user: string) {
     best as (
       select distinct on (c.id) c.id, c.posted_at, c.title_keyword,
         s.s_title + s.s_location + s.s_seniority + s.s_arrangement + s.s_employment
-          + s.s_salary + r.points as total
+          + s.s_salary + k.s_skills + r.points as total
       from candidates c cross join wants w
       cross join lateral private.feed_score(c.title, c.location_city, c.location_raw,
         c.work_arrangement, c.employment_type, c.seniority, c.salary_min, c.salary_max,
         c.title_keyword, c.search_location, w.levels, w.arrangements, w.employment) s
+      cross join lateral private.feed_skills(w.skills, w.languages,
+        private.find_skills(private.job_skill_text(c.title, c.description))) k
       cross join lateral private.feed_recency(c.posted_at, now()) r
       order by c.id, s.s_title + s.s_location desc, c.query_id
     )
-    select b.id as job_id, b.total::integer as score, b.title_keyword as matched_title
+    select b.id as job_id, private.feed_percent(b.total::integer) as score,
+      b.title_keyword as matched_title
     from best b order by b.total desc, b.posted_at desc nulls last, b.id`;
   return rows.map((r) => ({ ...r, job_id: Number(r.job_id) }));
 }
@@ -211,12 +228,13 @@ Deno.test(
       await tx`
         with stored as (
           insert into public.jobs (fingerprint, title, company, location_city, location_country,
-            work_arrangement, seniority, posted_at)
+            work_arrangement, seniority, posted_at, description)
           select 'bulk-' || g, (array['Data Engineer', 'Senior Data Engineer', 'Data Analyst'])
               [1 + g % 3], 'Bulk ' || g, (array['Berlin', 'Hamburg'])[1 + g % 2], 'DE',
             (array['Hybrid', 'On-site', null])[1 + g % 3]::public.work_arrangement,
             (array['2-5', '5-10', null])[1 + g % 3]::public.seniority_level,
-            now() - g * interval '7 hours'
+            now() - g * interval '7 hours',
+            (array['Python and SQL, in English.', 'Apache Spark.', null])[1 + g % 5 % 3]
           from generate_series(1, 120) g
           returning id
         )
@@ -237,7 +255,9 @@ Deno.test(
                                 and company like '%0')`;
       assert.equal((await feedOf(tx, user)).length, 108, "links deleted in bulk");
       await tx`update public.jobs set title = 'Accountant' where fingerprint = 'bulk-1'`;
-      await assertFeedIsFromScratch(tx, user, "a bulk delete and an edited job");
+      await tx`update public.jobs set description = 'Spark, Python and SQL'
+               where fingerprint = 'bulk-2'`;
+      await assertFeedIsFromScratch(tx, user, "a bulk delete and edited jobs");
     });
   },
 );
@@ -281,7 +301,10 @@ Deno.test(
       });
       const after = (await feedOf(tx, user))[0];
       assert.match(after.reason, /your level/);
-      assert.equal(after.score, before.score + 5, "a neighbouring level (5) became the level (10)");
+      const [item] = await tx<{ s_seniority: number }[]>`
+        select s_seniority from public.feed_items where user_id = ${user} and job_id = ${analystJob}`;
+      assert.equal(item.s_seniority, 10, "a neighbouring level (5) became the level (10)");
+      assert.ok(after.score > before.score);
       await assertFeedIsFromScratch(tx, user, "a newer CV");
 
       await asUser(`delete from public.user_search_queries where id = ${query}`);
@@ -312,7 +335,8 @@ Deno.test(
                where job_id = ${ending}`;
       const feed = await feedOf(tx, user);
       assert.deepEqual(ids(feed), [twoDays, fiveDays], "exact order, the ended job left out");
-      assert.equal(feed[0].score - feed[1].score, 12 - 8);
+      // the five-day-old job scored at 8 for recency, not at the 15 its item still holds
+      await assertFeedIsFromScratch(tx, user, "a recency step the sweep has not moved yet");
       assert.deepEqual(ids(await feedOf(tx, user, "1, 0")), [twoDays], "the first page too");
 
       const [swept] = await tx<{ ended: number; restepped: number }[]>`

@@ -23,15 +23,21 @@ Deno.test(
                         where c like 'search_path=%')
       order by 1`;
       assert.deepEqual(loose.filter((f) => !f.bound || f.definer), [], "unpinned functions");
-      // the feed's rules: inlined into the statements that score thousands of items
+      // the feed's rules and the skills' normal form: inlined into the statements that score
+      // thousands of items or index thousands of jobs
       assert.deepEqual(loose.map((f) => f.name.replace(/\(.*/, "")), [
         "private.feed_combination_lock",
         "private.feed_currency",
         "private.feed_live_until",
+        "private.feed_percent",
         "private.feed_reason",
         "private.feed_recency",
         "private.feed_score",
+        "private.feed_skills",
         "private.job_key",
+        "private.job_skill_text",
+        "private.skill_key",
+        "private.skill_tokens",
       ]);
     });
   },

@@ -29,6 +29,7 @@ Deno.test(
         "daily-refresh-sweep",
         "digest-sweep",
         "feed-sweep",
+        "skills-sweep",
       ]);
       // pg_cron (the extension, or the local stand-in's cron.job) has an entry for each row
       const cron = await tx<{ jobname: string; schedule: string; command: string }[]>`

@@ -200,6 +200,40 @@ const tables: Record<string, TableOps> = {
       `update public.feed_items set s_title = 0 where user_id = '${o.user}' returning 1`,
     delete: (o) => `delete from public.feed_items where user_id = '${o.user}' returning 1`,
   },
+  skills: {
+    select: () => `select 1 from public.skills where skill = 'python'`,
+    insert: (_o, n) =>
+      `insert into public.skills (skill, label) values ('matrix ${n}', 'Matrix ${n}') returning 1`,
+    update: () => `update public.skills set label = 'Py' where skill = 'python' returning 1`,
+    delete: () => `delete from public.skills where skill = 'python' returning 1`,
+  },
+  skill_synonyms: {
+    select: () => `select 1 from public.skill_synonyms where term = 'k8s'`,
+    insert: (_o, n) =>
+      `insert into public.skill_synonyms (term, skill) values ('matrix ${n}', 'python') returning 1`,
+    update: () => `update public.skill_synonyms set in_text = false where term = 'k8s' returning 1`,
+    delete: () => `delete from public.skill_synonyms where term = 'k8s' returning 1`,
+  },
+  user_skills: {
+    select: (o) => `select 1 from public.user_skills where user_id = '${o.user}'`,
+    insert: (o) =>
+      `insert into public.user_skills (user_id, skill, kind, ordinal, as_written, cv_document_id)
+       values ('${o.user}', 'sql', 'skill', 2, 'SQL', '${o.cv}')
+       on conflict (user_id, skill) do update set ordinal = 3 returning 1`,
+    update: (o) =>
+      `update public.user_skills set ordinal = 5 where user_id = '${o.user}' returning 1`,
+    delete: (o) => `delete from public.user_skills where user_id = '${o.user}' returning 1`,
+  },
+  job_skills: {
+    select: (o) => `select 1 from public.job_skills where job_id = ${o.job}`,
+    insert: (o) =>
+      `insert into public.job_skills (job_id, skills, vocabulary_version)
+       values (${o.hiddenJob}, '{python}', 1)
+       on conflict (job_id) do update set skills = '{sql}' returning 1`,
+    update: (o) =>
+      `update public.job_skills set skills = '{sql}' where job_id = ${o.job} returning 1`,
+    delete: (o) => `delete from public.job_skills where job_id = ${o.job} returning 1`,
+  },
   hidden_jobs: {
     select: (o) => `select 1 from public.hidden_jobs where user_id = '${o.user}'`,
     insert: (o) =>
@@ -270,6 +304,9 @@ const tables: Record<string, TableOps> = {
   },
 };
 
+/** What every signed-in user may do, whoever the rows were made for: the skill vocabulary. */
+const everyUserMay: Record<string, Op[]> = { skills: ["select"] };
+
 /** What a signed-in user may do to rows of their own. Other users and anon: nothing. */
 const ownerMay: Record<string, Op[]> = {
   cv_documents: ["select"],
@@ -289,6 +326,10 @@ const ownerMay: Record<string, Op[]> = {
   fetch_cursors: [],
   provider_pauses: [],
   feed_items: ["select"],
+  skills: [],
+  skill_synonyms: [],
+  user_skills: ["select"],
+  job_skills: [],
   hidden_jobs: ["select", "insert", "delete"],
   hidden_companies: ["select", "insert", "delete"],
   feed_visits: ["select"],
@@ -301,6 +342,8 @@ const ownerMay: Record<string, Op[]> = {
 async function seedOwner(tx: TransactionSql, email: string, title: string): Promise<Owned> {
   const user = await createUser(tx, email);
   const cv = await insertCv(tx, user);
+  await tx`insert into public.user_skills (user_id, skill, kind, ordinal, as_written, cv_document_id)
+           values (${user}, 'python', 'skill', 1, 'Python', ${cv})`;
   const combination = { title_keyword: title, location: "berlin" };
   const query = await insertQuery(tx, user, combination, cv);
   const tracking = await markBackfilled(tx, combination, 1, 2);
@@ -398,7 +441,9 @@ Deno.test(
             for (const op of ops) {
               cells += 1;
               const expected: Outcome = actor.kind === "service_role" ||
-                  (actor.kind === "user" && actor.id === owner.user && ownerMay[table].includes(op))
+                  (actor.kind === "user" && actor.id === owner.user &&
+                    ownerMay[table].includes(op)) ||
+                  (actor.kind === "user" && (everyUserMay[table] ?? []).includes(op))
                 ? "allowed"
                 : "denied";
               const actual = await attempt(
@@ -469,6 +514,7 @@ Deno.test(
         "authenticated private.combination_key",
         "authenticated private.feed_live_until",
         "authenticated private.feed_new_since",
+        "authenticated private.feed_percent",
         "authenticated private.feed_reason",
         "authenticated private.feed_recency",
         "authenticated private.feed_stale_after_days",
@@ -477,6 +523,7 @@ Deno.test(
         "authenticated private.normalize_label",
         "authenticated private.search_states",
         "authenticated private.shown_label",
+        "authenticated private.skill_labels",
         "authenticated private.touch_updated_at",
         "authenticated private.uuid_or_null",
         "authenticated public.delete_my_cv",

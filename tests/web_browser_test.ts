@@ -243,6 +243,23 @@ async function flow(
     const reason = card.locator(".reason");
     assert.equal(await reason.isVisible(), true);
     assert.match(await reason.textContent() ?? "", /\S/);
+    // the CV's skills the job asks for, named in the reason too, and what it also asks for
+    const matched = cards.getByRole("list", { name: "Your skills this job asks for" });
+    assert.ok(await matched.count() > 0, "cards list the CV's skills the job asks for");
+    const skilled = cards.filter({ has: ana.locator(".skills.matched") }).first();
+    const skills = await skilled.locator(".skills.matched li").allTextContents();
+    assert.ok(skills.length > 0);
+    assert.ok(
+      (await skilled.locator(".reason").textContent() ?? "").includes(skills[0]),
+      "the reason names the first of them",
+    );
+    assert.equal(
+      await skilled.locator(".skills.matched .skills-label").textContent(),
+      "Your skills:",
+    );
+    const gaps = cards.getByRole("list", { name: "Also asks for, not on your CV" });
+    assert.ok(await gaps.count() > 0, "cards list what a job asks for beyond the CV");
+    assert.ok(await gaps.first().getByRole("listitem").count() > 0);
     // WCAG 2.5.8 on the phone: every link, button and field in the feed is 24×24 px or more
     const small = await ana.evaluate(`[...document.querySelectorAll(
           "#feed-section a, #feed-section button, #feed-section input, #feed-section select"
@@ -417,10 +434,15 @@ async function flow(
       "#search-list li.search[data-state=backfilled]:has-text('SRE')",
       { timeout: 60_000 },
     );
-    // the feed's reason names it as typed too
+    // the feed's reason names it as typed too (filtered: Ana's CV is a data engineer's, whose
+    // skills rank the data jobs above the SRE ones)
+    await ana.fill("#feed-filters input[name=search]", "SRE");
     await ana.locator("#feed-list li.job .reason", { hasText: /^matches SRE · Berlin/ }).first()
       .waitFor({ timeout: 30_000 });
     await shot(ana, "09d-search-added");
+    await ana.fill("#feed-filters input[name=search]", "");
+    await ana.locator("#feed-list li.job .reason", { hasText: /^matches Data Engineer/ }).first()
+      .waitFor();
   });
 
   await t.step("the morning email: off until turned on, then on with 5 jobs", async () => {

@@ -6,6 +6,8 @@ import { salary } from "./salary.js";
 import { EMPLOYMENT_TYPES, labelOf, WORK_ARRANGEMENTS } from "./vocabulary.js";
 
 const PAGE = 20;
+/** Skills a card lists on each line; the rest is counted ("3 more"). */
+const SKILLS_SHOWN = 6;
 
 function safeUrl(url) {
   try {
@@ -183,6 +185,25 @@ export function feedPanel({ session }) {
     );
   }
 
+  /** A card's skills line: a visible label and the skills as a list, named for screen readers. */
+  function skillList(kind, label, name, skills) {
+    if (!Array.isArray(skills) || skills.length === 0) return null;
+    const shown = skills.slice(0, SKILLS_SHOWN);
+    const rest = skills.length - shown.length;
+    return h(
+      "div",
+      { class: `skills ${kind}` },
+      h("span", { class: "skills-label", "aria-hidden": "true" }, label),
+      h(
+        "ul",
+        // role list: Safari drops a list's role when its markers are styled away
+        { class: "chips", role: "list", "aria-label": name },
+        ...shown.map((skill) => h("li", {}, skill)),
+        rest > 0 ? h("li", { class: "more" }, `${rest} more`) : null,
+      ),
+    );
+  }
+
   function item(job) {
     const url = safeUrl(job.apply_url);
     const place = [job.location_city, job.location_country].filter(Boolean).join(", ");
@@ -222,6 +243,13 @@ export function feedPanel({ session }) {
       ),
       h("div", { class: "meta" }, meta.flatMap((part, i) => i ? [" · ", part] : [part])),
       reason ? h("p", { class: "reason" }, reason) : null,
+      skillList("matched", "Your skills:", "Your skills this job asks for", job.matched_skills),
+      skillList(
+        "missing",
+        "Asks for:",
+        "Also asks for, not on your CV",
+        job.missing_skills,
+      ),
       descriptionDisclosure(session.client, job),
       h(
         "div",
