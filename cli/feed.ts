@@ -34,9 +34,11 @@ export async function feedCommand(context: CommandContext): Promise<number> {
   } else {
     for (const job of jobs) {
       const date = job.posted_at ? (job.posted_at as Date).toISOString().slice(0, 10) : "?";
+      const missing = job.missing_skills as string[];
       console.log(
         `${String(job.score).padStart(3)}  ${job.title} — ${job.company ?? "?"}, ` +
-          `${job.location_city ?? job.location_country ?? "?"} (${date})\n     ${job.reason}`,
+          `${job.location_city ?? job.location_country ?? "?"} (${date})\n     ${job.reason}` +
+          (missing.length ? `\n     asks for: ${missing.join(", ")}` : ""),
       );
     }
   }
