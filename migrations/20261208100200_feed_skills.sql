@@ -71,7 +71,8 @@ begin
       s_seniority = excluded.s_seniority, s_arrangement = excluded.s_arrangement,
       s_employment = excluded.s_employment, s_salary = excluded.s_salary,
       s_skills = excluded.s_skills, matched_skills = excluded.matched_skills,
-      missing_skills = excluded.missing_skills, posted_at = excluded.posted_at, recency = excluded.recency,
+      missing_skills = excluded.missing_skills, posted_at = excluded.posted_at,
+      recency = excluded.recency,
       recency_until = excluded.recency_until, covered = true,
       live_until = excluded.live_until, live = excluded.live, updated_at = now()
     -- an item that comes out the same is not written again (a newer CV with the same levels)

@@ -81,7 +81,10 @@ Deno.test("skills: one normal form; synonyms map spellings to one skill", dbTest
              count(*) filter (where kind = 'language')::int as languages,
              (select count(*) from public.skill_synonyms)::int as synonyms
       from public.skills`;
-    assert.ok(starter.skills >= 150 && starter.languages >= 10 && starter.synonyms >= 100, "the list");
+    assert.ok(
+      starter.skills >= 150 && starter.languages >= 10 && starter.synonyms >= 100,
+      "the list",
+    );
   });
 });
 
@@ -182,6 +185,22 @@ Deno.test(
         "english",
       ]);
 
+      // a CV that talks Claude into too much: 60 skills, one of 300 characters, two letters
+      const hostile = await createUser(tx, "hostile@example.com");
+      await parsedCv(tx, hostile, {
+        skills: ["x".repeat(300), "IT", ...Array.from({ length: 58 }, (_, i) => `Madeup ${i}`)],
+        languages: Array.from({ length: 20 }, (_, i) => `Tongue ${i}`),
+      });
+      const [grown] = await tx<{ skills: number; languages: number; it: boolean }[]>`
+      select count(*) filter (where kind = 'skill' and skill like 'madeup %')::int as skills,
+             count(*) filter (where kind = 'language' and skill like 'tongue %')::int as languages,
+             bool_or(in_text) filter (where skill = 'it') as it
+      from public.skills where source = 'cv'`;
+      assert.deepEqual({ ...grown }, { skills: 28, languages: 10, it: false });
+      const [{ kept }] = await tx<{ kept: number }[]>`
+      select count(*)::int as kept from public.user_skills where user_id = ${hostile}`;
+      assert.equal(kept, 39, "30 skills less the long one, 10 languages");
+
       // read as the user: their own rows only
       const seen = await tx.savepoint(async (sp) => {
         await actAs(sp, { kind: "user", id: user });
@@ -207,14 +226,14 @@ Deno.test(
         location: "berlin",
       });
       const job = await insertJobFor(tx, combination, "Systems Engineer");
-      await describe(tx, job, "We write Zig and Python, and some Elixirium.");
+      await describe(tx, job, "We write Zig and Python, and some Nim.js (not nimbly).");
       assert.deepEqual((await jobSkills(tx, job)).skills, ["python"], "Zig is no skill yet");
       const untouched = await insertJobFor(tx, combination, "Systems Engineer");
       await describe(tx, untouched, "Python only.");
       const before = await jobSkills(tx, untouched);
 
       // a newer CV names Zig: the vocabulary grows, the stored jobs are behind it
-      const newer = await parsedCv(tx, user, { skills: ["Python", "Zig"] });
+      const newer = await parsedCv(tx, user, { skills: ["Python", "Zig", "Nim.js"] });
       await tx`update public.cv_documents set created_at = now() + interval '1 minute'
                where id = ${newer}`;
       const [{ pending }] = await tx<{ pending: number }[]>`
@@ -227,7 +246,7 @@ Deno.test(
           select s_skills, matched_skills, missing_skills from public.feed_items
           where user_id = ${user} and job_id = ${job}`)[0];
       assert.deepEqual({ ...await item() }, {
-        s_skills: 20,
+        s_skills: 13,
         matched_skills: ["python"],
         missing_skills: [],
       });
@@ -236,13 +255,13 @@ Deno.test(
       const [{ indexed }] = await tx<{ indexed: number }[]>`
         select private.sweep_job_skills() as indexed`;
       assert.ok(indexed >= 2);
-      assert.deepEqual((await jobSkills(tx, job)).skills, ["zig", "python"]);
+      assert.deepEqual((await jobSkills(tx, job)).skills, ["zig", "python", "nim.js"]);
       const after = await jobSkills(tx, untouched);
       assert.deepEqual(after.skills, before.skills, "a job without the new term keeps its skills");
       assert.ok(BigInt(after.vocabulary_version) > BigInt(before.vocabulary_version));
       assert.deepEqual({ ...await item() }, {
         s_skills: 40,
-        matched_skills: ["python", "zig"],
+        matched_skills: ["python", "zig", "nim.js"],
         missing_skills: [],
       });
       const [run] = await tx`
