@@ -6,7 +6,8 @@
  * searches (a twentieth of the jobs). At 10k, 100k and 1M stored jobs (filled up
  * step by step) `public.job_feed(50, 0)` is read under the user's role and timed; the baseline
  * is the same page from the scoring of every candidate the user's searches ever found, which is
- * how the feed was read before `public.feed_items`. Everything is rolled back.
+ * how the feed was read before `public.feed_items` (with the skills component read from
+ * `job_skills`, as it would have been). Everything is rolled back.
  *
  * @module
  */
@@ -171,14 +172,20 @@ export async function seedJobs(tx: TransactionSql, from: number, to: number): Pr
 /** The feed as it was read before feed_items: every candidate scored on every call. */
 async function createBaseline(tx: TransactionSql): Promise<void> {
   await tx`
+    
+    create function private.bench_feed_user_skills(p_kind text) returns text[]
+    language sql stable security definer set search_path = ''
+    as $$ select private.feed_user_skills((select auth.uid()), p_kind) $$`;
+  await tx`
     create function private.bench_feed_matches()
-    returns table (job_id bigint, title_keyword text, location text)
+    returns table (job_id bigint, title_keyword text, location text, skills text[])
     language sql stable security definer set search_path = ''
     as $$
-      select cj.job_id, q.title_keyword, q.location
+      select cj.job_id, q.title_keyword, q.location, coalesce(js.skills, '{}')
       from public.user_search_queries q
       join public.backfill_tracking bt on bt.combination_key = q.combination_key
       join public.combination_jobs cj on cj.combination_id = bt.id
+      left join public.job_skills js on js.job_id = cj.job_id
       where q.user_id = (select auth.uid()) and q.is_active
     $$`;
   await tx`
@@ -191,17 +198,20 @@ async function createBaseline(tx: TransactionSql): Promise<void> {
         where d.user_id = (select auth.uid()) and d.status = 'parsed' and d.profile is not null
         order by d.created_at desc limit 1
       ),
-      wants as (
+      -- materialized: inlined, the planner put it inside the candidates' loop (40x slower)
+      wants as materialized (
         select
           coalesce((select array_agg(distinct t ->> 'seniority')
                     from profile, jsonb_array_elements(profile -> 'job_titles') t), '{}') as levels,
           coalesce((select array_agg(value) from profile,
                     jsonb_array_elements_text(profile -> 'work_arrangements')), '{}') as arrangements,
+          private.bench_feed_user_skills('skill') as skills,
+          private.bench_feed_user_skills('language') as languages,
           coalesce((select array_agg(value) from profile,
                     jsonb_array_elements_text(profile -> 'employment_types')), '{}') as employment
       ),
       candidates as (
-        select j.*, m.title_keyword, m.location as search_location
+        select j.*, m.title_keyword, m.location as search_location, m.skills as job_skills
         from public.jobs j
         join private.bench_feed_matches() m on m.job_id = j.id
         where (j.valid_through is null or j.valid_through > now())
@@ -240,22 +250,27 @@ async function createBaseline(tx: TransactionSql): Promise<void> {
           case when c.employment_type is null then 2
                when c.employment_type = any(w.employment) then 5 else 0 end as s_employment,
           case when c.salary_min is not null or c.salary_max is not null then 5 else 0 end
-            as s_salary
+            as s_salary,
+          (private.feed_skills(w.skills, w.languages,
+                               c.job_skills)).s_skills
         from candidates c cross join wants w
       ),
       best as (
         select distinct on (s.id) s.id, s.posted_at,
           s.s_title + s.s_location + s.s_seniority + s.s_arrangement + s.s_employment
-            + s.s_salary + s.s_recency as total
+            + s.s_salary + s.s_skills + s.s_recency as total
         from scored s
         order by s.id, (s.s_title + s.s_location) desc
       )
-      select b.id, b.total::integer from best b
+      select b.id, private.feed_percent(b.total::integer) from best b
       order by b.total desc, b.posted_at desc nulls last, b.id
       limit p_limit offset p_offset
     $$`;
   await tx`grant execute on function private.bench_feed_baseline(integer, integer) to authenticated`;
   await tx`grant execute on function private.bench_feed_matches() to authenticated`;
+
+  await tx`grant execute on function private.bench_feed_user_skills(text),
+             private.feed_skills(text[], text[], text[]) to authenticated`;
 }
 
 /** Times `read` as the user, `rounds` times after two warm-up calls; returns the durations. */

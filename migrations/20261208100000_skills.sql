@@ -96,12 +96,9 @@ revoke all on public.skills, public.skill_synonyms, public.user_skills, public.j
   from anon, authenticated;
 grant all on public.skills, public.skill_synonyms, public.user_skills, public.job_skills
   to service_role;
--- the vocabulary is no secret: the page shows its labels
-grant select on public.skills to authenticated;
+-- users read their own skills; the vocabulary holds what other people's CVs brought, so they
+-- read its labels only through job_feed (private.skill_labels)
 grant select on public.user_skills to authenticated;
-
-create policy "Users read the vocabulary" on public.skills
-  for select to authenticated using (true);
 
 create policy "Users read their skills" on public.user_skills
   for select to authenticated using (user_id = (select auth.uid()));
@@ -139,9 +136,8 @@ create view private.skill_terms as
   from public.skill_synonyms y join public.skills s on s.skill = y.skill
   where y.in_text;
 
--- The vocabulary's skills a text names, in the order first named. p_since: only terms of skills
--- newer than that version (0: all).
-create function private.find_skills(p_text text, p_since bigint default 0) returns text[]
+-- The vocabulary's skills a text names, in the order first named.
+create function private.find_skills(p_text text) returns text[]
 language plpgsql stable set search_path = ''
 as $$
 declare
@@ -154,9 +150,8 @@ begin
     from unnest(words) with ordinality x(w, i)
     cross join lateral (values (x.w), (x.w || ' ' || words[x.i + 1]),
                                (x.w || ' ' || words[x.i + 1] || ' ' || words[x.i + 2])) g(term)
-    join private.skill_terms t on t.term = g.term and t.version > p_since
-    where x.w in (select split_part(s.term, ' ', 1) from private.skill_terms s
-                  where s.version > p_since)
+    join private.skill_terms t on t.term = g.term
+    where x.w in (select split_part(s.term, ' ', 1) from private.skill_terms s)
     group by t.skill
   ) f;
   return found;
@@ -174,11 +169,11 @@ language sql immutable
 return coalesce(p_title, '') || E'\n' || coalesce(p_description, '');
 
 revoke execute on function private.skill_tokens(text), private.skill_key(text),
-  private.canonical_skill(text), private.find_skills(text, bigint),
+  private.canonical_skill(text), private.find_skills(text),
   private.skill_vocabulary_version(), private.job_skill_text(text, text)
   from public, anon, authenticated;
 grant execute on function private.skill_key(text), private.canonical_skill(text),
-  private.find_skills(text, bigint) to service_role;
+  private.find_skills(text) to service_role;
 revoke all on private.skill_terms from public, anon, authenticated;
 
 -- ---- jobs: indexed when stored --------------------------------------------------------------
@@ -188,9 +183,9 @@ language plpgsql security definer set search_path = ''
 as $$
 begin
   insert into public.job_skills (job_id, skills, vocabulary_version)
-  select n.id, private.find_skills(private.job_skill_text(n.title, n.description)),
-         private.skill_vocabulary_version()
+  select n.id, private.find_skills(private.job_skill_text(n.title, n.description)), v.version
   from new_jobs n
+  cross join (select private.skill_vocabulary_version() as version) v
   on conflict (job_id) do nothing;
   return null;
 end
@@ -213,34 +208,64 @@ begin
 end
 $$;
 
--- a row trigger whose WHEN clause the server checks without a call: the store updates
--- thousands of jobs a page, and only a new title or description asks for this
-create trigger jobs_skills_reindexed after update of title, description on public.jobs
+-- A row trigger whose WHEN clause the server checks without a call: the store updates
+-- thousands of jobs a page, and only a new title or description asks for this. Named to fire
+-- before jobs_feed_rescored (triggers fire in name order): a store then locks the job's
+-- job_skills row before its feed_items, as the skills-sweep does, so the two cannot deadlock.
+create trigger jobs_as_skills_reindexed after update of title, description on public.jobs
   for each row
   when ((old.title, old.description) is distinct from (new.title, new.description))
   execute function private.index_changed_job();
 
 -- ---- the vocabulary grows: jobs indexed in the background ----------------------------------
 
--- Adds skills to the vocabulary (a label of at most 100 characters; a key shorter than three
--- characters is not looked for in ads). Versions are taken under a lock held to commit, so
--- they commit in order: a job indexed against version v has seen every skill up to v.
+-- Words a CV may call a skill that ads use for anything: such a skill is kept (the CV's own
+-- list shows it) but not looked for in ads.
+create function private.is_skill_stop_word(p_key text) returns boolean
+language sql immutable
+return p_key = any(array[
+  'and', 'the', 'for', 'with', 'team', 'work', 'teamwork', 'experience', 'skills', 'english b2',
+  'good', 'very', 'strong', 'knowledge', 'years', 'management', 'development', 'design',
+  'software', 'data', 'business', 'project', 'analysis', 'support', 'service', 'customer',
+  'office', 'online', 'digital', 'social', 'creative', 'motivated', 'reliable', 'flexible',
+  'und', 'der', 'die', 'das', 'mit', 'für', 'von', 'oder', 'sehr', 'gute', 'erfahrung',
+  'kenntnisse', 'arbeit', 'team player', 'problem solving', 'hands on']);
+
+-- Whether a skill a CV brought is looked for in ads: a key of three characters or more ("IT",
+-- "MS", "UX" are as often words or parts of others), of at most four words, not a stop word,
+-- written with letters, digits, spaces and . + # / & ( ) - only (what others see of it: the
+-- label shows on their cards when a job asks for it).
+create function private.cv_skill_in_text(p_label text) returns boolean
+language sql immutable
+return char_length(private.skill_key(p_label)) >= 3
+  and cardinality(private.skill_tokens(p_label)) <= 4
+  and not private.is_skill_stop_word(private.skill_key(p_label))
+  and p_label ~ '^[0-9A-Za-zÀ-ÖØ-öø-ÿ .+#/&()-]+$';
+
+-- Adds the skills the vocabulary lacks (labels of at most 100 characters). Versions are taken
+-- under a lock held to commit, so they commit in order: a job indexed against version v has seen
+-- every skill up to v. The lock is taken only when there is something to add: most CVs bring
+-- nothing new, and their parses do not wait for each other.
 create function private.add_skills(p_skills jsonb) returns integer
 language plpgsql volatile security definer set search_path = ''
 as $$
 declare
   added integer;
+  fresh constant jsonb := (
+    select coalesce(jsonb_agg(e), '[]') from jsonb_array_elements(p_skills) e
+    where private.skill_key(e ->> 'label') <> ''
+      and char_length(btrim(e ->> 'label')) <= 100
+      and private.canonical_skill(e ->> 'label') is null);
 begin
+  if jsonb_array_length(fresh) = 0 then
+    return 0;
+  end if;
   perform pg_advisory_xact_lock(hashtextextended('skill-vocabulary', 0));
   insert into public.skills (skill, label, kind, source, in_text)
   select distinct on (private.skill_key(e ->> 'label'))
          private.skill_key(e ->> 'label'), btrim(e ->> 'label'), e ->> 'kind', 'cv',
-         -- "IT", "MS", "UX" in an ad are as often words or parts of others as skills
-         char_length(private.skill_key(e ->> 'label')) >= 3
-  from jsonb_array_elements(p_skills) e
-  where private.skill_key(e ->> 'label') <> ''
-    and char_length(btrim(e ->> 'label')) <= 100
-    and private.canonical_skill(e ->> 'label') is null
+         private.cv_skill_in_text(btrim(e ->> 'label'))
+  from jsonb_array_elements(fresh) e
   order by private.skill_key(e ->> 'label')
   on conflict (skill) do nothing;
   get diagnostics added = row_count;
@@ -248,21 +273,35 @@ begin
 end
 $$;
 
+-- A job's skills from its text as committed now, or null when the text does not match
+-- p_pattern: VOLATILE, so it reads with a snapshot of its own, not the one of the statement that
+-- calls it (a store may have committed a new description while the skills-sweep waited for the
+-- job's row).
+create function private.find_job_skills_now(p_job_id bigint, p_pattern text) returns text[]
+language sql volatile set search_path = ''
+as $$
+  select private.find_skills(private.job_skill_text(j.title, j.description))
+  from public.jobs j
+  where j.id = p_job_id and private.job_skill_text(j.title, j.description) ~* p_pattern
+$$;
+
 -- One batch of the jobs indexed against an older vocabulary: claimed (one statement, skip
 -- locked), each read again only when its text contains a first word of a newer term (one
 -- case-insensitive alternation: 15 us a 2.3 kB ad, where lower() and translate() with strpos
--- took 200), and moved to the current version.
-create function private.index_jobs_for_new_skills(p_limit integer default 2000)
+-- took 200), and moved on. A batch moves jobs at most 200 versions on, so that the alternation
+-- stays small; the next batch takes them further.
+create function private.index_jobs_for_new_skills(p_limit integer default 1000)
 returns integer
 language sql volatile security definer set search_path = ''
 as $$
-  with current_version as materialized (
-    select private.skill_vocabulary_version() as v
+  with target as materialized (
+    select least(private.skill_vocabulary_version(),
+                 (select min(js.vocabulary_version) from public.job_skills js) + 200) as v
   ),
   picked as materialized (
     select js.job_id, js.vocabulary_version
     from public.job_skills js
-    where js.vocabulary_version < (select v from current_version)
+    where js.vocabulary_version < (select v from target)
     order by js.vocabulary_version, js.job_id
     limit p_limit
     for update skip locked
@@ -273,16 +312,13 @@ as $$
              '|') || ')', '(?!)') as pattern
     from private.skill_terms t
     where t.version > (select min(p.vocabulary_version) from picked p)
+      and t.version <= (select v from target)
   ),
   indexed as (
     update public.job_skills js set
-      skills = case
-        when private.job_skill_text(j.title, j.description) ~* n.pattern
-        then private.find_skills(private.job_skill_text(j.title, j.description))
-        else js.skills end,
-      vocabulary_version = (select v from current_version)
+      skills = coalesce(private.find_job_skills_now(p.job_id, n.pattern), js.skills),
+      vocabulary_version = (select v from target)
     from picked p
-    join public.jobs j on j.id = p.job_id
     cross join newer n
     where js.job_id = p.job_id
     returning 1
@@ -291,12 +327,14 @@ as $$
 $$;
 
 revoke execute on function private.index_new_jobs(), private.index_changed_job(),
-  private.add_skills(jsonb), private.index_jobs_for_new_skills(integer)
+  private.is_skill_stop_word(text), private.cv_skill_in_text(text), private.add_skills(jsonb),
+  private.find_job_skills_now(bigint, text), private.index_jobs_for_new_skills(integer)
   from public, anon, authenticated;
 grant execute on function private.index_jobs_for_new_skills(integer) to service_role;
 
--- The sweep: batches until none is left or 20 seconds passed; a run row when it did work.
-create function private.sweep_job_skills(p_batch integer default 2000) returns integer
+-- The sweep: batches until none is left or 10 seconds passed (one transaction: pg_cron calls it
+-- every minute); a run row when it did work.
+create function private.sweep_job_skills(p_batch integer default 1000) returns integer
 language plpgsql volatile security definer set search_path = ''
 as $$
 declare
@@ -319,7 +357,7 @@ begin
     done := done + batch;
     update public.runs set progress_done = least(done, pending), heartbeat_at = now()
     where id = run_id;
-    exit when batch = 0 or clock_timestamp() > started + interval '20 seconds';
+    exit when batch = 0 or clock_timestamp() > started + interval '10 seconds';
   end loop;
   update public.runs
   set status = case when done >= pending then 'succeeded' else 'partial' end,
@@ -464,12 +502,15 @@ return row(
         where not k = any(p_user_skills || p_user_languages) order by n)
 )::private.feed_skill_match;
 
--- A user's skills of one kind ('skill' or 'language'), in the CV's order.
+-- A user's skills of one kind ('skill' or 'language') that an ad can name (a key or synonym
+-- looked for in ads), in the CV's order: a skill no ad can name would only lower the share.
 create function private.feed_user_skills(p_user_id uuid, p_kind text) returns text[]
 language sql stable set search_path = ''
 as $$
   select coalesce(array_agg(us.skill order by us.ordinal), '{}')
-  from public.user_skills us where us.user_id = p_user_id and us.kind = p_kind
+  from public.user_skills us
+  where us.user_id = p_user_id and us.kind = p_kind
+    and exists (select 1 from private.skill_terms t where t.skill = us.skill)
 $$;
 
 revoke execute on function private.feed_skills(text[], text[], text[]),

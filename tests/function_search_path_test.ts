@@ -26,6 +26,7 @@ Deno.test(
       // the feed's rules and the skills' normal form: inlined into the statements that score
       // thousands of items or index thousands of jobs
       assert.deepEqual(loose.map((f) => f.name.replace(/\(.*/, "")), [
+        "private.cv_skill_in_text",
         "private.feed_combination_lock",
         "private.feed_currency",
         "private.feed_live_until",
@@ -34,6 +35,7 @@ Deno.test(
         "private.feed_recency",
         "private.feed_score",
         "private.feed_skills",
+        "private.is_skill_stop_word",
         "private.job_key",
         "private.job_skill_text",
         "private.skill_key",

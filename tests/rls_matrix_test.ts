@@ -304,9 +304,6 @@ const tables: Record<string, TableOps> = {
   },
 };
 
-/** What every signed-in user may do, whoever the rows were made for: the skill vocabulary. */
-const everyUserMay: Record<string, Op[]> = { skills: ["select"] };
-
 /** What a signed-in user may do to rows of their own. Other users and anon: nothing. */
 const ownerMay: Record<string, Op[]> = {
   cv_documents: ["select"],
@@ -441,9 +438,7 @@ Deno.test(
             for (const op of ops) {
               cells += 1;
               const expected: Outcome = actor.kind === "service_role" ||
-                  (actor.kind === "user" && actor.id === owner.user &&
-                    ownerMay[table].includes(op)) ||
-                  (actor.kind === "user" && (everyUserMay[table] ?? []).includes(op))
+                  (actor.kind === "user" && actor.id === owner.user && ownerMay[table].includes(op))
                 ? "allowed"
                 : "denied";
               const actual = await attempt(
@@ -523,7 +518,7 @@ Deno.test(
         "authenticated private.normalize_label",
         "authenticated private.search_states",
         "authenticated private.shown_label",
-        "authenticated private.skill_labels",
+        "authenticated private.skill_label_map",
         "authenticated private.touch_updated_at",
         "authenticated private.uuid_or_null",
         "authenticated public.delete_my_cv",

@@ -188,15 +188,26 @@ Deno.test(
       // a CV that talks Claude into too much: 60 skills, one of 300 characters, two letters
       const hostile = await createUser(tx, "hostile@example.com");
       await parsedCv(tx, hostile, {
-        skills: ["x".repeat(300), "IT", ...Array.from({ length: 58 }, (_, i) => `Madeup ${i}`)],
+        skills: [
+          "x".repeat(300),
+          "IT",
+          "Teamwork",
+          "and!!! visit example.com",
+          ...Array.from({ length: 56 }, (_, i) => `Madeup ${i}`),
+        ],
         languages: Array.from({ length: 20 }, (_, i) => `Tongue ${i}`),
       });
-      const [grown] = await tx<{ skills: number; languages: number; it: boolean }[]>`
+      const [grown] = await tx<{ skills: number; languages: number; in_text: string[] }[]>`
       select count(*) filter (where kind = 'skill' and skill like 'madeup %')::int as skills,
              count(*) filter (where kind = 'language' and skill like 'tongue %')::int as languages,
-             bool_or(in_text) filter (where skill = 'it') as it
-      from public.skills where source = 'cv'`;
-      assert.deepEqual({ ...grown }, { skills: 28, languages: 10, it: false });
+             array_agg(skill order by skill) filter (where in_text and skill not like 'madeup %'
+                                                       and skill not like 'tongue %') as in_text
+      from public.skills where source = 'cv' and skill not in ('zig', 'excel')`;
+      assert.deepEqual(
+        { ...grown },
+        { skills: 26, languages: 10, in_text: null },
+        "two letters, a stop word, and a label others should not see are not looked for in ads",
+      );
       const [{ kept }] = await tx<{ kept: number }[]>`
       select count(*)::int as kept from public.user_skills where user_id = ${hostile}`;
       assert.equal(kept, 39, "30 skills less the long one, 10 languages");
@@ -226,14 +237,16 @@ Deno.test(
         location: "berlin",
       });
       const job = await insertJobFor(tx, combination, "Systems Engineer");
-      await describe(tx, job, "We write Zig and Python, and some Nim.js (not nimbly).");
+      await describe(tx, job, "We write Zig and Python, some Nim.js (not nimbly), and Zig++.");
       assert.deepEqual((await jobSkills(tx, job)).skills, ["python"], "Zig is no skill yet");
       const untouched = await insertJobFor(tx, combination, "Systems Engineer");
       await describe(tx, untouched, "Python only.");
+      // skills it does not have: a job whose text names no new term is not read again
+      await tx`update public.job_skills set skills = '{stale}' where job_id = ${untouched}`;
       const before = await jobSkills(tx, untouched);
 
       // a newer CV names Zig: the vocabulary grows, the stored jobs are behind it
-      const newer = await parsedCv(tx, user, { skills: ["Python", "Zig", "Nim.js"] });
+      const newer = await parsedCv(tx, user, { skills: ["Python", "Zig", "Nim.js", "Zig++"] });
       await tx`update public.cv_documents set created_at = now() + interval '1 minute'
                where id = ${newer}`;
       const [{ pending }] = await tx<{ pending: number }[]>`
@@ -246,7 +259,7 @@ Deno.test(
           select s_skills, matched_skills, missing_skills from public.feed_items
           where user_id = ${user} and job_id = ${job}`)[0];
       assert.deepEqual({ ...await item() }, {
-        s_skills: 13,
+        s_skills: 10,
         matched_skills: ["python"],
         missing_skills: [],
       });
@@ -255,13 +268,13 @@ Deno.test(
       const [{ indexed }] = await tx<{ indexed: number }[]>`
         select private.sweep_job_skills() as indexed`;
       assert.ok(indexed >= 2);
-      assert.deepEqual((await jobSkills(tx, job)).skills, ["zig", "python", "nim.js"]);
+      assert.deepEqual((await jobSkills(tx, job)).skills, ["zig", "python", "nim.js", "zig++"]);
       const after = await jobSkills(tx, untouched);
-      assert.deepEqual(after.skills, before.skills, "a job without the new term keeps its skills");
+      assert.deepEqual(after.skills, ["stale"], "a job without a new term is not read again");
       assert.ok(BigInt(after.vocabulary_version) > BigInt(before.vocabulary_version));
       assert.deepEqual({ ...await item() }, {
         s_skills: 40,
-        matched_skills: ["python", "zig", "nim.js"],
+        matched_skills: ["python", "zig", "nim.js", "zig++"],
         missing_skills: [],
       });
       const [run] = await tx`
@@ -285,7 +298,8 @@ Deno.test("skills: the feed ranks by them, names them and shows the gap", dbTest
   await withRollback(async (tx) => {
     const user = await createUser(tx, "gap@example.com");
     const cv = await parsedCv(tx, user, {
-      skills: ["Python", "Apache Spark", "SQL", "Airflow"],
+      // "Xq": two letters, never looked for in ads, so not counted in the share
+      skills: ["Python", "Apache Spark", "SQL", "Airflow", "Xq"],
       languages: ["German"],
     });
     await insertQuery(tx, user, { title_keyword: "data engineer", location: "berlin" }, cv);
@@ -324,7 +338,10 @@ Deno.test("skills: the feed ranks by them, names them and shows the gap", dbTest
     );
     assert.deepEqual(feed[0].matched_skills, ["Python", "Apache Spark", "SQL", "German"]);
     assert.deepEqual(feed[0].missing_skills, ["Kubernetes", "Terraform"], "labels, the ad's order");
-    assert.ok(feed[0].score - feed[1].score >= 20, "3 of 4 skills: 30 of 140 points");
+    const [item] = await tx<{ s_skills: number }[]>`
+      select s_skills from public.feed_items where user_id = ${user} and job_id = ${fit}`;
+    assert.equal(item.s_skills, 30, "3 of the 4 skills an ad can name: 30 of 40 points");
+    assert.ok(feed[0].score - feed[1].score >= 20);
     assert.doesNotMatch(feed[1].reason, /Python/);
     assert.deepEqual(feed[1].matched_skills, []);
   });
