@@ -229,6 +229,7 @@ Deno.test({
       "daily-refresh-sweep",
       "digest-sweep",
       "feed-sweep",
+      "skills-sweep",
     ]);
     assert.equal(jobs.find((j) => j.jobname === "cv-ingest-sweep")?.schedule, "*/5 * * * *");
   },
