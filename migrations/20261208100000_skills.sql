@@ -136,27 +136,49 @@ create view private.skill_terms as
   from public.skill_synonyms y join public.skills s on s.skill = y.skill
   where y.in_text;
 
--- The vocabulary's skills a text names, in the order first named.
-create function private.find_skills(p_text text) returns text[]
+-- The vocabulary's skills each text names, in the order first named, for many texts in one
+-- statement: the vocabulary's terms and first words are hashed once, not once a text (a call
+-- a text cost 0.55 ms before its first token: 2,000 short ads took 1.2 s).
+create function private.find_skills_many(p_ids bigint[], p_texts text[])
+returns table (id bigint, skills text[])
 language plpgsql stable set search_path = ''
 as $$
-declare
-  words constant text[] := private.skill_tokens(p_text);
-  found text[];
 begin
-  select coalesce(array_agg(f.skill order by f.at), '{}') into found
-  from (
-    select t.skill, min(x.i) as at
-    from unnest(words) with ordinality x(w, i)
-    cross join lateral (values (x.w), (x.w || ' ' || words[x.i + 1]),
-                               (x.w || ' ' || words[x.i + 1] || ' ' || words[x.i + 2])) g(term)
-    join private.skill_terms t on t.term = g.term
-    where x.w in (select split_part(s.term, ' ', 1) from private.skill_terms s)
-    group by t.skill
-  ) f;
-  return found;
+  return query
+  with texts as materialized (
+    select t.id, private.skill_tokens(t.body) as words
+    from unnest(p_ids, p_texts) as t(id, body)
+  ),
+  terms as materialized (
+    select st.term, st.skill, split_part(st.term, ' ', 1) as first_word
+    from private.skill_terms st
+  ),
+  starts as (
+    select x.id, x.words, w.w, w.i
+    from texts x
+    cross join lateral unnest(x.words) with ordinality w(w, i)
+    where w.w in (select tm.first_word from terms tm)
+  ),
+  hits as (
+    select st.id, tm.skill, min(st.i) as at
+    from starts st
+    cross join lateral (values (st.w), (st.w || ' ' || st.words[st.i + 1]),
+                               (st.w || ' ' || st.words[st.i + 1] || ' '
+                                || st.words[st.i + 2])) g(term)
+    join terms tm on tm.term = g.term
+    group by st.id, tm.skill
+  )
+  select x.id, coalesce(a.found, '{}')
+  from texts x
+  left join (select h.id, array_agg(h.skill order by h.at) as found
+             from hits h group by h.id) a on a.id = x.id;
 end
 $$;
+
+-- The vocabulary's skills a text names, in the order first named.
+create function private.find_skills(p_text text) returns text[]
+language sql stable set search_path = ''
+as $$ select f.skills from private.find_skills_many(array[0::bigint], array[p_text]) f $$;
 
 -- The vocabulary's newest version (what a job indexed now is indexed against).
 create function private.skill_vocabulary_version() returns bigint
@@ -169,7 +191,8 @@ language sql immutable
 return coalesce(p_title, '') || E'\n' || coalesce(p_description, '');
 
 revoke execute on function private.skill_tokens(text), private.skill_key(text),
-  private.canonical_skill(text), private.find_skills(text),
+  private.canonical_skill(text), private.find_skills_many(bigint[], text[]),
+  private.find_skills(text),
   private.skill_vocabulary_version(), private.job_skill_text(text, text)
   from public, anon, authenticated;
 grant execute on function private.skill_key(text), private.canonical_skill(text),
@@ -183,8 +206,10 @@ language plpgsql security definer set search_path = ''
 as $$
 begin
   insert into public.job_skills (job_id, skills, vocabulary_version)
-  select n.id, private.find_skills(private.job_skill_text(n.title, n.description)), v.version
-  from new_jobs n
+  select f.id, f.skills, v.version
+  from private.find_skills_many(
+    array(select n.id from new_jobs n order by n.id),
+    array(select private.job_skill_text(n.title, n.description) from new_jobs n order by n.id)) f
   cross join (select private.skill_vocabulary_version() as version) v
   on conflict (job_id) do nothing;
   return null;
