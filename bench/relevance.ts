@@ -78,8 +78,11 @@ export function ndcgAt(k: number, grades: number[]): number {
   return ideal === 0 ? 0 : dcg(grades) / ideal;
 }
 
-/** Stores a case as a user with its CV, searches, combinations and postings; the user's id. */
-async function seedCase(tx: TransactionSql, c: RelevanceCase): Promise<Map<number, Judged>> {
+/** Stores a case as a user with its CV, searches, combinations and postings. */
+async function seedCase(
+  tx: TransactionSql,
+  c: RelevanceCase,
+): Promise<{ userId: string; byJob: Map<number, Judged> }> {
   const [user] = await tx<{ id: string }[]>`
     insert into auth.users (id, email) values (gen_random_uuid(), ${`${c.id}@relevance.test`})
     returning id`;
@@ -105,7 +108,7 @@ async function seedCase(tx: TransactionSql, c: RelevanceCase): Promise<Map<numbe
   const ordered = [...c.postings].sort((a, b) => hash(c.id + a.key) - hash(c.id + b.key));
   const byJob = new Map<number, Judged>();
   for (const p of ordered) byJob.set(await storePosting(tx, c.id, p, combinations[p.search]), p);
-  return byJob;
+  return { userId: user.id, byJob };
 }
 
 async function storePosting(
@@ -151,12 +154,10 @@ const SUBSETS: Record<string, (p: Judged, c: RelevanceCase) => boolean> = {
 };
 
 async function measureCase(tx: TransactionSql, c: RelevanceCase): Promise<CaseScores> {
-  const byJob = await seedCase(tx, c);
-  const [user] = await tx<{ id: string }[]>`
-    select id from auth.users where email = ${`${c.id}@relevance.test`}`;
+  const { userId, byJob } = await seedCase(tx, c);
   const items = await tx<{ job_id: number; rank: number; s_skills: number; posted: number }[]>`
     select e.job_id, e.rank, e.s_skills, coalesce(extract(epoch from e.posted_at), 0) as posted
-    from public.feed_items e where e.user_id = ${user.id} and e.live`;
+    from public.feed_items e where e.user_id = ${userId} and e.live`;
   const order = (points: (i: typeof items[number]) => number) =>
     [...items].sort((a, b) =>
       points(b) - points(a) || Number(b.posted) - Number(a.posted) ||

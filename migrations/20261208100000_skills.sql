@@ -424,39 +424,60 @@ as $$
   where private.skill_key(e.value) <> ''
 $$;
 
--- The users' user_skills rows again from their newest parsed CV; skills the vocabulary did not
--- know are added to it first.
-create function private.sync_user_skills(p_user_ids uuid[]) returns integer
-language plpgsql volatile security definer set search_path = ''
-as $$
-declare
-  written integer;
-begin
-  perform private.add_skills(coalesce(jsonb_agg(jsonb_build_object('label', c.as_written,
-                                                                     'kind', c.kind)), '[]'))
-  from public.cv_documents d
-  cross join lateral private.cv_skills(d.profile) c
-  where d.id in (select private.newest_parsed_cv(u) from unnest(p_user_ids) u);
-  delete from public.user_skills us where us.user_id = any(p_user_ids);
-  insert into public.user_skills (user_id, skill, kind, ordinal, as_written, cv_document_id)
-  select distinct on (d.user_id, private.canonical_skill(c.as_written))
-         d.user_id, private.canonical_skill(c.as_written), c.kind, c.ordinal, c.as_written, d.id
-  from public.cv_documents d
-  cross join lateral private.cv_skills(d.profile) c
-  where d.id in (select private.newest_parsed_cv(u) from unnest(p_user_ids) u)
-    and private.canonical_skill(c.as_written) is not null
-  order by d.user_id, private.canonical_skill(c.as_written), c.ordinal;
-  get diagnostics written = row_count;
-  return written;
-end
-$$;
-
+-- The newest parsed CV of a user: the one whose profile the feed and the skills read.
 create function private.newest_parsed_cv(p_user_id uuid) returns uuid
 language sql stable set search_path = ''
 as $$
   select d.id from public.cv_documents d
   where d.user_id = p_user_id and d.status = 'parsed' and d.profile is not null
   order by d.created_at desc limit 1
+$$;
+
+-- The users' user_skills rows again from their newest parsed CV (read once); skills the
+-- vocabulary did not know are added to it first.
+create function private.sync_user_skills(p_user_ids uuid[]) returns integer
+language plpgsql volatile security definer set search_path = ''
+as $$
+declare
+  cv_rows constant jsonb := (
+    select coalesce(jsonb_agg(jsonb_build_object('user_id', d.user_id, 'cv', d.id,
+      'label', c.as_written, 'kind', c.kind, 'ordinal', c.ordinal)), '[]')
+    from public.cv_documents d
+    cross join lateral private.cv_skills(d.profile) c
+    where d.id in (select private.newest_parsed_cv(u) from unnest(p_user_ids) u));
+  written integer;
+begin
+  perform private.add_skills(cv_rows);
+  delete from public.user_skills us where us.user_id = any(p_user_ids);
+  insert into public.user_skills (user_id, skill, kind, ordinal, as_written, cv_document_id)
+  select distinct on (r.user_id, r.skill) r.user_id, r.skill, r.kind, r.ordinal, r.label, r.cv
+  from (
+    select x.*, private.canonical_skill(x.label) as skill
+    from jsonb_to_recordset(cv_rows)
+      as x(user_id uuid, cv uuid, label text, kind text, ordinal integer)
+  ) r
+  where r.skill is not null
+  order by r.user_id, r.skill, r.ordinal;
+  get diagnostics written = row_count;
+  return written;
+end
+$$;
+
+-- The feed's wants read the same newest parsed CV (its levels, arrangements, employment types).
+create or replace function private.feed_wants(p_user_id uuid)
+returns table (levels text[], arrangements text[], employment text[])
+language sql stable set search_path = ''
+as $$
+  with profile as (
+    select d.profile from public.cv_documents d where d.id = private.newest_parsed_cv(p_user_id)
+  )
+  select
+    coalesce((select array_agg(distinct t ->> 'seniority')
+              from profile, jsonb_array_elements(profile -> 'job_titles') t), '{}'),
+    coalesce((select array_agg(value)
+              from profile, jsonb_array_elements_text(profile -> 'work_arrangements')), '{}'),
+    coalesce((select array_agg(value)
+              from profile, jsonb_array_elements_text(profile -> 'employment_types')), '{}')
 $$;
 
 -- cv_documents changed: the users whose newest parsed CV may have changed. Named to fire before
