@@ -75,7 +75,8 @@ async function userWithJobs(
   for (let i = 0; i < options.jobs; i++) {
     const id = await insertJobFor(tx, tracking, `${options.title} ${i + 1}`);
     await tx`update public.jobs set posted_at = now() - interval '2 hours',
-               company = ${i === 0 ? "Zalando <SE>" : "Acme GmbH"} where id = ${id}`;
+               company = ${i === 0 ? "Zalando <SE>" : "Acme GmbH"},
+               description = 'You run our Kubernetes clusters.' where id = ${id}`;
   }
   if (options.enabled !== null) {
     await tx`insert into public.digest_preferences (user_id, enabled, max_jobs)
@@ -129,6 +130,7 @@ Deno.test(
       assert.match(mail.text!, /https:\/\/jobs\.example\.com\//);
       assert.ok(!mail.html!.includes("<SE>"), "job fields are escaped");
       assert.match(mail.html!, /Zalando &#60;SE&#62;|Acme GmbH/);
+      assert.match(mail.text!, /^ {3}Asks for: Kubernetes$/m, "what the CV does not show");
       const row = await sendOf(tx, ana);
       assert.equal(row.status, "sent");
       assert.equal(row.job_ids.length, 2);

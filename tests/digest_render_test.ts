@@ -19,6 +19,7 @@ function job(fields: Partial<DigestJob> = {}): DigestJob {
     applyUrl: "https://jobs.zalando.com/1",
     score: 80,
     reason: "Data Engineer in Berlin",
+    missingSkills: [],
     ...fields,
   };
 }
@@ -52,6 +53,17 @@ Deno.test("digest render: fields escaped, only http(s) links, both links in both
     assert.ok(part.includes("unsubscribe?token=a.b"));
   }
   assert.match(text, /€60K–75K a year/, "the page's salary format");
+});
+
+Deno.test("digest render: what a job asks for beyond the CV, escaped, only when there is some", () => {
+  const { text, html } = renderDigest([
+    job({ missingSkills: ["Kubernetes", "C++ & <Rust>"] }),
+    job({ title: "Analyst" }),
+  ], links);
+  assert.match(text, /^ {3}Asks for: Kubernetes, C\+\+ & <Rust>$/m);
+  assert.match(html, /Asks for: Kubernetes, C\+\+ &#38; &#60;Rust&#62;/);
+  assert.equal(text.match(/Asks for:/g)?.length, 1, "the second job asks for nothing more");
+  assert.equal(html.match(/Asks for:/g)?.length, 1);
 });
 
 Deno.test("digest unsubscribe token: signed per user, checked, tampering refused", async () => {

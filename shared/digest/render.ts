@@ -44,6 +44,11 @@ function details(job: DigestJob): string {
   return [place, job.workArrangement ?? "", pay ?? ""].filter(Boolean).join(" · ");
 }
 
+/** "Asks for: Kubernetes, Terraform": what the job asks for that the CV does not show, or "". */
+function asksFor(job: DigestJob): string {
+  return job.missingSkills.length ? `Asks for: ${job.missingSkills.join(", ")}` : "";
+}
+
 /** The subject: "5 new jobs for you — Data Engineer at Zalando and more". */
 export function digestSubject(jobs: readonly DigestJob[]): string {
   const count = jobs.length === 1 ? "1 new job for you" : `${jobs.length} new jobs for you`;
@@ -61,7 +66,8 @@ export function renderDigest(
     "",
     ...jobs.flatMap((job, i) => [
       `${i + 1}. ${headline(job)}`,
-      ...[details(job), job.reason, httpUrlOrNull(job.applyUrl) ?? ""].filter(Boolean)
+      ...[details(job), job.reason, asksFor(job), httpUrlOrNull(job.applyUrl) ?? ""]
+        .filter(Boolean)
         .map((line) => `   ${line}`),
       "",
     ]),
@@ -77,7 +83,11 @@ export function renderDigest(
       `<p style="${p}font-size:16px;font-weight:bold;">` +
       (url ? `<a href="${escapeHtml(url)}" style="color:#1a56db;">${title}</a>` : title) +
       `</p><p style="${p}color:#444;">${escapeHtml(details(job))}</p>` +
-      `<p style="${p}color:#666;font-size:14px;">${escapeHtml(job.reason)}</p></div>`;
+      `<p style="${p}color:#666;font-size:14px;">${escapeHtml(job.reason)}</p>` +
+      (job.missingSkills.length
+        ? `<p style="${p}color:#666;font-size:14px;">${escapeHtml(asksFor(job))}</p>`
+        : "") +
+      `</div>`;
   }).join("\n");
   const html = `<!doctype html><html><body style="font-family:Arial,Helvetica,sans-serif;` +
     `line-height:1.4;color:#111;max-width:600px;margin:0 auto;padding:16px;">\n` +

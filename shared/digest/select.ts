@@ -1,5 +1,6 @@
 /**
- * A user's new jobs for their digest: the feed's own ranking and reasons (`public.job_feed`,
+ * A user's new jobs for their digest: the feed's own ranking, reasons and the skills a job asks
+ * for that the CV does not show (`public.job_feed`,
  * read as the user, so RLS, hidden jobs and companies and currency apply as on the page), kept
  * where the job entered their feed (`feed_items.listed_at`) inside the digest's window.
  *
@@ -25,6 +26,8 @@ export interface DigestJob {
   applyUrl: string | null;
   score: number;
   reason: string;
+  /** What the job asks for that the CV does not show, as the feed's card lists it. */
+  missingSkills: string[];
 }
 
 /**
@@ -44,7 +47,7 @@ export async function newJobsFor(
     tx`
       select f.job_id, f.title, f.company, f.location_city, f.location_country,
              f.work_arrangement, f.salary_min, f.salary_max, f.salary_currency, f.salary_period,
-             f.apply_url, f.score, f.reason
+             f.apply_url, f.score, f.reason, f.missing_skills
       from public.job_feed(${FEED_DEPTH}::integer, 0, false, null, null) with ordinality f
       join public.feed_items e on e.user_id = ${userId}::uuid and e.job_id = f.job_id
       -- as text: postgres.js would send a timestamptz parameter through a JS Date (milliseconds)
@@ -69,5 +72,6 @@ export async function newJobsFor(
     applyUrl: row.apply_url,
     score: Number(row.score),
     reason: row.reason,
+    missingSkills: row.missing_skills ?? [],
   }));
 }
