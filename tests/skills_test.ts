@@ -101,6 +101,51 @@ Deno.test("skills: one normal form; synonyms map spellings to one skill", dbTest
   });
 });
 
+/** Starter labels with capitals after the first word that are not acronyms: names as written. */
+const NAMES_WITH_CAPITALS = new Set([
+  "Spring Boot",
+  "Ruby on Rails",
+  "Tailwind CSS",
+  "React Native",
+  "Microsoft SQL Server",
+  "Oracle Database",
+  "Apache Spark",
+  "Apache Kafka",
+  "Apache Airflow",
+  "Power BI",
+  "Google Cloud",
+  "Microsoft Azure",
+  "GitHub Actions",
+  "Adobe Photoshop",
+  "Six Sigma",
+  "Microsoft Excel",
+  "Microsoft Office",
+  "Microsoft PowerPoint",
+  "SAP SuccessFactors",
+  "Google Analytics",
+  "Google Ads",
+  "PTC Creo",
+  "TIA Portal",
+]);
+
+Deno.test(
+  "skills: starter labels are in sentence case but for names and acronyms",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const rows = await tx<{ label: string }[]>`
+      select label from public.skills where source = 'starter' order by skill`;
+      assert.ok(rows.length > 200);
+      const acronym = /^[A-Z0-9/&.+#-]+$/;
+      const offending = rows.map((r) => r.label).filter((label) =>
+        label.split(" ").slice(1).some((word) => /^[A-Z]/.test(word) && !acronym.test(word)) &&
+        !NAMES_WITH_CAPITALS.has(label)
+      );
+      assert.deepEqual(offending, [], "write a skill in sentence case, or add a name to the list");
+    });
+  },
+);
+
 Deno.test("skills: a job's skills are found in its title and description", dbTest, async () => {
   await withRollback(async (tx) => {
     const found = async (text: string) =>
