@@ -16,6 +16,7 @@ import { benchBackfillQuota } from "./backfill_quota.ts";
 import { benchDailyRefresh } from "./daily_refresh.ts";
 import { benchFeed } from "./feed.ts";
 import { benchRelevance } from "./relevance.ts";
+import { benchSkillsSweep } from "./skills_sweep.ts";
 
 /** Every benchmark, in print order. */
 const benchmarks: ((target: BenchTarget) => Promise<BenchResult[]>)[] = [
@@ -24,6 +25,7 @@ const benchmarks: ((target: BenchTarget) => Promise<BenchResult[]>)[] = [
   benchBackfillQuota,
   benchDailyRefresh,
   benchFeed,
+  benchSkillsSweep,
   benchRelevance,
 ];
 
