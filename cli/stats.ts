@@ -1,8 +1,8 @@
 /**
  * `deno task jobs stats [--json]`: the analytics views — backfill overlap and credits saved,
  * quota per provider and month against budget with what reading CVs with Claude cost beside it,
- * the most shared combinations, recent runs, and the morning digests sent, skipped and failed per
- * day.
+ * the most shared combinations, recent runs, the morning digests sent, skipped and failed per
+ * day, and the skill vocabulary with its sweep's latest pass.
  *
  * @module
  */
@@ -14,6 +14,7 @@ import type { Queryable } from "../shared/db/postgres.ts";
 import { expiredChecks } from "../shared/refresh/claims.ts";
 import { digestDays } from "../shared/digest/claims.ts";
 import { describeLlmSpend, llmSpendByMonth } from "../shared/cv/llm_spend.ts";
+import { describeSkills, skillsStatus } from "../shared/feed/skills_status.ts";
 
 /** Everything the command shows, as the views and functions return it. */
 async function readStats(sql: Queryable) {
@@ -52,6 +53,7 @@ async function readStats(sql: Queryable) {
     select active_jobs_db_expired_enabled as enabled from public.settings`;
   const expired = { enabled: settings?.enabled ?? false, runs: await expiredChecks(sql) };
   const digests = await digestDays(sql, { limit: 7 });
+  const skills = await skillsStatus(sql);
   return {
     tracking,
     savings,
@@ -64,6 +66,7 @@ async function readStats(sql: Queryable) {
     users,
     expired,
     digests,
+    skills,
   };
 }
 
@@ -168,6 +171,7 @@ export async function statsCommand(context: CommandContext): Promise<number> {
       ...describeUsage(stats),
       ...describeExpired(stats),
       ...describeDigests(stats),
+      describeSkills(stats.skills),
     ].join("\n"),
   );
   return 0;

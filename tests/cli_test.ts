@@ -348,8 +348,11 @@ Deno.test("cli: user add, cv upload through Storage, stats and feed — and thei
       costUsd: (read.inputTokens * 2 + read.outputTokens * 10) / 1e6,
       unpricedParses: 0,
     }]);
+    assert.ok(s.skills.starterSkills > 200, "the vocabulary and the skills-sweep's latest pass");
+    assert.ok(s.skills.lastPass);
     const text = await jobs(["stats"], env);
     assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^Skills: \d+ starter and \d+ from CVs .*; skills-sweep pass #\d+/m);
     assert.match(
       text.stdout,
       new RegExp(
