@@ -14,15 +14,22 @@
 -- terms of versions (from_version, to_version]; the jobs stored after it began were matched
 -- against the vocabulary when they were stored. The one gap: a store that began before a new
 -- term committed and commits after the cursor passed its jobs. A pass therefore reads nothing
--- until every transaction in progress when it began has ended (wait_for: the snapshot's xmax
--- then); a store that begins later matches its jobs in a statement of its own (the triggers are
--- VOLATILE plpgsql: each statement reads with a new snapshot under READ COMMITTED) and sees the
--- new term. Versions still commit in order (a lock held to commit, now taken by a statement
--- trigger on every insert into the vocabulary), so "every version up to to_version" is what a
--- pass's snapshot shows.
+-- until every transaction that had an id before its own has ended (wait_for: its own id); a
+-- store that takes its id later matches its jobs in a statement of its own, after its insert
+-- (the triggers are VOLATILE plpgsql: each statement reads with a new snapshot; stores run
+-- under READ COMMITTED) and sees the new term. Versions still commit in order (a lock held to
+-- commit, now taken by a statement trigger on every insert into the vocabulary), so "every
+-- version up to to_version" is what a pass's snapshot shows.
+--
+-- A batch never waits for a lock (it skips what a store holds and stops its cursor before it),
+-- so stores that wait for the sweep's rows cannot deadlock with it, and a store that rolls back
+-- leaves its job to the next batch.
 --
 -- Synonyms get a version of their own (from the skills' sequence): a synonym added to an older
--- skill ("pyspark" → Apache Spark) is looked for in the stored jobs too.
+-- skill ("pyspark" → Apache Spark) is looked for in the stored jobs too. (The starter synonyms
+-- are numbered above every starter skill by this migration: on a database with stored jobs the
+-- first pass looks for them once.) Only inserts start a pass: a skill whose in_text is turned on
+-- later, or a changed synonym, is looked for in the jobs stored or changed from then on.
 -- ---------------------------------------------------------------------------
 
 alter table public.skill_synonyms
@@ -49,13 +56,6 @@ create or replace view private.skill_terms as
   select y.term, y.skill, y.version
   from public.skill_synonyms y
   where y.in_text;
-
-create or replace function private.skill_vocabulary_version() returns bigint
-language sql stable set search_path = ''
-as $$
-  select greatest(coalesce((select max(s.version) from public.skills s), 0),
-                  coalesce((select max(y.version) from public.skill_synonyms y), 0))
-$$;
 
 -- Every insert into the vocabulary takes its versions under one lock held to commit, so that
 -- versions commit in order: a snapshot that shows version v shows every version below it.
@@ -109,7 +109,7 @@ create table private.job_skills_passes (
   -- the pass looks for the terms of the versions after from_version, up to to_version
   from_version bigint not null,
   to_version bigint not null check (to_version >= from_version),
-  -- it reads once every transaction below this id has ended (those in progress as it began)
+  -- the pass's own transaction: it reads once every transaction that had an id before it ended
   wait_for xid8 not null,
   -- the newest job when it began reading; the jobs up to next_job_id are read
   until_job_id bigint,
@@ -130,6 +130,17 @@ comment on table private.job_skills_passes is
   'The skills-sweep''s passes over the stored jobs, one for each growth of the vocabulary '
   '(terms of versions from_version < v <= to_version): its cursor, what it read and changed.';
 
+-- The vocabulary's newest version: never lower than a pass's (deleting the newest skill must
+-- not let a store index a job below a pass that is reading it).
+create or replace function private.skill_vocabulary_version() returns bigint
+language sql stable set search_path = ''
+as $$
+  select greatest(coalesce((select max(s.version) from public.skills s), 0),
+                  coalesce((select max(y.version) from public.skill_synonyms y), 0),
+                  coalesce((select p.to_version from private.job_skills_passes p
+                            order by p.id desc limit 1), 0))
+$$;
+
 -- Where the sweep starts: the jobs stored so far were matched against the vocabulary as it is
 -- (or, for rows an older vocabulary indexed, from the oldest of them).
 insert into private.job_skills_passes (from_version, to_version, wait_for, next_job_id,
@@ -139,24 +150,22 @@ from (select least(private.skill_vocabulary_version(),
                    coalesce((select min(js.vocabulary_version) from public.job_skills js),
                             private.skill_vocabulary_version())) as version) v;
 
--- Whether every transaction with an id below p_xid has ended (the caller's own aside).
+-- Whether every transaction that had an id before p_xid has ended: the snapshot's xmin is the
+-- oldest id still running, the caller's own included. (The snapshot's xmax is not the next id
+-- but the newest finished one + 1: a transaction with a later id may still run.)
 create function private.transactions_ended(p_xid xid8) returns boolean
 language sql volatile set search_path = ''
-as $$
-  select not exists (
-    select 1 from pg_snapshot_xip(pg_current_snapshot()) x
-    where x < p_xid and x is distinct from pg_current_xact_id_if_assigned())
-$$;
+as $$ select pg_snapshot_xmin(pg_current_snapshot()) >= p_xid $$;
 
 -- Begins a pass when the vocabulary grew past the last one (at most 200 versions a pass, so
--- that the alternation of their first words stays small). One statement: two sweeps at once
--- meet on the one open pass.
+-- that the alternation of their first words stays small), waiting for the transactions that had
+-- an id before its own. One statement: two sweeps at once meet on the one open pass.
 create function private.begin_job_skills_pass() returns bigint
 language sql volatile security definer set search_path = ''
 as $$
   insert into private.job_skills_passes (from_version, to_version, wait_for)
   select w.version, least(private.skill_vocabulary_version(), w.version + 200),
-         pg_snapshot_xmax(pg_current_snapshot())
+         pg_current_xact_id()
   from (select max(p.to_version) as version from private.job_skills_passes p) w
   where private.skill_vocabulary_version() > w.version
     and not exists (select 1 from private.job_skills_passes p where p.finished_at is null)
@@ -166,11 +175,15 @@ $$;
 
 -- One batch of the open pass: the next p_limit jobs after its cursor, claimed with the pass
 -- (skip locked: a second sweep finds nothing to do). The jobs whose text holds a first word of
--- one of the pass's terms (one case-insensitive alternation: 15 us a 2.3 kB ad) are matched
--- again in one statement and written when their skills change. A job a store holds, or changes
--- while the batch reads, is the store's to match: the store began after the pass's terms
--- committed, and writes the job's skills at a version the batch's update then skips. Returns
--- the jobs read: 0 when no pass is reading.
+-- one of the pass's terms (one case-insensitive alternation: 15 us a 2.3 kB ad; ä, ö, ü match
+-- their capitals as the normal form folds them, whatever the collation: folding the text first
+-- doubled the pass) are matched again in one statement, and those whose skills
+-- change are written. The batch never waits for a lock: it takes the job_skills rows it
+-- writes and their feed_items (which the update scores again) with SKIP LOCKED, and stops its
+-- cursor before the first job it could not take, so a store that holds it and rolls back
+-- leaves it to the next batch, and a store that waits for the sweep cannot wait in a cycle.
+-- A job a store changed meanwhile has its row at the pass's version or later and drops out.
+-- Returns the jobs read: 0 when no pass is reading or the first job is held.
 create or replace function private.index_jobs_for_new_skills(p_limit integer default 1000)
 returns integer
 language sql volatile security definer set search_path = ''
@@ -195,43 +208,77 @@ as $$
   ),
   newer as materialized (
     select coalesce('(' || string_agg(distinct
-             regexp_replace(split_part(t.term, ' ', 1), '([.+#*?()\[\]{}|^$\\])', '\\\1', 'g'),
+             replace(replace(replace(
+               regexp_replace(split_part(t.term, ' ', 1), '([.+#*?()\[\]{}|^$\\])', '\\\1',
+                              'g'),
+               'ä', '[äÄ]'), 'ö', '[öÖ]'), 'ü', '[üÜ]'),
              '|') || ')', '(?!)') as pattern
     from private.skill_terms t, pass
     where t.version > pass.from_version and t.version <= pass.to_version
   ),
-  hits as materialized (
-    select js.job_id, b.body
+  candidates as materialized (
+    select js.job_id, js.skills, b.body
     from public.job_skills js
     join batch b on b.id = js.job_id
     cross join pass
     cross join newer n
     where js.vocabulary_version < pass.to_version and b.body ~* n.pattern
-    order by js.job_id
-    for update of js skip locked
   ),
   found as materialized (
     select f.id, f.skills
-    from private.find_skills_many(array(select h.job_id from hits h order by h.job_id),
-                                  array(select h.body from hits h order by h.job_id)) f
+    from private.find_skills_many(array(select c.job_id from candidates c order by c.job_id),
+                                  array(select c.body from candidates c order by c.job_id)) f
+    join candidates c on c.job_id = f.id
+    where f.skills is distinct from c.skills
+  ),
+  taken as materialized (
+    select js.job_id
+    from public.job_skills js
+    cross join pass
+    where js.job_id in (select f.id from found f) and js.vocabulary_version < pass.to_version
+    order by js.job_id
+    for update of js skip locked
+  ),
+  taken_items as materialized (
+    select e.user_id, e.job_id
+    from public.feed_items e
+    where e.job_id in (select t.job_id from taken t)
+    order by e.user_id, e.job_id
+    for update skip locked
+  ),
+  held as materialized (
+    select min(x.job_id) as first_id
+    from (select f.id as job_id from found f
+          where f.id not in (select t.job_id from taken t)
+          union all
+          select e.job_id from public.feed_items e
+          where e.job_id in (select t.job_id from taken t)
+            and (e.user_id, e.job_id) not in (select i.user_id, i.job_id from taken_items i)) x
   ),
   indexed as (
     update public.job_skills js set skills = f.skills, vocabulary_version = pass.to_version
     from pass, found f
-    where js.job_id = f.id and f.skills is distinct from js.skills
+    where js.job_id = f.id
+      and js.job_id in (select t.job_id from taken t)
+      and js.job_id < coalesce((select h.first_id from held h), pass.until_job_id + 1)
     returning js.job_id
   ),
   counts as (
-    select (select count(*) from batch) as read, (select count(*) from indexed) as indexed
+    select
+      (select count(*) from batch b
+       where b.id < coalesce((select h.first_id from held h), b.id + 1)) as read,
+      (select count(*) from batch) as fetched,
+      (select h.first_id from held h) as held_at,
+      (select count(*) from indexed) as indexed
   ),
   moved as (
     update private.job_skills_passes p set
       until_job_id = pass.until_job_id,
-      next_job_id = coalesce((select max(b.id) from batch b), pass.until_job_id),
+      next_job_id = coalesce(c.held_at - 1, (select max(b.id) from batch b), pass.until_job_id),
       reading_at = coalesce(p.reading_at, now()),
       jobs_read = p.jobs_read + c.read,
       jobs_indexed = p.jobs_indexed + c.indexed,
-      finished_at = case when c.read < p_limit then now() end
+      finished_at = case when c.fetched < p_limit and c.held_at is null then now() end
     from pass, counts c
     where p.id = pass.id
     returning c.read
@@ -239,9 +286,9 @@ as $$
   select coalesce((select m.read from moved m), 0)::integer
 $$;
 
--- The sweep: begins a pass when the vocabulary grew, then reads batches until the pass is done
--- or 10 seconds passed (one transaction: pg_cron calls it every minute); a run row when it read.
--- Returns the jobs read.
+-- The sweep: begins a pass when the vocabulary grew, then reads batches until the pass is done,
+-- a batch reads nothing (a job is held) or 10 seconds passed (one transaction: pg_cron calls it
+-- every minute); a run row when it read. Returns the jobs read.
 create or replace function private.sweep_job_skills(p_batch integer default 1000)
 returns integer
 language plpgsql volatile security definer set search_path = ''
@@ -256,7 +303,7 @@ begin
   perform private.begin_job_skills_pass();
   loop
     batch := private.index_jobs_for_new_skills(p_batch);
-    exit when batch = 0 and run_id is null;
+    exit when batch = 0;
     done := done + batch;
     select * into open_pass from private.job_skills_passes p order by p.id desc limit 1;
     if run_id is null then
@@ -268,7 +315,9 @@ begin
       where j.id > open_pass.next_job_id and j.id <= open_pass.until_job_id
       returning id into run_id;
     end if;
-    update public.runs set progress_done = done, heartbeat_at = now() where id = run_id;
+    update public.runs set progress_done = done, progress_total = greatest(progress_total, done),
+      heartbeat_at = now()
+    where id = run_id;
     exit when open_pass.finished_at is not null
       or clock_timestamp() > started + interval '10 seconds';
   end loop;
@@ -277,8 +326,8 @@ begin
     set status = case when open_pass.finished_at is not null then 'succeeded' else 'partial' end,
         finished_at = now(),
         stats = stats || jsonb_build_object('jobs_read', done,
-          'jobs_indexed', open_pass.jobs_indexed, 'from_version', open_pass.from_version,
-          'to_version', open_pass.to_version)
+          'pass_jobs_read', open_pass.jobs_read, 'pass_jobs_indexed', open_pass.jobs_indexed,
+          'from_version', open_pass.from_version, 'to_version', open_pass.to_version)
     where id = run_id;
   end if;
   return done;
