@@ -3,8 +3,8 @@
  * 100,000 stored ads (10,000 on PGlite) with the relevance set's descriptions (0.9 kB on
  * average), "Flink" joins the vocabulary (about one ad in sixty names it) and the sweep is called
  * until its pass is done, timed with the WAL it writes. The baseline is the least that any sweep
- * recording its progress on every row costs: one UPDATE of every `job_skills` row (the sweep did
- * that, and more, before it read in passes). Everything is rolled back.
+ * recording its progress on every row costs: one UPDATE of every `job_skills` row. Everything is
+ * rolled back.
  *
  * @module
  */
