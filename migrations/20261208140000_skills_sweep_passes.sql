@@ -28,8 +28,8 @@
 -- Synonyms get a version of their own (from the skills' sequence): a synonym added to an older
 -- skill ("pyspark" → Apache Spark) is looked for in the stored jobs too. (The starter synonyms
 -- are numbered above every starter skill by this migration: on a database with stored jobs the
--- first pass looks for them once.) Only inserts start a pass: a skill whose in_text is turned on
--- later, or a changed synonym, is looked for in the jobs stored or changed from then on.
+-- first pass looks for them once.) A skill or synonym whose in_text is turned on or off takes a
+-- new version too: the next pass finds it in the stored jobs, or takes it off them.
 -- ---------------------------------------------------------------------------
 
 alter table public.skill_synonyms
@@ -72,6 +72,25 @@ create trigger skills_versions_in_order before insert on public.skills
   for each statement execute function private.lock_skill_vocabulary();
 create trigger skill_synonyms_versions_in_order before insert on public.skill_synonyms
   for each statement execute function private.lock_skill_vocabulary();
+
+-- A term looked for in ads from now on, or no longer: the row takes a new version (under the
+-- same lock), and the skills-sweep's next pass matches the stored jobs that name it again.
+create function private.version_changed_term() returns trigger
+language plpgsql set search_path = ''
+as $$
+begin
+  perform pg_advisory_xact_lock(hashtextextended('skill-vocabulary', 0));
+  new.version := nextval('public.skills_version_seq');
+  return new;
+end
+$$;
+
+create trigger skills_in_text_changed before update of in_text on public.skills
+  for each row when (old.in_text is distinct from new.in_text)
+  execute function private.version_changed_term();
+create trigger skill_synonyms_in_text_changed before update of in_text on public.skill_synonyms
+  for each row when (old.in_text is distinct from new.in_text)
+  execute function private.version_changed_term();
 
 -- Adds the skills the vocabulary lacks (labels of at most 100 characters). The insert takes the
 -- vocabulary's lock (skills_versions_in_order) only when there is something to add: most CVs
@@ -213,7 +232,10 @@ as $$
                               'g'),
                'ä', '[äÄ]'), 'ö', '[öÖ]'), 'ü', '[üÜ]'),
              '|') || ')', '(?!)') as pattern
-    from private.skill_terms t, pass
+    -- every term that changed, looked for in ads now or no longer (its jobs lose it)
+    from (select s.skill as term, s.version from public.skills s
+          union all
+          select y.term, y.version from public.skill_synonyms y) t, pass
     where t.version > pass.from_version and t.version <= pass.to_version
   ),
   candidates as materialized (
@@ -338,5 +360,6 @@ $$;
 drop function private.find_job_skills_now(bigint, text);
 
 revoke all on private.job_skills_passes from public, anon, authenticated;
-revoke execute on function private.lock_skill_vocabulary(), private.transactions_ended(xid8),
+revoke execute on function private.lock_skill_vocabulary(), private.version_changed_term(),
+  private.transactions_ended(xid8),
   private.begin_job_skills_pass() from public, anon, authenticated;

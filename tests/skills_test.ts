@@ -378,6 +378,26 @@ Deno.test(
   },
 );
 
+Deno.test(
+  "skills: a term looked for in ads from now on, or no longer, changes the stored jobs",
+  dbTest,
+  async () => {
+    await withRollback(async (tx) => {
+      const combination = await markBackfilled(tx, {
+        title_keyword: "mobile engineer",
+        location: "berlin",
+      });
+      const job = await insertJobFor(tx, combination, "Mobile Engineer");
+      await describe(tx, job, "We write Swift and provision with Terraform.");
+      assert.deepEqual((await jobSkills(tx, job)).skills, ["terraform"], "swift: not in_text");
+      await tx`update public.skills set in_text = true where skill = 'swift'`;
+      await tx`update public.skills set in_text = false where skill = 'terraform'`;
+      await sweepUntilRead(tx);
+      assert.deepEqual((await jobSkills(tx, job)).skills, ["swift"]);
+    });
+  },
+);
+
 Deno.test("skills: the feed ranks by them, names them and shows the gap", dbTest, async () => {
   await withRollback(async (tx) => {
     const user = await createUser(tx, "gap@example.com");
