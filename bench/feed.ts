@@ -172,7 +172,6 @@ export async function seedJobs(tx: TransactionSql, from: number, to: number): Pr
 /** The feed as it was read before feed_items: every candidate scored on every call. */
 async function createBaseline(tx: TransactionSql): Promise<void> {
   await tx`
-    
     create function private.bench_feed_user_skills(p_kind text) returns text[]
     language sql stable security definer set search_path = ''
     as $$ select private.feed_user_skills((select auth.uid()), p_kind) $$`;

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { TransactionSql } from "../shared/db/postgres.ts";
+import type { Queryable, TransactionSql } from "../shared/db/postgres.ts";
 import { inRolledBackTransaction } from "../local/database.ts";
 import { loadRelevanceSet } from "./relevance.ts";
 import { type BenchResult, type BenchTarget, result } from "./report.ts";
@@ -40,12 +40,27 @@ async function measure(
   return { ms, walBytes: Number(bytes) };
 }
 
-async function sweepUntilDone(tx: TransactionSql): Promise<void> {
+/**
+ * Calls the skills-sweep until no pass is open and none is due (the vocabulary is not past the
+ * last pass). A pass waits for the transactions that had an id before its own: after 10 s
+ * without reading this throws.
+ */
+export async function sweepUntilDone(sql: Queryable): Promise<void> {
+  let idleSince = Date.now();
   for (;;) {
-    await tx`select private.sweep_job_skills()`;
-    const [{ open }] = await tx<{ open: number }[]>`
-      select count(*)::int as open from private.job_skills_passes where finished_at is null`;
-    if (open === 0) return;
+    const [{ read }] = await sql<{ read: number }[]>`select private.sweep_job_skills() as read`;
+    const [{ pending }] = await sql<{ pending: boolean }[]>`
+      select exists (select 1 from private.job_skills_passes where finished_at is null)
+        or private.skill_vocabulary_version()
+           > (select max(to_version) from private.job_skills_passes) as pending`;
+    if (!pending) return;
+    if (read > 0) idleSince = Date.now();
+    else if (Date.now() - idleSince > 10_000) {
+      throw new Error(
+        "a skills-sweep pass read nothing for 10 s: a transaction left open holds it back " +
+          "(pg_stat_activity, state 'idle in transaction')",
+      );
+    } else await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

@@ -3,12 +3,8 @@
  * latest pass, waiting, reading or done, as read from the database and said in words.
  */
 import assert from "node:assert/strict";
-import {
-  describePass,
-  describeSkills,
-  type SkillsStatus,
-  skillsStatus,
-} from "../shared/feed/skills_status.ts";
+import { sweepUntilDone } from "../bench/skills_sweep.ts";
+import { describePass, describeSkills, skillsStatus } from "../shared/feed/skills_status.ts";
 import { dbTest, withRollback } from "./support/database.ts";
 import { insertJobFor, markBackfilled } from "./support/fixtures.ts";
 
@@ -69,15 +65,8 @@ Deno.test(
       assert.equal(grown.cvSkills, before.cvSkills + 2);
       assert.equal(grown.notInAds, before.notInAds + 1, "'IT' is too short to look for");
       assert.ok(grown.version > before.version);
-      // (on a shared server a pass waits for other transactions open when it began)
-      const done = (s: SkillsStatus) =>
-        s.lastPass?.toVersion === grown.version && s.lastPass.finishedAt !== null;
-      let swept = grown;
-      for (let i = 0; i < 50 && !done(swept); i++) {
-        if (i > 0) await new Promise((resolve) => setTimeout(resolve, 100));
-        await tx`select private.sweep_job_skills()`;
-        swept = await skillsStatus(tx);
-      }
+      await sweepUntilDone(tx);
+      const swept = await skillsStatus(tx);
       assert.equal(swept.lastPass?.toVersion, grown.version);
       assert.ok(swept.lastPass?.finishedAt, "one job: read in one batch");
       assert.ok(swept.lastPass!.jobsRead >= 1);

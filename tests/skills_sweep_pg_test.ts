@@ -10,21 +10,11 @@
  */
 import assert from "node:assert/strict";
 import { connectPostgres, type Sql } from "../shared/db/postgres.ts";
+import { sweepUntilDone } from "../bench/skills_sweep.ts";
 import { dbTest, onRealPostgres, testDatabase } from "./support/database.ts";
 
 const realOnly = { ...dbTest, ignore: !onRealPostgres() };
 
-/** Sweeps until no pass is open (the last pass may be from another test's vocabulary). */
-async function settle(pool: Sql): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    await pool`select private.sweep_job_skills()`;
-    const [{ open }] = await pool<{ open: number }[]>`
-      select count(*)::int as open from private.job_skills_passes where finished_at is null`;
-    if (open === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("a skills-sweep pass stayed open for 10 s");
-}
 
 /** A transaction held open after `body` until `release(commit)`. */
 function hold(pool: Sql, body: (tx: Sql) => Promise<unknown>) {
@@ -66,7 +56,7 @@ async function withTerm(
   const term = newTerm(prefix);
   const cleanup = { jobs: [] as number[], held: [] as Held[] };
   try {
-    await settle(pool);
+    await sweepUntilDone(pool);
     await fn(pool, term, cleanup);
   } finally {
     for (const h of cleanup.held) h.release(false);
@@ -107,7 +97,7 @@ Deno.test({
       store.release(true);
       await store.done;
       assert.deepEqual(await skillsOf(pool, jobId), [], "stored before the term was visible");
-      await settle(pool);
+      await sweepUntilDone(pool);
       assert.deepEqual(await skillsOf(pool, jobId), [term]);
     }),
 });
@@ -133,7 +123,7 @@ Deno.test({
       assert.equal(read, 0, "the pass waits for the store");
       store.release(true);
       await store.done;
-      await settle(pool);
+      await sweepUntilDone(pool);
       assert.deepEqual(await skillsOf(pool, jobId), [term]);
     }),
 });
@@ -164,7 +154,7 @@ Deno.test({
       assert.equal(read, 0, "the cursor stops before the job the store holds");
       store.release(false);
       await store.done;
-      await settle(pool);
+      await sweepUntilDone(pool);
       assert.deepEqual(await skillsOf(pool, jobId), [term]);
     }),
 });
@@ -201,7 +191,7 @@ Deno.test({
         assert.deepEqual(await skillsOf(pool, jobId), []);
         store.release(true);
         await store.done;
-        await settle(pool);
+        await sweepUntilDone(pool);
         assert.deepEqual(await skillsOf(pool, jobId), [term]);
         const [item] = await pool<{ matched_skills: string[]; missing_skills: string[] }[]>`
           select matched_skills, missing_skills from public.feed_items where job_id = ${jobId}`;
