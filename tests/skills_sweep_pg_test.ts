@@ -15,7 +15,6 @@ import { dbTest, onRealPostgres, testDatabase } from "./support/database.ts";
 
 const realOnly = { ...dbTest, ignore: !onRealPostgres() };
 
-
 /** A transaction held open after `body` until `release(commit)`. */
 function hold(pool: Sql, body: (tx: Sql) => Promise<unknown>) {
   let release!: (commit: boolean) => void;
